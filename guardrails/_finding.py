@@ -1,0 +1,48 @@
+"""The result a check returns: where and what, never the matched text."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a check found in one text.
+
+    Attributes:
+        check_id: Id of the check (as named in the policy) that produced it.
+        type: What was found: an entity type (``EMAIL_ADDRESS``), a harm category (``hate``),
+            a denylist term's label.
+        start: Start offset in the scanned text, or ``None`` when the finding is about the
+            whole text (a harm score).
+        end: End offset (exclusive), or ``None``.
+        score: Confidence or probability in [0, 1].
+        hash: Salted hash of the matched value (for echo detection and pseudonyms); never the value.
+        blocking: Set by the guard: this finding made the call blocked.
+        echo: Set by the guard on output findings whose value was already in the prompt.
+        meta: Small, non-personal extras (for example the recognizer name).
+
+    Example:
+        >>> f = Finding(check_id="pii", type="EMAIL_ADDRESS", start=8, end=21, score=1.0)
+        >>> str(f)
+        'pii:EMAIL_ADDRESS[8:21] score=1.00'
+    """
+
+    check_id: str
+    type: str
+    start: int | None
+    end: int | None
+    score: float
+    hash: str | None = None
+    blocking: bool = False
+    echo: bool = False
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        span = f"[{self.start}:{self.end}]" if self.start is not None else ""
+        return f"{self.check_id}:{self.type}{span} score={self.score:.2f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (no raw text is ever part of a finding)."""
+        return asdict(self)
