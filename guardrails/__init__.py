@@ -1,9 +1,42 @@
-"""Policies, checks and the guard."""
+"""Policies, checks and the guard.
+
+Example:
+    >>> from raikit.guardrails import load_check
+    >>> [f.type for f in load_check("denylist", terms=["top secret"]).scan(["a TOP SECRET memo"])[0]]
+    ['denylist']
+"""
 
 from raikit.guardrails._check import Check
+from raikit.guardrails._decision import CheckFailure, Decision, StageResult
 from raikit.guardrails._finding import Finding
+from raikit.guardrails._guard import DecisionSink, Guard, guard, last_decision
 from raikit.guardrails._normalize import NormalizedText, normalize
+from raikit.guardrails._policy import CheckSpec, Policy, bundled_policies, load_policy, policy_from_string
 from raikit.guardrails._redact import Redaction, redact
 from raikit.guardrails._registry import available_checks, load_check
+from raikit.guardrails._runner import PolicyRunner, scan_texts
 
-__all__ = ["Check", "Finding", "NormalizedText", "Redaction", "available_checks", "load_check", "normalize", "redact"]
+__all__ = [
+    "Check",
+    "CheckFailure",
+    "CheckSpec",
+    "Decision",
+    "DecisionSink",
+    "Finding",
+    "Guard",
+    "NormalizedText",
+    "Policy",
+    "PolicyRunner",
+    "Redaction",
+    "StageResult",
+    "available_checks",
+    "bundled_policies",
+    "guard",
+    "last_decision",
+    "load_check",
+    "load_policy",
+    "normalize",
+    "policy_from_string",
+    "redact",
+    "scan_texts",
+]

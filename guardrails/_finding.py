@@ -19,7 +19,7 @@ class Finding:
         end: End offset (exclusive), or ``None``.
         score: Confidence or probability in [0, 1].
         hash: Salted hash of the matched value (for echo detection and pseudonyms); never the value.
-        blocking: Set by the guard: this finding made the call blocked.
+        action: Set by the guard: what the policy did about it (allow, warn, redact, block).
         echo: Set by the guard on output findings whose value was already in the prompt.
         meta: Small, non-personal extras (for example the recognizer name).
 
@@ -35,9 +35,14 @@ class Finding:
     end: int | None
     score: float
     hash: str | None = None
-    blocking: bool = False
+    action: str | None = None
     echo: bool = False
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this finding made the guard block the call."""
+        return self.action == "block"
 
     def __str__(self) -> str:
         span = f"[{self.start}:{self.end}]" if self.start is not None else ""

@@ -1,0 +1,1 @@
+"""The bundled policies (``default``, ``strict``, ``permissive``) as YAML files in this package."""
