@@ -103,7 +103,8 @@ class GuardedChatClient:
         self._guard = guard
         self.client = client
         create = client.chat.completions.create
-        wrapped = self._acreate if inspect.iscoroutinefunction(create) else self._create
+        is_async = inspect.iscoroutinefunction(inspect.unwrap(create)) or type(client).__name__.startswith("Async")
+        wrapped = self._acreate if is_async else self._create
         self.chat = _Namespace(completions=_Namespace(create=wrapped))
 
     def __getattr__(self, name: str) -> Any:

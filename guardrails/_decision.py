@@ -118,10 +118,8 @@ class Decision:
             "decision": self.outcome,
             "stage": self.stage,
             "refused": self.refused,
-            "findings": {
-                "prompt": [finding(f) for f in self.prompt_findings],
-                "output": [finding(f) for f in self.output_findings],
-            },
+            "prompt_findings": [finding(f) for f in self.prompt_findings],
+            "output_findings": [finding(f) for f in self.output_findings],
             "errors": [e.to_dict() for e in self.errors],
             "timings_ms": {k: round(v, 3) for k, v in self.timings_ms.items()},
             "watermark": self.watermark,

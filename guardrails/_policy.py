@@ -417,8 +417,19 @@ def _cross_checks(document: Any, policy: Policy, file: str) -> list[PolicyIssue]
         ids.setdefault(spec.id, index)
         node = checks_node[index] if index < len(checks_node) else {}
         pmark = node.value_marks.get("params", mark) if isinstance(node, MarkedDict) else mark
+        cls = check_class(spec.type)
+        unknown = _unknown_params(cls, spec.params)
+        if unknown:
+            allowed = _allowed_params(cls)
+            params_node = node.get("params") if isinstance(node, dict) else None
+            if isinstance(params_node, MarkedDict):
+                pmark = params_node.key_marks.get(unknown[0], pmark)
+            close = difflib.get_close_matches(unknown[0], allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(allowed)}"
+            issues.append(PolicyIssue(pmark.file, pmark.line, pmark.column, f"checks[{index}].params.{unknown[0]}", f"unknown parameter for check type {spec.type!r}{hint}"))
+            continue
         try:
-            check_class(spec.type)(id=spec.id, threshold=spec.threshold, **spec.params)
+            cls(id=spec.id, threshold=spec.threshold, **spec.params)
         except (TypeError, ValueError) as err:
             issues.append(PolicyIssue(pmark.file, pmark.line, pmark.column, f"checks[{index}].params", f"invalid parameters for check type {spec.type!r}: {err}"))
     gates = document.get("gates", {})
@@ -431,6 +442,22 @@ def _cross_checks(document: Any, policy: Policy, file: str) -> list[PolicyIssue]
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             issues.append(PolicyIssue(mark.file, mark.line, mark.column, f"gates.max_rate.{key}", f"no check with id {check_id!r}{hint}"))
     return issues
+
+
+def _allowed_params(cls: type) -> list[str]:
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters.values()
+    return [p.name for p in params if p.kind == p.KEYWORD_ONLY and p.name not in ("id", "threshold")]
+
+
+def _unknown_params(cls: type, params: dict[str, Any]) -> list[str]:
+    import inspect
+
+    if any(p.kind == p.VAR_KEYWORD for p in inspect.signature(cls.__init__).parameters.values()):
+        return []
+    allowed = set(_allowed_params(cls))
+    return [name for name in params if name not in allowed]
 
 
 def load_policy(source: str | Path | Policy = "default") -> Policy:

@@ -49,7 +49,13 @@ def _mark(node: yaml.Node, file: str) -> Mark:
     return Mark(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: str) -> Any:
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        m = _mark(node, file)
+        raise PolicyError([PolicyIssue(file, m.line, m.column, path, f"invalid YAML: tag {node.tag!r} is not allowed")])
     if isinstance(node, yaml.MappingNode):
         out = MarkedDict(mark=_mark(node, file))
         for key_node, value_node in node.value:

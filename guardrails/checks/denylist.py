@@ -10,10 +10,16 @@ from raikit.guardrails._finding import Finding
 from raikit.guardrails._normalize import normalize
 
 
+# Scripts written without spaces between words (CJK, kana, Thai, Lao, Khmer, Myanmar): no
+# word boundary is required next to them.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 class DenylistCheck(Check):
     """Find listed words, phrases or patterns, case-insensitively and across evasions.
 
-    Terms match as whole words (``ass`` does not match ``class``), any run of whitespace
+    Terms match as whole words (``ass`` does not match ``class``; scripts written without
+    spaces, such as Chinese or Thai, match anywhere), any run of whitespace
     matches a space in a phrase, and text is normalised first (NFKC, zero-width characters,
     homoglyphs), with offsets mapped back to the original text.
 
@@ -47,8 +53,11 @@ class DenylistCheck(Check):
         for type_, term in _labelled(terms, label):
             if not term.strip():
                 raise ValueError("terms must be non-empty strings")
-            words = [re.escape(w) for w in normalize(term).text.split()]
-            self._compiled.append((type_, re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)))
+            words = normalize(term).text.split()
+            body = r"\s+".join(re.escape(w) for w in words)
+            left = "" if _UNSPACED.match(words[0][0]) else r"(?<!\w)"
+            right = "" if _UNSPACED.match(words[-1][-1]) else r"(?!\w)"
+            self._compiled.append((type_, re.compile(left + body + right, re.IGNORECASE)))
         for type_, pattern in _labelled(patterns, label):
             try:
                 self._compiled.append((type_, re.compile(pattern, re.IGNORECASE)))
