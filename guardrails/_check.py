@@ -37,6 +37,9 @@ class Check(abc.ABC):
 
     name: ClassVar[str] = ""
     input: ClassVar[CheckInput] = "text"
+    #: Cheap checks (no model, bounded work) run in the caller's thread; their time budget
+    #: is then checked after they return instead of being enforced by a worker thread.
+    inline: ClassVar[bool] = False
 
     def __init__(self, *, id: str | None = None, threshold: float = 0.5) -> None:
         if not 0.0 <= threshold <= 1.0:

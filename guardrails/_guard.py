@@ -75,10 +75,12 @@ class Guard:
         self.generator_id = generator_id
         self.on_decision = on_decision
         self.clock = clock
+        self.policy_hash = self.policy.hash
+        self._locators: dict[Callable[..., Any], PromptLocator] = {}
 
     # -- the two stages ----------------------------------------------------------------
     def new_decision(self, generator_id: str) -> Decision:
-        return Decision(policy_name=self.policy.name, policy_hash=self.policy.hash, generator_id=generator_id)
+        return Decision(policy_name=self.policy.name, policy_hash=self.policy_hash, generator_id=generator_id)
 
     def check_prompt(self, prompt: Any, decision: Decision) -> tuple[Any, list[StageResult]]:
         """Scan the texts in ``prompt``; return the (possibly redacted) prompt and results."""
@@ -154,7 +156,9 @@ class Guard:
     def _start(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]):  # type: ignore[no-untyped-def]
         started = self.clock()
         decision = self.new_decision(self.generator_id or getattr(fn, "__qualname__", repr(fn)))
-        locator = PromptLocator(fn, self.prompt_arg)
+        locator = self._locators.get(fn)
+        if locator is None:
+            locator = self._locators[fn] = PromptLocator(fn, self.prompt_arg)
         prompt = locator.get(args, kwargs)
         new_prompt, results = self.check_prompt(prompt, decision)
         if new_prompt is not prompt:

@@ -79,7 +79,10 @@ class PolicyRunner:
         stage: str = "output",
         prompt_hashes: Sequence[set[tuple[str, str]]] | None = None,
     ) -> list[StageResult]:
-        """Scan a batch with every check that applies to ``stage``, in parallel across checks.
+        """Scan a batch with every check that applies to ``stage``.
+
+        Model checks run in parallel on worker threads with their time budget enforced;
+        cheap ``inline`` checks run in the calling thread.
 
         Args:
             texts: Texts to scan (unchanged; redacted copies are returned).
@@ -97,14 +100,21 @@ class PolicyRunner:
         timings: dict[str, float] = {}
         if texts and specs:
             started = self.clock()
-            futures = {spec.id: _pool().submit(self._timed_scan, spec, texts) for spec in specs}
+            pooled = [spec for spec in specs if not self.checks[spec.id].inline]
+            futures = {spec.id: _pool().submit(self._timed_scan, spec, texts) for spec in pooled}
             for spec in specs:
-                remaining = max(0.0, spec.timeout_s - (self.clock() - started))
                 try:
-                    results, elapsed = futures[spec.id].result(timeout=remaining)
+                    if spec.id in futures:
+                        remaining = max(0.0, spec.timeout_s - (self.clock() - started))
+                        results, elapsed = futures[spec.id].result(timeout=remaining)
+                    else:
+                        results, elapsed = self._timed_scan(spec, texts)
+                        if elapsed > spec.timeout_s * 1000.0:
+                            raise concurrent.futures.TimeoutError
                     timings[spec.id] = elapsed
                 except concurrent.futures.TimeoutError:
-                    futures[spec.id].cancel()
+                    if spec.id in futures:
+                        futures[spec.id].cancel()
                     self._fail(spec, stage, f"exceeded its time budget of {spec.timeout_s:g}s", errors)
                     continue
                 except Exception as err:  # noqa: BLE001 - any crash follows on_error

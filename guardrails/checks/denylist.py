@@ -38,6 +38,7 @@ class DenylistCheck(Check):
 
     name = "denylist"
     input = "text"
+    inline = True
 
     def __init__(
         self,
