@@ -105,11 +105,27 @@ def summarize_checks(
 
 
 def evaluate_gates(
-    policy: Policy, checks: list[dict[str, Any]], bias: dict[str, Any] | None, baseline: dict[str, Any] | None
+    policy: Policy,
+    checks: list[dict[str, Any]],
+    bias: dict[str, Any] | None,
+    baseline: dict[str, Any] | None,
+    prompt_checks: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each release gate with its value, limit and verdict."""
     gates: list[dict[str, Any]] = []
     by_id = {c["id"]: c for c in checks}
+    for check in [*checks, *(prompt_checks or [])]:
+        if check.get("n_errors"):
+            # A check that crashed measured nothing: the audit fails closed.
+            gates.append(
+                {
+                    "name": f"check_ran:{check['stage']}:{check['id']}",
+                    "metric": f"{check['stage']} texts where {check['id']} failed",
+                    "value": check["n_errors"],
+                    "limit": 0,
+                    "passed": False,
+                }
+            )
     for key, limit in policy.gates.max_rate.items():
         check_id, _, type_ = key.partition(":")
         check = by_id.get(check_id)
@@ -198,6 +214,7 @@ def run_audit(
     progress: bool = True,
     batch_size: int = 32,
     bias: bool | None = None,
+    checks: dict[str, Any] | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> AuditOutcome:
     """Audit ``target`` with ``policy`` and write the evidence to ``out_dir``.
@@ -213,6 +230,8 @@ def run_audit(
         progress: Show progress bars.
         batch_size: Prompts per generation batch.
         bias: Run the bias section (default: as the policy says).
+        checks: Ready check instances by id, replacing the policy's (fakes in tests).
+        clock: Monotonic clock in seconds.
 
     Returns:
         The result, exit code (0 pass, 1 a gate failed, 3 evidence failed) and paths.
@@ -248,7 +267,7 @@ def run_audit(
             prompts = prompts[:limit]
         texts = [p.prompt for p in prompts]
 
-        runner = PolicyRunner(policy)
+        runner = PolicyRunner(policy, checks=checks)
         wm_key, wm_source = _watermark_key(policy, target)
         processor = None
         if wm_key is not None:
@@ -314,15 +333,14 @@ def run_audit(
             bias_result = _run_bias(policy, target, executor, progress, batch_size)
             data.extend(bias_result.pop("_data", []))
 
-        gates = evaluate_gates(policy, checks, bias_result, baseline)
-        models = [
-            {"check": spec_id, **{k: v for k, v in check.describe().items() if k in ("model", "name", "version", "encoder")}}
-            for spec_id, check in runner.checks.items()
-        ]
+        gates = evaluate_gates(policy, checks, bias_result, baseline, prompt_checks)
+        models = [_model_entry(spec_id, check.describe()) for spec_id, check in runner.checks.items()]
         finished_at = datetime.now(UTC)
         result: dict[str, Any] = {
             "schema": "raikit.audit/1",
             "raikit_version": __version__,
+            "ci_level": 0.95,
+            "ci_method": "Wilson score interval for rates; seeded bootstrap for bias means",
             "verdict": "pass" if all(g["passed"] for g in gates) else "fail",
             "run": {
                 "id": run_id,
@@ -370,6 +388,14 @@ def run_audit(
     paths = _write_evidence(result, out)
     exit_code = EXIT_EVIDENCE if not verified.ok else EXIT_PASS if result["verdict"] == "pass" else EXIT_GATE_FAILED
     return AuditOutcome(result, exit_code, {"log": log_path, **paths})
+
+
+def _model_entry(check_id: str, described: dict[str, Any]) -> dict[str, Any]:
+    """A check's models for the report: what ``describe()`` says, minus policy settings."""
+    skip = {"id", "type", "input", "threshold", "error_rates"}
+    entry = {k: v for k, v in described.items() if k not in skip and isinstance(v, str | int | float | list)}
+    entry.setdefault("name", described.get("type", check_id))
+    return {"check": check_id, **entry}
 
 
 def _key_id(key: str) -> str:

@@ -80,6 +80,22 @@ def tiny_model() -> Callable[[str], str]:
         return run
 
 
+def import_seconds(module: str, runs: int = 5) -> float:
+    """Median wall time of a fresh interpreter importing ``module``, minus a bare interpreter."""
+    import subprocess
+    import sys
+
+    def run(code: str) -> float:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    return run(f"import {module}") - run("pass")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=2000)
@@ -107,6 +123,8 @@ def main() -> None:
     wrapped = measure(lambda: list(guarded_stream(PROMPT)), args.calls // 4)
     per_chunk = (statistics.median(wrapped) - statistics.median(bare)) / len(chunks)
     print(f"{'stream (' + str(len(chunks)) + ' chunks)':<28} added p50 per chunk {per_chunk:8.1f} us (hold-back 32 chars)")
+    for module in ("raikit", "raikit.guardrails"):
+        print(f"import {module:<20} {import_seconds(module):.3f} s (fresh interpreter, minus bare start-up; target < 0.3 s)")
     print("reproduce: .venv/bin/python benchmarks/guard_overhead.py")
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import secrets
 
 SALT_ENV = "RAIKIT_SALT"
 _process_salt: bytes | None = None
@@ -22,6 +19,8 @@ def default_salt() -> bytes:
     if env:
         return env.encode("utf-8")
     if _process_salt is None:
+        import secrets
+
         _process_salt = secrets.token_bytes(16)
     return _process_salt
 
@@ -33,5 +32,8 @@ def salted_hash(value: str, salt: bytes | None = None) -> str:
         >>> salted_hash("alice@example.com", b"s") == salted_hash("alice@example.com", b"s")
         True
     """
+    import hashlib
+    import hmac
+
     key = default_salt() if salt is None else salt
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:16]

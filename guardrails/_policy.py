@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -171,6 +170,8 @@ class Policy:
     def hash(self) -> str:
         """``sha256:<hex>`` of the resolved policy's canonical JSON."""
         blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
+        import hashlib
+
         return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
 
     def check(self, check_id: str) -> CheckSpec:

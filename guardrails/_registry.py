@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from raikit.errors import RaikitError
 from raikit.guardrails._check import Check
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "raikit.checks"
 
@@ -24,6 +25,8 @@ _BUILTIN = {
 
 @cache
 def _entry_points() -> dict[str, EntryPoint]:
+    from importlib.metadata import EntryPoint, entry_points
+
     found = {name: EntryPoint(name, value, ENTRY_POINT_GROUP) for name, value in _BUILTIN.items()}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         found[ep.name] = ep
@@ -48,6 +51,8 @@ def check_class(name: str) -> type[Check]:
     """
     eps = _entry_points()
     if name not in eps:
+        import difflib
+
         close = difflib.get_close_matches(name, eps, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise RaikitError(f"unknown check type {name!r}{hint}; installed: {', '.join(sorted(eps))}")

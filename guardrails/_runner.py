@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from raikit.guardrails._check import Check
 from raikit.guardrails._decision import CheckFailure, StageResult, outcome_of
@@ -16,6 +15,9 @@ from raikit.guardrails._finding import Finding
 from raikit.guardrails._policy import CheckSpec, Policy, load_policy
 from raikit.guardrails._redact import redact
 from raikit.guardrails._registry import check_class
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ _POOL: concurrent.futures.ThreadPoolExecutor | None = None
 
 def _pool() -> concurrent.futures.ThreadPoolExecutor:
     global _POOL
+    import concurrent.futures
+
     with _POOL_LOCK:
         if _POOL is None:
             _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="raikit-check")
@@ -93,6 +97,8 @@ class PolicyRunner:
         Returns:
             One :class:`StageResult` per text.
         """
+        import concurrent.futures
+
         texts = list(texts)
         specs = self.specs(stage)
         per_text: list[list[Finding]] = [[] for _ in texts]

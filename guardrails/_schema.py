@@ -7,7 +7,6 @@ every problem, so a user sees all mistakes in one run.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,6 +88,8 @@ def boolean(value: Any, ctx: Context, path: str, mark: Mark) -> bool:
 def choice(*options: str) -> Validator:
     def check(value: Any, ctx: Context, path: str, mark: Mark) -> str:
         if value not in options:
+            import difflib
+
             close = difflib.get_close_matches(str(value), options, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise Invalid(f"expected one of {', '.join(options)}, got {shown(value)}{hint}")
@@ -137,6 +138,8 @@ def mapping(fields: dict[str, tuple[Validator, Any]], build: Callable[..., Any] 
         failed = False
         for key in value:
             if key not in fields:
+                import difflib
+
                 close = difflib.get_close_matches(str(key), list(fields), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(fields)}"
                 ctx.add(key_marks.get(key, mark), _join(path, str(key)), f"unknown key{hint}")

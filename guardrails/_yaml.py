@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from raikit.errors import PolicyError, PolicyIssue
+
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,8 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: str) -> Any:
+    import yaml
+
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
         m = _mark(node, file)
         raise PolicyError([PolicyIssue(file, m.line, m.column, path, f"invalid YAML: tag {node.tag!r} is not allowed")])
@@ -93,6 +96,8 @@ def load_marked_yaml(text: str, file: str = "<string>") -> Any:
         >>> doc["b"], doc.value_marks["b"].line
         (['x', 'y'], 2)
     """
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()

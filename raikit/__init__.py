@@ -13,7 +13,7 @@ Subpackages:
 from __future__ import annotations
 
 import logging
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from raikit.errors import (
     CheckError,
@@ -25,12 +25,21 @@ from raikit.errors import (
     RaikitError,
 )
 
-try:
-    __version__ = version("raikit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
-
 logging.getLogger("raikit").addHandler(logging.NullHandler())
+
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__`` is read from the installed metadata on first use (keeps import fast)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("raikit")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            return "0.0.0+unknown"
+    raise AttributeError(f"module 'raikit' has no attribute {name!r}")
+
 
 __all__ = [
     "CheckError",

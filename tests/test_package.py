@@ -43,7 +43,7 @@ def test_third_party_check_via_entry_point(monkeypatch: pytest.MonkeyPatch) -> N
     from raikit.guardrails.testing import KeywordCheck
 
     ep = EntryPoint("acme", "raikit.guardrails.testing:KeywordCheck", "raikit.checks")
-    monkeypatch.setattr(_registry, "entry_points", lambda group: [ep])
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [ep])
     _registry._entry_points.cache_clear()
     try:
         check = raikit.guardrails.load_check("acme", words={"X": "acme"})

@@ -100,6 +100,16 @@ def test_failed_verification_gives_evidence_exit_code(tmp_path: Path, suite: Pat
     assert outcome.exit_code == 3 and outcome.result["evidence"]["log_verified"] is False
 
 
+def test_a_crashed_check_fails_the_audit(tmp_path: Path, suite: Path) -> None:
+    from raikit.guardrails.testing import FailingCheck
+
+    text = policy_text(suite, 1.0).replace("    action: block\n", "    action: block\n    on_error: warn\n")
+    outcome = run_audit(fake_target(4), policy=policy_from_string(text), out_dir=tmp_path, progress=False, checks={"words": FailingCheck(id="words")})
+    gate = [g for g in outcome.result["gates"] if g["name"].startswith("check_ran:")][0]
+    assert gate["value"] == 20 and gate["passed"] is False
+    assert outcome.exit_code == 1
+
+
 def test_junit_lists_each_gate() -> None:
     xml = junit_xml({"gates": [{"name": "max_rate:pii", "metric": "checks.pii.rate", "value": 0.2, "limit": 0.05, "passed": False}, {"name": "max_rate:harm", "value": 0.0, "limit": 0.05, "passed": True}]})
     root = ET.fromstring(xml)
