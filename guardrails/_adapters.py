@@ -23,6 +23,11 @@ def adapt(guard: Guard, target: Any) -> Any | None:
     """A guarded stand-in for ``target`` if it is a known object kind, else ``None``."""
     if _is_pipeline(target):
         return GuardedPipeline(guard, target)
+    if _is_hf_model(target):
+        raise TypeError(
+            "a Hugging Face model needs its tokenizer to be guarded: use "
+            "guard(policy).wrap_model(model, tokenizer) or wrap a transformers pipeline"
+        )
     completions = getattr(getattr(target, "chat", None), "completions", None)
     if completions is not None and callable(getattr(completions, "create", None)):
         return GuardedChatClient(guard, target)
@@ -31,6 +36,10 @@ def adapt(guard: Guard, target: Any) -> Any | None:
 
 def _is_pipeline(target: Any) -> bool:
     return type(target).__module__.startswith("transformers.pipelines") and callable(target)
+
+
+def _is_hf_model(target: Any) -> bool:
+    return type(target).__module__.startswith("transformers.models") and callable(getattr(target, "generate", None))
 
 
 def text_watermark_processor(guard: Guard, tokenizer: Any, decision: Decision) -> Any | None:
@@ -82,6 +91,43 @@ class GuardedPipeline:
         output = self.pipeline(inputs, *args, **kwargs)
         decision.timings_ms["generate"] = (guard.clock() - t) * 1000.0
         return guard._conclude(output, decision, results, started)
+
+
+class GuardedModel:
+    """A Hugging Face causal LM and its tokenizer as a guarded ``prompt -> continuation``
+    function; the policy's text watermark goes in through ``generate(logits_processor=...)``.
+
+    Example:
+        >>> generate = guard("default").wrap_model(model, tokenizer)  # doctest: +SKIP
+        >>> generate("Write a haiku about rain", max_new_tokens=30, do_sample=True)  # doctest: +SKIP
+    """
+
+    def __init__(self, guard: Guard, model: Any, tokenizer: Any) -> None:
+        self._guard = guard
+        self.model = model
+        self.tokenizer = tokenizer
+
+    def __call__(self, prompt: str, **generate_kwargs: Any) -> Any:
+        guard = self._guard
+        started = guard.clock()
+        name = getattr(getattr(self.model, "config", None), "_name_or_path", "") or type(self.model).__name__
+        decision = guard.new_decision(guard.generator_id or f"hf-model:{name}")
+        prompt, results = guard.check_prompt(prompt, decision)
+        if decision.blocked:
+            guard.finish(decision, started)
+            return guard.blocked(decision)
+        processor = text_watermark_processor(guard, self.tokenizer, decision)
+        if processor is not None:
+            from transformers import LogitsProcessorList
+
+            generate_kwargs["logits_processor"] = LogitsProcessorList([*generate_kwargs.get("logits_processor", []), processor])
+        t = guard.clock()
+        encoded = self.tokenizer(prompt, return_tensors="pt")
+        generate_kwargs.setdefault("pad_token_id", self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
+        output = self.model.generate(**encoded, **generate_kwargs)
+        text = self.tokenizer.decode(output[0, encoded["input_ids"].shape[1] :], skip_special_tokens=True)
+        decision.timings_ms["generate"] = (guard.clock() - t) * 1000.0
+        return guard._conclude(text, decision, results, started)
 
 
 def _pipeline_id(pipeline: Any) -> str:

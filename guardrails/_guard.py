@@ -139,6 +139,12 @@ class Guard:
         return self.policy.refusal
 
     # -- wrapping ----------------------------------------------------------------------
+    def wrap_model(self, model: Any, tokenizer: Any) -> Callable[..., Any]:
+        """Guard a Hugging Face causal LM as a ``prompt -> continuation`` function."""
+        from raikit.guardrails._adapters import GuardedModel
+
+        return GuardedModel(self, model, tokenizer)
+
     def __call__(self, target: F) -> F:
         from raikit.guardrails import _adapters
 

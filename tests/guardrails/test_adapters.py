@@ -173,3 +173,18 @@ def test_hf_pipeline_gets_the_text_watermark_processor(tiny_pipeline: object, mo
     decision = last_decision()
     assert decision is not None and decision.watermark is not None
     assert decision.watermark["status"] == "marked" and "test-key" not in json.dumps(decision.watermark)
+
+
+def test_hf_model_with_tokenizer_gets_the_watermark(tiny_pipeline: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("raikit.watermark")
+    monkeypatch.setenv("RAIKIT_WATERMARK_KEY", "test-key-0123456789")
+    text = POLICY + "watermark:\n  text: {enabled: true, gamma: 0.5, delta: 20.0}\n"
+    g = guard(policy_from_string(text), checks={"pii": KeywordCheck(words={"EMAIL_ADDRESS": EMAIL}, id="pii")})
+    model, tokenizer = tiny_pipeline.model, tiny_pipeline.tokenizer  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="wrap_model"):
+        g(model)
+    generate = g.wrap_model(model, tokenizer)
+    out = generate(f"my mail is {EMAIL}", max_new_tokens=5, do_sample=False)
+    assert isinstance(out, str) and EMAIL not in out
+    decision = last_decision()
+    assert decision is not None and decision.watermark["status"] == "marked"  # type: ignore[index]
