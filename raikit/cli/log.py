@@ -1,0 +1,215 @@
+"""``raikit log``: verify, checkpoint and show tamper-evident audit logs.
+
+Exit codes: 0 the log is intact, 3 it failed verification (tampered), 2 usage or input
+error (missing log or key, malformed checkpoint or key file).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from raikit.cli._common import EXIT_EVIDENCE, EXIT_OK, EXIT_USAGE, echo_json
+from raikit.errors import RaikitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+_GROUP_EXAMPLE = """\b
+Examples:
+  export RAIKIT_LOG_KEY=$(cat ~/.raikit/log.key)
+  raikit log verify raikit-report/audit-log.jsonl
+  raikit log checkpoint raikit-report/audit-log.jsonl --origin example.com/audit \\
+      --generate-key ck.key > cp.txt
+  raikit log verify raikit-report/audit-log.jsonl --checkpoint cp.txt --public-key ck.key.pub
+  raikit log show raikit-report/audit-log.jsonl --kind decision --last 20
+"""
+
+_VERIFY_EXAMPLE = """\b
+Examples:
+  RAIKIT_LOG_KEY=... raikit log verify audit-log.jsonl
+  raikit log verify audit-log.jsonl --key-file log.key --checkpoint cp.txt --public-key ck.key.pub --json
+  raikit log verify audit-log.jsonl --no-key --checkpoint cp.txt --public-key ck.key.pub
+
+Exit codes: 0 intact, 3 tampered (the first bad record and why are printed), 2 error.
+"""
+
+_CHECKPOINT_EXAMPLE = """\b
+Examples:
+  raikit log checkpoint audit-log.jsonl --origin example.com/audit --generate-key ck.key > cp.txt
+  raikit log checkpoint audit-log.jsonl --origin example.com/audit --private-key ck.key --out cp.txt
+
+--generate-key FILE writes FILE (private key) and FILE.pub (public key), both mode 0600, and
+refuses to overwrite. Keep the checkpoint and the public key somewhere the log's writer
+cannot change them: they pin the history.
+"""
+
+_SHOW_EXAMPLE = """\b
+Examples:
+  raikit log show audit-log.jsonl --last 10
+  raikit log show audit-log.jsonl --kind decision --json
+
+Records hold no raw text, keys or salts; `show` does not verify (use `raikit log verify`).
+"""
+
+_key_options = [
+    click.option("--key-file", "key_files", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+                 help="File holding an HMAC key (hex); repeat for logs written across a key rotation. "
+                      "Default: $RAIKIT_LOG_KEY."),
+    click.option("--no-key", is_flag=True, default=False,
+                 help="Without the HMAC key: check hashes, the chain and a checkpoint only."),
+]
+
+
+def _with_key_options(func: F) -> F:
+    for option in reversed(_key_options):
+        func = option(func)
+    return func
+
+
+def _errors_exit_2(fn: F) -> F:
+    """Any raikit error that stops the command (missing log, key, bad file) exits 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except RaikitError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _keys(key_files: tuple[Path, ...], no_key: bool) -> dict[str, bytes] | None:
+    from raikit.audits._log_record import key_id_for, load_key
+
+    if no_key:
+        if key_files:
+            raise click.UsageError("--no-key and --key-file exclude each other")
+        return None
+    keys = [load_key(file=path) for path in key_files] if key_files else [load_key()]
+    return {key_id_for(key): key for key in keys}
+
+
+def _read_text(path: Path, what: str) -> str:
+    from raikit.errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read {what} {str(path)!r}: {type(err).__name__}") from err
+
+
+@click.group("log", epilog=_GROUP_EXAMPLE)
+def log() -> None:
+    """Verify, checkpoint and show tamper-evident audit logs."""
+
+
+@log.command("verify", epilog=_VERIFY_EXAMPLE)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@_with_key_options
+@click.option("--checkpoint", "checkpoint_file", type=_FILE, default=None,
+              help="A signed checkpoint to check the log against (needs --public-key).")
+@click.option("--public-key", "public_key_file", type=_FILE, default=None,
+              help="The checkpoint signer's public key file (note format).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_errors_exit_2
+def verify(path: Path, key_files: tuple[Path, ...], no_key: bool, checkpoint_file: Path | None,
+           public_key_file: Path | None, as_json: bool) -> None:
+    """Check every record's hash, HMAC and chain, and optionally a signed checkpoint."""
+    from raikit.audits._log_verify import verify_files
+
+    if (checkpoint_file is None) != (public_key_file is None):
+        raise click.UsageError("--checkpoint and --public-key go together")
+    keys = _keys(key_files, no_key)
+    checkpoint = _read_text(checkpoint_file, "checkpoint") if checkpoint_file else None
+    public = _read_text(public_key_file, "public key") if public_key_file else None
+    result = verify_files(path, keys=keys, checkpoint=checkpoint, verifier=public)
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        checked = "hash, HMAC and chain" if result.mac_checked else "hash and chain only (no HMAC key)"
+        if result.ok:
+            pinned = f"; checkpoint of {result.checkpoint_size} records holds" if checkpoint else ""
+            click.echo(f"ok: {result.records} records verified ({checked}{pinned}); head {result.head_hash}")
+        else:
+            click.echo(f"TAMPERED: {result.reason}")
+            click.echo(f"{result.records} records verified before it ({checked})")
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    sys.exit(EXIT_OK if result.ok else EXIT_EVIDENCE)
+
+
+@log.command("checkpoint", epilog=_CHECKPOINT_EXAMPLE)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--origin", required=True,
+              help="The checkpoint's origin line and key name, e.g. example.com/audit.")
+@click.option("--private-key", "private_key_file", type=_FILE, default=None,
+              help="Ed25519 private key file (note format) to sign with.")
+@click.option("--generate-key", "generate_file", type=_FILE, default=None,
+              help="Write a new key pair to FILE and FILE.pub (mode 0600) and sign with it.")
+@_with_key_options
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the checkpoint here instead of stdout.")
+@_errors_exit_2
+def checkpoint(path: Path, origin: str, private_key_file: Path | None, generate_file: Path | None,
+               key_files: tuple[Path, ...], no_key: bool, out_file: Path | None) -> None:
+    """Verify the log, then print a signed checkpoint (C2SP tlog-checkpoint) of its size and head."""
+    from raikit.audits._log_checkpoint import generate_signer, parse_signer, sign_checkpoint, write_secret
+    from raikit.audits._log_verify import verify_files
+
+    if (private_key_file is None) == (generate_file is None):
+        raise click.UsageError("give exactly one of --private-key and --generate-key")
+    keys = _keys(key_files, no_key)
+    result = verify_files(path, keys=keys)
+    if not result.ok:
+        click.echo(f"TAMPERED: {result.reason}", err=True)
+        click.echo("refusing to sign a checkpoint of a log that fails verification", err=True)
+        sys.exit(EXIT_EVIDENCE)
+    if generate_file is not None:
+        signer = generate_signer(origin)
+        public_file = generate_file.with_name(generate_file.name + ".pub")
+        if public_file.exists():
+            raise click.UsageError(f"refusing to overwrite {str(public_file)!r}")
+        write_secret(generate_file, signer.to_text())
+        write_secret(public_file, signer.verifier().to_text())
+        click.echo(f"wrote {generate_file} (private) and {public_file} (public)", err=True)
+    else:
+        assert private_key_file is not None
+        where = f"private key file {str(private_key_file)!r}"
+        signer = parse_signer(_read_text(private_key_file, "private key"), where)
+    text = sign_checkpoint(signer, origin, result.records, result.head_hash)
+    if out_file is not None:
+        out_file.write_text(text, encoding="utf-8")
+        click.echo(f"wrote checkpoint of {result.records} records to {out_file}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@log.command("show", epilog=_SHOW_EXAMPLE)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", default=None, help="Only records of this kind (decision, audit_run, ...).")
+@click.option("--last", "last", type=click.IntRange(min=1), default=None, help="Only the last N records.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as a JSON array.")
+@_errors_exit_2
+def show(path: Path, kind: str | None, last: int | None, as_json: bool) -> None:
+    """Print the log's records (sequence, time, kind, event fields; no MACs)."""
+    from raikit.audits._log import read_records
+
+    records = [r for r in read_records(path) if kind is None or r.get("kind") == kind]
+    if last is not None:
+        records = records[-last:]
+    shown = [{k: r.get(k) for k in ("seq", "time", "kind", "key_id", "event", "hash")} for r in records]
+    if as_json:
+        echo_json(shown)
+        return
+    for r in shown:
+        event = json.dumps(r["event"], sort_keys=True, separators=(",", ":"))
+        click.echo(f"{r['seq']:>7} {r['time']} {r['kind']:<12} {event}")
