@@ -145,6 +145,8 @@ def _print_summary(result: dict[str, Any], paths: dict[str, Path]) -> None:
     console.print(gates)
     evidence = result["evidence"]
     console.print(f"audit log: {evidence['log_records']} records, head {evidence['log_head_hash'][:16]}..., verified={evidence['log_verified']}")
+    key_hint = f" --key-file {paths['log'].parent / 'audit-log.key'}" if "beside" in str(evidence.get("log_key")) else ""
+    console.print(f"verify it later: raikit log verify {paths['log']}{key_hint}")
     for name, path in paths.items():
         console.print(f"{name}: {path}")
 
