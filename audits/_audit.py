@@ -168,7 +168,8 @@ def _examples(results: list[StageResult], originals: list[str]) -> list[dict[str
         acted = _acted(result.findings)
         if not acted:
             continue
-        spanned = [f for f in result.findings if f.start is not None]
+        # Cut out every matched value (findings with a hash); whole-text scores stay readable.
+        spanned = [f for f in result.findings if f.start is not None and f.hash is not None]
         text = scrub(redact(original, spanned).text)
         first = acted[0]
         examples.append({"check": first.check_id, "type": first.type, "stage": result.stage, "redacted_text": text[:400]})
