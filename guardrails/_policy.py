@@ -94,7 +94,7 @@ class TextWatermarkSettings:
     enabled: bool = False
     key_env: str = "RAIKIT_WATERMARK_KEY"
     gamma: float = 0.25
-    delta: float = 2.0
+    delta: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,7 @@ _POLICY = s.mapping(
                                 "enabled": (s.boolean, False),
                                 "key_env": (s.string, "RAIKIT_WATERMARK_KEY"),
                                 "gamma": (s.number(0.01, 0.99), 0.25),
-                                "delta": (s.number(0, 20), 2.0),
+                                "delta": (s.number(0, 20), 3.0),
                             },
                             TextWatermarkSettings,
                         ),

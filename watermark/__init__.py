@@ -1,0 +1,35 @@
+"""Watermarks that let a deployer show an image or a text came from their generator.
+
+Images: :func:`embed_image` adds a keyed, error-corrected payload to the luma of an image
+(numpy, PIL or file); :func:`detect_image` finds it after JPEG, resizing, brightness,
+noise and crops, with a p-value corrected for the geometries it searched.
+
+Text: :class:`TextWatermark` provides a ``transformers`` logits processor (a keyed
+green list, Kirchenbauer et al. 2023) and a z-test detector that needs only the key and the
+tokenizer.
+
+Keys come from the caller and are never recorded: use :func:`key_id` in logs and reports.
+
+Example:
+    >>> import numpy as np
+    >>> from raikit.watermark import detect_image, embed_image, key_id
+    >>> img = np.full((256, 256, 3), 120, dtype=np.uint8)
+    >>> detect_image(embed_image(img, key="s3cret", payload="m1"), key="s3cret").payload
+    'm1'
+"""
+
+from ._image import ImageDetection, detect_image, embed_image
+from ._keys import key_id
+from ._mark import mark_images
+from ._text import TextWatermark
+from ._text_detector import TextDetection
+
+__all__ = [
+    "ImageDetection",
+    "TextDetection",
+    "TextWatermark",
+    "detect_image",
+    "embed_image",
+    "key_id",
+    "mark_images",
+]

@@ -1,0 +1,271 @@
+"""``raikit watermark``: embed and detect image and text watermarks.
+
+The key is read from an environment variable (``--key-env``, default
+``RAIKIT_WATERMARK_KEY``) or a file (``--key-file``); it is never printed, only its id.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from raikit.cli._common import EXIT_FAILED, EXIT_OK, echo_json, handle_errors
+from raikit.errors import InputError
+
+DEFAULT_KEY_ENV = "RAIKIT_WATERMARK_KEY"
+TEXT_SUFFIXES = {".txt", ".md", ".text"}
+NO_KEY = "no watermark key: set ${var} or pass --key-file PATH"
+KEY_FILE_UNREADABLE = "cannot read key file {path}: {reason}"
+
+
+def _key_options(fn: Any) -> Any:
+    fn = click.option(
+        "--key-file", type=click.Path(dir_okay=False), help="Read the key from this file (trailing newline stripped)."
+    )(fn)
+    fn = click.option(
+        "--key-env", default=DEFAULT_KEY_ENV, show_default=True, help="Environment variable holding the key."
+    )(fn)
+    return fn
+
+
+def _read_key(key_env: str, key_file: str | None) -> bytes:
+    if key_file:
+        try:
+            data = Path(key_file).read_bytes().rstrip(b"\r\n")
+        except OSError as err:
+            raise InputError(KEY_FILE_UNREADABLE.format(path=key_file, reason=type(err).__name__)) from err
+        if not data:
+            raise InputError(KEY_FILE_UNREADABLE.format(path=key_file, reason="empty file"))
+        return data
+    value = os.environ.get(key_env, "")
+    if not value:
+        raise InputError(NO_KEY.format(var=key_env))
+    return value.encode("utf-8")
+
+
+def _load_tokenizer(path: str | None) -> Any:
+    from raikit.errors import MissingDependencyError
+
+    if path is None:
+        from raikit.demo import DEMO_MODEL_DIR
+
+        path = str(DEMO_MODEL_DIR)
+    try:
+        from transformers import AutoTokenizer
+    except ImportError as err:
+        raise MissingDependencyError("transformers", "pip install 'raikit[hf]'") from err
+    try:
+        return AutoTokenizer.from_pretrained(path, local_files_only=True)
+    except (OSError, ValueError) as err:
+        raise InputError(f"cannot load a tokenizer from {path}: {type(err).__name__}") from err
+
+
+@click.group()
+def watermark() -> None:
+    """Embed and detect keyed watermarks in images and texts.
+
+    \b
+    Examples:
+      export RAIKIT_WATERMARK_KEY=$(openssl rand -hex 32)
+      raikit watermark embed photo.png -o photo.marked.png --payload model-1
+      raikit watermark detect photo.marked.jpg --json
+      raikit watermark detect answer.txt --tokenizer ./my-model
+    """
+
+
+@watermark.command()
+@click.argument("image", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Where to write the result (image format from the suffix).")
+@click.option(
+    "--payload", default="default", show_default=True, help="Model or deployment id (<= 7 bytes carried verbatim)."
+)
+@click.option("--overwrite", is_flag=True, help="Allow replacing an existing file (the input itself without --out).")
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(file_okay=False),
+    help="Text mode: a local causal LM folder; IMAGE is then a prompt file continued with the text watermark.",
+)
+@click.option("--max-new-tokens", default=100, show_default=True, help="Text mode: tokens to generate.")
+@_key_options
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@handle_errors
+def embed(
+    image: str,
+    out: str | None,
+    payload: str,
+    overwrite: bool,
+    model_dir: str | None,
+    max_new_tokens: int,
+    key_env: str,
+    key_file: str | None,
+    as_json: bool,
+) -> None:
+    """Mark IMAGE (PNG, JPEG, WebP) and write it to --out.
+
+    With --model, IMAGE is instead a text file holding a prompt: the model continues it with
+    the text watermark and the continuation is written to --out (or printed).
+
+    \b
+    Examples:
+      raikit watermark embed photo.png -o photo.marked.png --payload model-1
+      raikit watermark embed prompt.txt --model ./my-model -o answer.txt
+    """
+    from raikit.watermark import embed_image, key_id
+
+    key = _read_key(key_env, key_file)
+    if model_dir is not None:
+        text = _generate_marked(Path(image), Path(model_dir), key, max_new_tokens)
+        if out:
+            dest = Path(out)
+            if dest.exists() and not overwrite:
+                raise InputError(f"output file {dest} already exists; pass --overwrite to replace it")
+            dest.write_text(text, encoding="utf-8")
+        elif not as_json:
+            click.echo(text)
+        if as_json:
+            echo_json({"input": image, "kind": "text", "out": out, "key_id": key_id(key)})
+        sys.exit(EXIT_OK)
+    result = embed_image(image, key=key, payload=payload, out=out, overwrite=overwrite)
+    if as_json:
+        echo_json({"input": image, "kind": "image", "out": str(result), "key_id": key_id(key)})
+    else:
+        click.echo(f"marked {image} -> {result} (key id {key_id(key)})")
+
+
+def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tokens: int) -> str:
+    from raikit.errors import MissingDependencyError
+    from raikit.watermark import TextWatermark
+
+    try:
+        prompt = prompt_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read {prompt_file}: {type(err).__name__}") from err
+    try:
+        import torch
+        from transformers import AutoModelForCausalLM
+    except ImportError as err:
+        raise MissingDependencyError("torch and transformers", "pip install 'raikit[hf]'") from err
+    tokenizer = _load_tokenizer(str(model_dir))
+    try:
+        model = AutoModelForCausalLM.from_pretrained(str(model_dir), local_files_only=True).eval()
+    except (OSError, ValueError) as err:
+        raise InputError(f"cannot load a causal LM from {model_dir}: {type(err).__name__}") from err
+    wm = TextWatermark(key=key, tokenizer=tokenizer)
+    inputs = tokenizer(prompt, return_tensors="pt")
+    with torch.no_grad():
+        ids = model.generate(
+            **inputs,
+            max_new_tokens=max_new_tokens,
+            do_sample=True,
+            logits_processor=[wm.logits_processor()],
+            pad_token_id=tokenizer.eos_token_id if tokenizer.pad_token_id is None else tokenizer.pad_token_id,
+        )
+    return str(tokenizer.decode(ids[0, inputs["input_ids"].shape[1] :], skip_special_tokens=True))
+
+
+def _is_text(path: Path, force_text: bool) -> bool:
+    return force_text or path.suffix.lower() in TEXT_SUFFIXES or str(path) == "-"
+
+
+@watermark.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--text", "force_text", is_flag=True, help="Treat inputs as text files ('-' = stdin); .txt/.md always are.")
+@click.option("--payload", "payloads", multiple=True, help="Candidate payload id (repeatable; for ids over 7 bytes).")
+@click.option(
+    "--tokenizer",
+    "tokenizer_dir",
+    type=click.Path(file_okay=False),
+    help="Text: local tokenizer folder (default: the bundled demo model's).",
+)
+@click.option("--gamma", default=0.25, show_default=True, help="Text: green fraction used at generation.")
+@click.option("--context-width", default=1, show_default=True, help="Text: context tokens seeding the green list.")
+@click.option("--z-threshold", default=4.0, show_default=True, help="Text: z-score at which a text is marked.")
+@click.option("--min-tokens", default=25, show_default=True, help="Text: fewer scored tokens answer 'too short'.")
+@_key_options
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@handle_errors
+def detect(
+    inputs: tuple[str, ...],
+    force_text: bool,
+    payloads: tuple[str, ...],
+    tokenizer_dir: str | None,
+    gamma: float,
+    context_width: int,
+    z_threshold: float,
+    min_tokens: int,
+    key_env: str,
+    key_file: str | None,
+    as_json: bool,
+) -> None:
+    """Detect the watermark in image or text INPUTS.
+
+    Exit 0 when every input is marked, 1 when one is not (or is too short to tell),
+    2 on errors (unreadable file, missing key).
+
+    \b
+    Examples:
+      raikit watermark detect photo.jpg
+      raikit watermark detect a.txt b.txt --json
+      cat answer | raikit watermark detect --text - --tokenizer ./my-model
+    """
+    from raikit.watermark import TextWatermark, detect_image
+
+    key = _read_key(key_env, key_file)
+    results: list[dict[str, Any]] = []
+    text_wm: TextWatermark | None = None
+    for name in inputs:
+        path = Path(name)
+        if _is_text(path, force_text):
+            if text_wm is None:
+                text_wm = TextWatermark(
+                    key=key,
+                    tokenizer=_load_tokenizer(tokenizer_dir),
+                    gamma=gamma,
+                    context_width=context_width,
+                    min_tokens=min_tokens,
+                    z_threshold=z_threshold,
+                )
+            text = _read_text(name)
+            result = text_wm.detect(text).to_dict()
+            result.update(input=name, kind="text")
+        else:
+            result = detect_image(name, key=key, payloads=list(payloads) or None).to_dict()
+            result.update(input=name, kind="image")
+        results.append(result)
+    if as_json:
+        echo_json(results)
+    else:
+        for r in results:
+            click.echo(_summary(r))
+    sys.exit(EXIT_OK if all(r["found"] for r in results) else EXIT_FAILED)
+
+
+def _read_text(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read text file {name}: {type(err).__name__}") from err
+
+
+def _summary(r: dict[str, Any]) -> str:
+    if r["kind"] == "image":
+        if r["found"]:
+            return (
+                f"{r['input']}: marked (payload {r['payload']!r}, p={r['p_value']:.2g}, "
+                f"{r['bit_errors']} bit errors corrected, key id {r['key_id']})"
+            )
+        return f"{r['input']}: not marked with key id {r['key_id']}"
+    if r["too_short"]:
+        return f"{r['input']}: too short to tell ({r['scored_tokens']} scored tokens)"
+    verdict = "marked" if r["found"] else "not marked"
+    return (
+        f"{r['input']}: {verdict} (z={r['z_score']:.2f}, p={r['p_value']:.2g}, "
+        f"{r['scored_tokens']} scored tokens, key id {r['key_id']})"
+    )

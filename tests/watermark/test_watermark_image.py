@@ -1,0 +1,213 @@
+"""Image watermark: round trips, robustness, keys, negatives and input errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cv2")
+PIL = pytest.importorskip("PIL")
+from PIL import Image  # noqa: E402
+
+from raikit.errors import InputError  # noqa: E402
+from raikit.watermark import _attacks as attacks  # noqa: E402
+from raikit.watermark import detect_image, embed_image, key_id, mark_images  # noqa: E402
+
+from _watermark_helpers import natural_image  # noqa: E402
+
+KEY = "test-key-0001"
+SIZE = 384
+
+
+@pytest.fixture(scope="module")
+def base() -> np.ndarray:
+    return natural_image(seed=7, height=SIZE, width=SIZE)
+
+
+@pytest.fixture(scope="module")
+def marked(base: np.ndarray) -> np.ndarray:
+    return embed_image(base, key=KEY, payload="model-7")
+
+
+def test_embed_keeps_quality_and_does_not_mutate(base: np.ndarray, marked: np.ndarray) -> None:
+    before = base.copy()
+    again = embed_image(base, key=KEY, payload="model-7")
+    assert np.array_equal(base, before)
+    assert np.array_equal(again, marked)  # deterministic
+    assert marked.shape == base.shape and marked.dtype == np.uint8
+    assert attacks.psnr(base, marked) >= 38.0
+
+
+def test_round_trip_numpy(marked: np.ndarray) -> None:
+    result = detect_image(marked, key=KEY)
+    assert result.found and result.payload == "model-7"
+    assert result.p_value <= 1e-6
+    assert result.key_id == key_id(KEY)
+
+
+@pytest.mark.parametrize("payload, expected", [("m1", "m1"), (12345, "12345"), (b"\x01\x02", "\x01\x02"), ("", "")])
+def test_short_payloads_round_trip(base: np.ndarray, payload: object, expected: str) -> None:
+    result = detect_image(embed_image(base, key=KEY, payload=payload), key=KEY)  # type: ignore[arg-type]
+    assert result.found and result.payload == expected
+
+
+def test_long_payload_needs_candidates(base: np.ndarray) -> None:
+    long_id = "deployment-eu-west-2024"
+    img = embed_image(base, key=KEY, payload=long_id)
+    assert detect_image(img, key=KEY, payloads=["other", long_id]).payload == long_id
+    anonymous = detect_image(img, key=KEY)
+    assert anonymous.found and anonymous.payload is None and anonymous.payload_digest
+
+
+def test_wrong_key_detects_nothing(marked: np.ndarray) -> None:
+    result = detect_image(marked, key="another-key-99")
+    assert not result.found and result.payload is None and result.p_value == 1.0
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        pytest.param(lambda x: attacks.jpeg(x, 50), id="jpeg50"),
+        pytest.param(lambda x: attacks.resize(x, 0.5), id="resize0.5"),
+        pytest.param(lambda x: attacks.brightness(x, 0.2), id="bright+20"),
+        pytest.param(lambda x: attacks.brightness(x, -0.2), id="bright-20"),
+        pytest.param(lambda x: attacks.noise(x, 5.0, seed=3), id="noise5"),
+        pytest.param(lambda x: attacks.crop(x, 0.1), id="crop10-centre"),
+        pytest.param(lambda x: attacks.crop(x, 0.1, seed=4), id="crop10-offset"),
+    ],
+)
+def test_payload_survives_attack(marked: np.ndarray, attack) -> None:
+    result = detect_image(attack(marked), key=KEY)
+    assert result.found and result.payload == "model-7"
+    assert result.p_value <= 1e-6
+
+
+def test_attack_is_not_a_no_op(marked: np.ndarray) -> None:
+    assert attacks.psnr(marked, attacks.jpeg(marked, 50)) < 45
+    assert attacks.psnr(marked, attacks.crop(marked, 0.1)) < 30
+
+
+def test_unmarked_images_not_detected() -> None:
+    rng = np.random.default_rng(11)
+    negatives = [natural_image(seed=100 + i, height=160, width=192) for i in range(20)]
+    negatives += [rng.integers(0, 256, (160, 160, 3), dtype=np.uint8) for _ in range(10)]
+    yy, xx = np.mgrid[0:160, 0:160]
+    negatives += [np.dstack([(xx * a + yy * b) % 256] * 3).astype(np.uint8) for a, b in [(1, 0), (0, 1), (1, 1), (2, 3)]]
+    negatives += [np.full((160, 160, 3), v, dtype=np.uint8) for v in (0, 128, 255)]
+    for img in negatives:
+        result = detect_image(img, key=KEY)
+        assert not result.found and result.p_value == 1.0
+
+
+def test_pil_round_trip_keeps_mode(base: np.ndarray) -> None:
+    rgba = Image.fromarray(base).convert("RGBA")
+    out = embed_image(rgba, key=KEY, payload="pil")
+    assert isinstance(out, Image.Image) and out.mode == "RGBA" and out.size == rgba.size
+    assert np.array_equal(np.asarray(out)[:, :, 3], np.asarray(rgba)[:, :, 3])
+    assert detect_image(out, key=KEY).payload == "pil"
+
+
+def test_grayscale_and_float_arrays(base: np.ndarray) -> None:
+    gray = base.mean(axis=2).astype(np.uint8)
+    out = embed_image(gray, key=KEY, payload="g")
+    assert out.shape == gray.shape and detect_image(out, key=KEY).payload == "g"
+    as_float = base.astype(np.float32) / 255.0
+    out_f = embed_image(as_float, key=KEY, payload="f")
+    assert out_f.dtype == np.float32 and detect_image(out_f, key=KEY).payload == "f"
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".webp"])
+def test_file_round_trip(tmp_path, base: np.ndarray, suffix: str) -> None:
+    src = tmp_path / f"in{suffix}"
+    Image.fromarray(base).save(src, quality=95) if suffix != ".png" else Image.fromarray(base).save(src)
+    original = src.read_bytes()
+    out = tmp_path / f"out{suffix}"
+    returned = embed_image(str(src), key=KEY, payload="file", out=out)
+    assert returned == str(out) and src.read_bytes() == original
+    result = detect_image(out, key=KEY)
+    assert result.found and result.payload == "file"
+    assert not detect_image(src, key=KEY).found
+
+
+def test_no_overwrite_in_place_by_default(tmp_path, base: np.ndarray) -> None:
+    src = tmp_path / "in.png"
+    Image.fromarray(base).save(src)
+    with pytest.raises(InputError, match="in.png"):
+        embed_image(src, key=KEY)
+    existing = tmp_path / "exists.png"
+    existing.write_bytes(b"x")
+    with pytest.raises(InputError, match="already exists"):
+        embed_image(src, key=KEY, out=existing)
+    assert existing.read_bytes() == b"x"
+    embed_image(src, key=KEY, payload="inplace", overwrite=True)
+    assert detect_image(src, key=KEY).payload == "inplace"
+
+
+def test_too_small_image_is_an_error(tmp_path) -> None:
+    with pytest.raises(InputError, match=r"100x90"):
+        embed_image(np.zeros((90, 100, 3), np.uint8), key=KEY)
+    small = tmp_path / "thumb.png"
+    Image.fromarray(np.zeros((64, 64, 3), np.uint8)).save(small)
+    with pytest.raises(InputError, match="thumb.png"):
+        detect_image(small, key=KEY)
+
+
+@pytest.mark.parametrize("content", [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n\x00\x00garbage"])
+def test_corrupt_file_error_names_file(tmp_path, content: bytes) -> None:
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(content)
+    with pytest.raises(InputError, match="broken.png"):
+        detect_image(bad, key=KEY)
+    with pytest.raises(InputError, match="broken.png"):
+        embed_image(bad, key=KEY, out=tmp_path / "o.png")
+
+
+def test_truncated_jpeg_is_an_error(tmp_path, base: np.ndarray) -> None:
+    good = tmp_path / "cut.jpg"
+    Image.fromarray(base).save(good)
+    good.write_bytes(good.read_bytes()[:2000])
+    with pytest.raises(InputError, match="cut.jpg"):
+        detect_image(good, key=KEY)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((200, 200, 2), np.uint8), np.zeros((200, 200, 3), np.int32), "missing-file.png", 42])
+def test_bad_inputs(bad) -> None:
+    with pytest.raises(InputError):
+        detect_image(bad, key=KEY)
+
+
+@pytest.mark.parametrize("key", ["", b"", 123])
+def test_bad_keys(base: np.ndarray, key) -> None:
+    with pytest.raises(InputError, match="key"):
+        embed_image(base, key=key)
+
+
+def test_mark_images_walks_generator_outputs(base: np.ndarray) -> None:
+    pil = Image.fromarray(base)
+    output = [{"image": pil, "score": 0.5}, {"generated_text": "hi"}]
+    marked, count = mark_images(output, key=KEY, payload="gen")
+    assert count == 1
+    assert output[0]["image"] is pil  # input untouched
+    assert marked[1] == {"generated_text": "hi"} and marked[0]["score"] == 0.5
+    assert detect_image(marked[0]["image"], key=KEY).payload == "gen"
+
+    batch = np.stack([base, base[::-1]])
+    marked_batch, n = mark_images((batch, "text"), key=KEY, payload="b")
+    assert n == 2 and marked_batch[1] == "text"
+    assert all(detect_image(frame, key=KEY).payload == "b" for frame in marked_batch[0])
+
+    _, skipped = mark_images([np.zeros((32, 32, 3), np.uint8)], key=KEY)
+    assert skipped == 0
+
+
+def test_mark_images_on_pipeline_style_output(base: np.ndarray) -> None:
+    class PipelineOutput:  # like diffusers' output objects: an ``images`` attribute
+        def __init__(self, images):
+            self.images = images
+            self.nsfw_content_detected = [False]
+
+    original = PipelineOutput([Image.fromarray(base)])
+    marked, count = mark_images(original, key=KEY, payload="diff")
+    assert count == 1 and marked is not original and marked.nsfw_content_detected == [False]
+    assert detect_image(marked.images[0], key=KEY).payload == "diff"
+    assert not detect_image(original.images[0], key=KEY).found

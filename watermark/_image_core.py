@@ -1,0 +1,271 @@
+"""The image watermark signal: a keyed tile of spread-spectrum chips in the luma.
+
+Embedding (at a working resolution whose short side is at most ``WORK_SIDE`` pixels):
+
+* a ``TILE`` x ``TILE`` pixel tile holds ``GRID`` x ``GRID`` chips of ``CELL`` pixels, each a
+  keyed sign; a keyed eighth of them are pilot chips (always +1), the rest carry the
+  convolutionally coded message, every coded bit spread over several chips scattered over
+  the tile;
+* the tile is smoothed (so JPEG and resizing keep it), repeated over the whole image, scaled
+  to a target PSNR, and added to R, G and B alike (a luma change: colours are untouched).
+
+Detection undoes what it can and searches for the rest: local contrast normalisation
+(brightness and contrast changes drop out), folding the image modulo the tile (a crop only
+shifts the tile, and all repeats add up), an FFT correlation with the pilot to find the
+shift, and a small grid of magnifications for crops that were rescaled back. Every tried
+candidate counts towards the p-value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import _ecc
+from ._keys import keyed_permutation, stream_signs
+from ._payload import MESSAGE_BITS, TAG_BITS, decode_message, encode_message
+
+WORK_SIDE = 512
+TILE = 128
+CELL = 4
+GRID = TILE // CELL
+N_CHIPS = GRID * GRID
+N_PILOT = N_CHIPS // 8
+SMOOTH_SIGMA = 1.2
+HIGHPASS_SIGMA = 2.5
+NORM_SIGMA = 8.0
+MIN_SIDE = TILE
+TARGET_PSNR = 39.0
+N_CODED = _ecc.coded_length(MESSAGE_BITS)
+# magnifications tried at detection: 1 (no geometric change) then crops of up to ~25% rescaled
+MAGNIFICATIONS = (
+    1.0,
+    *[round(1.0075**i, 4) for i in range(1, 31)],
+    *[round(1.0075**-i, 4) for i in range(1, 8)],
+)
+SHIFTS_PER_SCALE = 2
+# rescaled candidates are decoded only when their pilot correlation peak stands out this far
+# (in standard deviations of the correlation surface; unmarked images peak near 4)
+MIN_PILOT_SCORE = 5.0
+# a peak this strong is decoded at once (saves computing the remaining magnifications)
+EARLY_PILOT_SCORE = 8.0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The keyed geometry of one key: chip signs, pilot chips and the coded-bit map."""
+
+    signs: np.ndarray  # (N_CHIPS,) +-1
+    pilot: np.ndarray  # (N_CHIPS,) bool
+    bit_of_chip: np.ndarray  # (N_CHIPS,) coded-bit index, -1 for pilot
+    pilot_fft: np.ndarray  # conj FFT of the smoothed pilot tile
+
+
+def _smooth_tile(tile: np.ndarray) -> np.ndarray:
+    """Circular Gaussian smoothing of a TILE x TILE array (keeps the tiling seamless)."""
+    f = np.fft.fftfreq(TILE)
+    g = np.exp(-2.0 * (math.pi * SMOOTH_SIGMA) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
+    return np.real(np.fft.ifft2(np.fft.fft2(tile) * g))
+
+
+def _chips_to_tile(chips: np.ndarray) -> np.ndarray:
+    return _smooth_tile(np.kron(chips.reshape(GRID, GRID), np.ones((CELL, CELL))))
+
+
+@lru_cache(maxsize=16)
+def layout(key: bytes) -> Layout:
+    """The layout for ``key`` (cached)."""
+    signs = stream_signs(key, "image-chips", N_CHIPS).astype(np.float64)
+    order = keyed_permutation(key, "image-layout", N_CHIPS)
+    pilot = np.zeros(N_CHIPS, dtype=bool)
+    pilot[order[:N_PILOT]] = True
+    bit_of_chip = np.full(N_CHIPS, -1, dtype=np.int64)
+    bit_of_chip[order[N_PILOT:]] = np.arange(N_CHIPS - N_PILOT) % N_CODED
+    pilot_tile = _chips_to_tile(np.where(pilot, signs, 0.0))
+    return Layout(signs, pilot, bit_of_chip, np.conj(np.fft.fft2(pilot_tile)))
+
+
+def message_tile(key: bytes, payload: str | int | bytes) -> np.ndarray:
+    """The smoothed, unit-RMS TILE x TILE pattern for ``payload`` under ``key``."""
+    lay = layout(key)
+    coded = _ecc.encode(encode_message(key, payload)).astype(np.float64) * 2.0 - 1.0
+    values = np.where(lay.pilot, 1.0, coded[np.maximum(lay.bit_of_chip, 0)]) * lay.signs
+    tile = _chips_to_tile(values)
+    return tile / np.sqrt(np.mean(tile**2))
+
+
+def work_size(height: int, width: int) -> tuple[int, int]:
+    """Working resolution (height, width): the short side capped at WORK_SIDE."""
+    scale = min(1.0, WORK_SIDE / min(height, width))
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
+def pattern(key: bytes, payload: str | int | bytes, height: int, width: int) -> np.ndarray:
+    """The full-size, unit-RMS luma pattern for an image of ``height`` x ``width``."""
+    import cv2
+
+    wh, ww = work_size(height, width)
+    tile = message_tile(key, payload)
+    full = np.tile(tile, (wh // TILE + 1, ww // TILE + 1))[:wh, :ww]
+    if (wh, ww) != (height, width):
+        full = cv2.resize(full.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+    return full.astype(np.float32)
+
+
+def embed_rgb(
+    rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float = TARGET_PSNR
+) -> np.ndarray:
+    """Mark an HxWx3 uint8 RGB array; returns a new array."""
+    height, width = rgb.shape[:2]
+    pat = pattern(key, payload, height, width)[:, :, None]
+    target_mse = 255.0**2 / 10 ** (psnr / 10.0)
+    base = rgb.astype(np.float32)
+    amplitude = float(np.sqrt(target_mse))
+    for _ in range(3):  # rounding and clipping move the PSNR a little: settle on the target
+        out = np.clip(np.rint(base + amplitude * pat), 0, 255)
+        mse = float(np.mean((out - base) ** 2))
+        if mse <= target_mse * 1.01 or mse == 0:
+            break
+        amplitude *= float(np.sqrt(target_mse / mse)) * 0.995
+    return out.astype(np.uint8)
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def _normalised(y: np.ndarray) -> np.ndarray:
+    """High-pass and local-contrast normalisation of a float32 luma image."""
+    import cv2
+
+    hp = y - cv2.GaussianBlur(y, (0, 0), HIGHPASS_SIGMA)
+    energy = cv2.GaussianBlur(hp * hp, (0, 0), NORM_SIGMA)
+    return hp / (np.sqrt(energy) + 1.0)
+
+
+def _fold(f: np.ndarray) -> np.ndarray:
+    h, w = f.shape
+    hp, wp = -(-h // TILE) * TILE, -(-w // TILE) * TILE
+    pad = np.zeros((hp, wp), dtype=np.float64)
+    pad[:h, :w] = f
+    return pad.reshape(hp // TILE, TILE, wp // TILE, TILE).sum(axis=(0, 2))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One geometry hypothesis (magnification and tile shift) with its pilot strength."""
+
+    magnification: float
+    shift: tuple[int, int]
+    pilot_score: float
+    folded: np.ndarray
+
+
+def _candidates(f: np.ndarray, lay: Layout, magnification: float, keep: int) -> list[Candidate]:
+    import cv2
+
+    if magnification != 1.0:
+        h, w = f.shape
+        size = (max(1, round(w / magnification)), max(1, round(h / magnification)))
+        interpolation = cv2.INTER_AREA if magnification > 1 else cv2.INTER_LINEAR
+        f = cv2.resize(f, size, interpolation=interpolation)
+    folded = _fold(f)
+    corr = np.real(np.fft.ifft2(np.fft.fft2(folded) * lay.pilot_fft))
+    flat = corr.ravel()
+    spread = flat.std() + 1e-12
+    best = np.argpartition(flat, -keep)[-keep:]
+    best = best[np.argsort(flat[best])[::-1]]
+    mean = flat.mean()
+    return [
+        Candidate(magnification, divmod(int(i), TILE), float((flat[i] - mean) / spread), folded) for i in best
+    ]
+
+
+@dataclass(frozen=True)
+class RawDetection:
+    """What the core detector found (before the public result is built)."""
+
+    valid: bool
+    field: bytes
+    message_bits: np.ndarray
+    bit_errors: int
+    candidates_tried: int
+    magnification: float
+    pilot_score: float
+
+    @property
+    def p_value(self) -> float:
+        """Chance that an unmarked image passes the tag check in this many tries."""
+        return min(1.0, self.candidates_tried * 2.0**-TAG_BITS) if self.valid else 1.0
+
+
+def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, np.ndarray, bool, bytes, int]:
+    dy, dx = candidate.shift
+    aligned = np.roll(candidate.folded, (-dy, -dx), axis=(0, 1))
+    matched = _smooth_tile(aligned)
+    cells = matched.reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel() * lay.signs
+    data = ~lay.pilot
+    soft = np.bincount(lay.bit_of_chip[data], weights=cells[data], minlength=N_CODED)
+    bits = _ecc.decode(soft, MESSAGE_BITS)
+    message = decode_message(key, bits)
+    recoded = _ecc.encode(bits)
+    errors = int(np.count_nonzero((soft > 0).astype(np.uint8) != recoded))
+    return bits, soft, message.valid, message.field, errors
+
+
+def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
+    """Search the geometry candidates and decode; stops at the first valid tag.
+
+    The unscaled candidates are decoded first; then those of every other magnification whose
+    pilot peak reaches ``MIN_PILOT_SCORE``, strongest first. Each decoding attempt counts
+    towards the p-value.
+
+    Args:
+        rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
+        key: The key bytes.
+    """
+    import cv2
+
+    lay = layout(key)
+    height, width = rgb.shape[:2]
+    wh, ww = work_size(height, width)
+    y = _luma(rgb.astype(np.float32))
+    if (wh, ww) != (height, width):
+        y = cv2.resize(y, (ww, wh), interpolation=cv2.INTER_AREA)
+    f = _normalised(y)
+    tried = 0
+    best: tuple | None = None
+    pending: list[Candidate] = []
+    for mag in MAGNIFICATIONS:
+        cands = _candidates(f, lay, mag, SHIFTS_PER_SCALE)
+        if mag == 1.0:
+            for cand in cands:
+                tried += 1
+                bits, soft, valid, field, errors = _decode(cand, key, lay)
+                if valid:
+                    return RawDetection(True, field, bits, errors, tried, mag, cand.pilot_score)
+                if best is None:
+                    best = (bits, errors, cand)
+        else:
+            for cand in cands:
+                if cand.pilot_score >= EARLY_PILOT_SCORE:
+                    tried += 1
+                    bits, soft, valid, field, errors = _decode(cand, key, lay)
+                    if valid:
+                        return RawDetection(True, field, bits, errors, tried, mag, cand.pilot_score)
+                else:
+                    pending.append(cand)
+    pending = [c for c in pending if c.pilot_score >= MIN_PILOT_SCORE]
+    pending.sort(key=lambda c: c.pilot_score, reverse=True)
+    for cand in pending:
+        tried += 1
+        bits, soft, valid, field, errors = _decode(cand, key, lay)
+        if valid:
+            return RawDetection(True, field, bits, errors, tried, cand.magnification, cand.pilot_score)
+    if best is None:  # unreachable: the unscaled image always yields candidates
+        raise RuntimeError("no geometry candidate")
+    bits, errors, cand = best
+    return RawDetection(False, b"", bits, errors, tried, cand.magnification, cand.pilot_score)
