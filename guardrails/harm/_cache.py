@@ -1,0 +1,90 @@
+"""A content-addressed on-disk cache of encoder window features (training and benchmarks).
+
+Each text is keyed by the SHA-256 of its content, so any list of texts reuses what an
+earlier run already encoded. The cache lives outside the package (``/tmp`` by default).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from raikit.guardrails.harm._encoder import FEATURE_DIM, WindowFeatures
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CACHE_DIR = Path("/tmp/raikit_harm_cache")
+def _store_name() -> str:
+    from raikit.guardrails.harm import _encoder
+
+    return f"features_{_encoder.MAX_TOKENS}_{_encoder.STRIDE}.npz"  # window settings change features
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def cached_window_features(
+    texts: Sequence[str],
+    compute: Callable[[list[str]], WindowFeatures],
+    cache_dir: str | Path = DEFAULT_CACHE_DIR,
+) -> WindowFeatures:
+    """Window features of ``texts``, computing (with ``compute``) only the texts not cached yet.
+
+    Args:
+        texts: The texts.
+        compute: Encodes a list of texts (for example ``get_encoder().window_features``).
+        cache_dir: Folder of the cache file.
+
+    Returns:
+        Features and owners exactly as ``compute(texts)`` would return them, up to row order.
+
+    Example:
+        >>> from raikit.guardrails.harm import get_encoder
+        >>> feats = cached_window_features(["hi"], get_encoder().window_features)  # doctest: +SKIP
+    """
+    folder = Path(cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    store = _store_name()
+    store_path = folder / store
+    keys: list[str] = []
+    feats = np.zeros((0, FEATURE_DIM), np.float32)
+    owner_keys: list[int] = []
+    if store_path.exists():
+        with np.load(store_path, allow_pickle=False) as data:
+            keys = [str(k) for k in data["keys"]]
+            feats = data["features"]
+            owner_keys = data["owner"].tolist()
+    index = {k: i for i, k in enumerate(keys)}
+    wanted = [_key(t) for t in texts]
+    missing: dict[str, str] = {}
+    for text, key in zip(texts, wanted):
+        if key not in index and key not in missing:
+            missing[key] = text
+    if missing:
+        new = compute(list(missing.values()))
+        base = len(keys)
+        new_keys = list(missing)
+        keys.extend(new_keys)
+        feats = np.concatenate([feats, new.features.astype(np.float32)])
+        owner_keys.extend((base + new.owner).tolist())
+        index = {k: i for i, k in enumerate(keys)}
+        partial = folder / f".{store}.{os.getpid()}.tmp.npz"
+        np.savez(partial, keys=np.array(keys), features=feats, owner=np.array(owner_keys, np.int64))
+        os.replace(partial, store_path)  # readers never see a half-written store
+        logger.info("cached %d new texts", len(new_keys))
+    rows_of: dict[int, list[int]] = {}
+    for row, key_index in enumerate(owner_keys):
+        rows_of.setdefault(key_index, []).append(row)
+    rows: list[int] = []
+    owner: list[int] = []
+    for text_index, key in enumerate(wanted):
+        for row in rows_of[index[key]]:
+            rows.append(row)
+            owner.append(text_index)
+    return WindowFeatures(features=feats[rows], owner=np.asarray(owner, np.int64))

