@@ -73,11 +73,14 @@ def hf_target(path: str | Path, *, max_new_tokens: int = 40, temperature: float 
         import transformers
     except ImportError as err:
         raise MissingDependencyError("transformers and torch", "pip install 'raikit[hf]'") from err
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    from raikit._hf import quiet_loading
+
+    with quiet_loading():
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        model = transformers.AutoModelForCausalLM.from_pretrained(str(folder), local_files_only=True).eval()
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model = transformers.AutoModelForCausalLM.from_pretrained(str(folder), local_files_only=True).eval()
     pipe = transformers.pipeline("text-generation", model=model, tokenizer=tokenizer, device="cpu")
     lock = threading.Lock()
 

@@ -100,8 +100,11 @@ class TransformersClassifierCheck(Check):
         except ImportError as err:
             raise MissingDependencyError("torch and transformers", _INSTALL) from err
         self._torch = torch
-        self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self._model = AutoModelForSequenceClassification.from_pretrained(str(path), local_files_only=True)
+        from raikit._hf import quiet_loading
+
+        with quiet_loading():
+            self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            self._model = AutoModelForSequenceClassification.from_pretrained(str(path), local_files_only=True)
         self._model.to(self.device).eval()
         config = self._model.config
         if self.multi_label is None:

@@ -102,9 +102,12 @@ class Encoder:
         self.path = path
         self.device = device
         self._torch = torch
-        self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+        from raikit._hf import quiet_loading
+
+        with quiet_loading():
+            self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            self._model: Any = AutoModel.from_pretrained(str(path), local_files_only=True).to(device).eval()
         self._tokenizer.model_max_length = 10**9  # we window ourselves; silence the length warning
-        self._model: Any = AutoModel.from_pretrained(str(path)).to(device).eval()
         self._lock = threading.Lock()
         logger.info("loaded encoder from %s on %s", path, device)
 
