@@ -1,0 +1,61 @@
+"""A normal (non-editable) install holds every module, policy, model and suite."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [built] = out.glob("raikit-*.whl")
+    return built
+
+
+def test_wheel_contents(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = [
+        "raikit/py.typed",
+        "raikit/guardrails/_guard.py",
+        "raikit/guardrails/checks/denylist.py",
+        "raikit/audits/_audit.py",
+        "raikit/audits/suites/demo.jsonl",
+        "raikit/watermark/__init__.py",
+        "raikit/policies/default.yaml",
+        "raikit/policies/strict.yaml",
+        "raikit/policies/permissive.yaml",
+        "raikit/demo/model/model.safetensors",
+        "raikit/demo/model/tokenizer.json",
+        "raikit/guardrails/harm/model/head.npz",
+    ]
+    assert [n for n in expected if n not in names] == []
+    assert any(n.startswith("raikit/guardrails/pii/model/") for n in names)
+    assert not any(n.startswith(("tests/", "guardrails/", "benchmarks/")) for n in names)
+    assert not any("__pycache__" in n for n in names)
+
+
+def test_installed_wheel_imports_and_loads_bundled_policies(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    code = (
+        "import raikit.guardrails as g, raikit.audits.suites as s, pathlib;"
+        "assert str(pathlib.Path(g.__file__)).startswith(%r), g.__file__;"
+        "print(g.load_policy('strict').name, len(g.bundled_policies()))"
+    ) % str(target)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["strict", "3"]
