@@ -55,7 +55,8 @@ class LeakyCrash(Check):
         raise RuntimeError(f"could not parse {texts[0]!r}")
 
 
-def test_guard_paths(tmp_path: Path, logged: pytest.LogCaptureFixture) -> None:
+def test_guard_paths(tmp_path: Path, logged: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the strict policy logs every call to ./raikit-audit.jsonl
     log_path = tmp_path / "log.jsonl"
     extra = "  - id: crashy\n    type: denylist\n    params: {terms: [x]}\n    on_error: warn\n"
     policy = load_policy("default")
@@ -76,13 +77,16 @@ def test_guard_paths(tmp_path: Path, logged: pytest.LogCaptureFixture) -> None:
         crash = policy_from_string("version: 1\nname: crash\nchecks:\n" + extra)
         crashed = guard(crash, sink=log, checks={"crashy": LeakyCrash(id="crashy")})(lambda prompt: "ok")
         crashed(TEXT)
-    strict = guard("strict", sink=None)(lambda prompt: TEXT)
+    strict = guard("strict")(lambda prompt: TEXT)
     with pytest.raises(PolicyViolation) as err:
         strict("hi")
+    strict_log = tmp_path / "raikit-audit.jsonl"
+    assert AuditLog(strict_log, key=load_key()).verify().records == 1
     blobs = {
         "returned output": out,
         "streamed output": streamed,
         "audit log": log_path.read_text(),
+        "strict policy's audit log": strict_log.read_text(),
         "captured logging": logged.text,
         "exception": f"{err.value} {err.value!r} {err.value.decision.to_record()}",
     }
