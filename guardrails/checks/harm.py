@@ -128,4 +128,8 @@ class HarmCheck(Check):
             info.update(model_info(self.model_path))
         except InputError as err:
             info["model_error"] = str(err)
+        if self.model_path is None:
+            from raikit.guardrails.checks._error_rates import bundled_error_rates
+
+            info["error_rates"] = bundled_error_rates("harm")
         return info

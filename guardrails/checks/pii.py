@@ -113,4 +113,8 @@ class PiiCheck(Check):
         if self.custom_recognizers:
             names = (str(s.get("name") or s.get("entity")) for s in self.custom_recognizers)
             info["custom_recognizers"] = sorted(names)
+        if self.model == "raikit":
+            from raikit.guardrails.checks._error_rates import bundled_error_rates
+
+            info["error_rates"] = bundled_error_rates("pii")
         return info
