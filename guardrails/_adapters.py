@@ -6,8 +6,6 @@ Neither transformers nor openai is imported here: objects are recognised by thei
 from __future__ import annotations
 
 import inspect
-import logging
-import os
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +14,6 @@ from raikit.guardrails._decision import Decision
 if TYPE_CHECKING:
     from raikit.guardrails._guard import Guard
 
-logger = logging.getLogger(__name__)
 
 
 def adapt(guard: Guard, target: Any) -> Any | None:
@@ -47,10 +44,10 @@ def text_watermark_processor(guard: Guard, tokenizer: Any, decision: Decision) -
     settings = guard.policy.watermark.text
     if not settings.enabled or tokenizer is None:
         return None
-    key = os.environ.get(settings.key_env)
-    if not key:
-        logger.warning("text watermarking is enabled but $%s is not set; text left unmarked", settings.key_env)
-        decision.watermark = {"kind": "text", "status": "skipped", "reason": f"${settings.key_env} not set"}
+    from raikit.guardrails._guard import watermark_key
+
+    key = watermark_key(settings.key_env, "text", decision)
+    if key is None:
         return None
     from raikit.watermark import TextWatermark, key_id
 

@@ -111,10 +111,8 @@ class Guard:
         settings = self.policy.watermark.image
         if not settings.enabled or not _may_hold_images(output):
             return output
-        key = os.environ.get(settings.key_env)
-        if not key:
-            logger.warning("image watermarking is enabled but $%s is not set; images left unmarked", settings.key_env)
-            decision.watermark = {"kind": "image", "status": "skipped", "reason": f"${settings.key_env} not set"}
+        key = watermark_key(settings.key_env, "image", decision)
+        if key is None:
             return output
         from raikit.watermark import key_id, mark_images
 
@@ -308,6 +306,16 @@ class Guard:
 
 async def _single(text: str) -> AsyncIterator[str]:
     yield text
+
+
+def watermark_key(key_env: str, kind: str, decision: Decision) -> str | None:
+    """The watermark key from ``$key_env``; when unset, record and log that marking was skipped."""
+    key = os.environ.get(key_env)
+    if not key:
+        logger.warning("%s watermarking is enabled but $%s is not set; left unmarked", kind, key_env)
+        decision.watermark = {"kind": kind, "status": "skipped", "reason": f"${key_env} not set"}
+        return None
+    return key
 
 
 def _may_hold_images(value: Any) -> bool:
