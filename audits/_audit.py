@@ -406,12 +406,24 @@ def _key_id(key: str) -> str:
 
 
 def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress: bool, batch_size: int) -> dict[str, Any]:
-    from raikit.audits.bias import BiasSuiteSpec, run_bias_audit
+    """The bias section: BOLD domains when the data is present, counterfactual pairs always."""
+    from raikit.audits.bias import BiasSuiteSpec, data_dir, run_bias_audit
+    from raikit.errors import InputError
 
     settings = policy.audit.bias
-    suites: list[Any] = [BiasSuiteSpec.bold(domain=d, per_group=settings.per_group) for d in settings.bold_domains]
+    suites: list[Any] = []
+    skipped: list[str] = []
+    try:
+        data_dir()
+        suites.extend(BiasSuiteSpec.bold(domain=d, per_group=settings.per_group) for d in settings.bold_domains)
+    except InputError as err:
+        if settings.bold_domains or settings.crows_pairs:
+            logger.warning("bias audit: BOLD/CrowS-Pairs skipped: %s", err)
+            skipped.append(f"BOLD {', '.join(settings.bold_domains)} and CrowS-Pairs: {err}")
     if settings.counterfactual:
         suites.append(BiasSuiteSpec.counterfactual())
+    if not suites:
+        return {"suites": [], "counterfactual": [], "crows_pairs": None, "skipped": skipped}
     result = run_bias_audit(
         target.batch_fn(),
         suites,
@@ -420,8 +432,9 @@ def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress:
         batch_size=batch_size,
         progress=progress,
         gates=policy.gates.max_gap,
-        crows_pairs={"model": target.id} if settings.crows_pairs and target.kind == "demo" else None,
+        crows_pairs={"model": target.id} if settings.crows_pairs and target.kind == "demo" and not skipped else None,
     )
+    result["skipped"] = skipped
     return result
 
 
