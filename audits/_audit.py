@@ -244,7 +244,7 @@ def run_audit(
     """
     from raikit import __version__
     from raikit.audits import AuditLog
-    from raikit.audits.bias._progress import progress_bar
+    from raikit.audits._progress import progress_bar
 
     policy = load_policy(policy)
     out = Path(out_dir)

@@ -23,7 +23,7 @@ from typing import Any
 
 from raikit.audits._executor import Executor, LocalExecutor
 from raikit.audits.bias._data import CROWS_PAIRS_FILE, CROWS_PAIRS_LICENSE, resolve_data_file
-from raikit.audits.bias._progress import progress_bar
+from raikit.audits._progress import progress_bar
 from raikit.audits.bias._scorers import Scorer, default_scorers
 from raikit.audits.bias._stats import PairedMethod, disaggregate, paired_test
 from raikit.audits.bias._suites import BiasSuiteSpec, PromptSuite

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from raikit.audits.bias._data import CROWS_PAIRS_FILE, resolve_data_file
-from raikit.audits.bias._progress import progress_bar
+from raikit.audits._progress import progress_bar
 from raikit.errors import InputError, MissingDependencyError
 
 logger = logging.getLogger(__name__)
