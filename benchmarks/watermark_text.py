@@ -177,7 +177,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=6, help="alternating timing rounds")
     parser.add_argument("--gamma", type=float, default=0.25)
-    parser.add_argument("--delta", type=float, default=2.0)
+    parser.add_argument("--delta", type=float, default=3.0)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 

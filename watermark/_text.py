@@ -13,7 +13,7 @@ from ._text_detector import GreenListDetector, TextDetection
 
 INSTALL = "pip install 'raikit[watermark]'"
 BAD_GAMMA = "gamma must be a number in (0, 1); got {value!r}. Use e.g. gamma=0.25 (the green fraction)."
-BAD_DELTA = "delta must be a finite number >= 0; got {value!r}. Use e.g. delta=2.0 (the green logit bias)."
+BAD_DELTA = "delta must be a finite number >= 0; got {value!r}. Use e.g. delta=3.0 (the green logit bias)."
 BAD_WIDTH = (
     "context_width must be an integer >= 1; got {value!r}. "
     "Use context_width=1 (the preceding token seeds the green list)."
@@ -66,7 +66,7 @@ class TextWatermark:
         key: bytes | str,
         tokenizer: Any,
         gamma: float = 0.25,
-        delta: float = 2.0,
+        delta: float = 3.0,
         context_width: int = 1,
         min_tokens: int = 25,
         z_threshold: float = 4.0,
