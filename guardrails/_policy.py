@@ -21,7 +21,6 @@ from raikit.guardrails._yaml import Mark, MarkedDict, MarkedList, load_marked_ya
 Action = Literal["allow", "warn", "redact", "block"]
 ACTIONS = ("allow", "warn", "redact", "block")
 SEVERITY = {"allow": 0, "warn": 1, "redact": 2, "block": 3}
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "policies"
 
 
 def bundled_policy_dir() -> Path:
