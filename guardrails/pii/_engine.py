@@ -15,6 +15,7 @@ from typing import Any
 
 from raikit.guardrails._normalize import NormalizedText, normalize
 from raikit.guardrails.pii._canonical import canonical
+from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
 from raikit.guardrails.pii._ner import NerModel, load_ner
 from raikit.guardrails.pii._recognizers import boost_with_context, custom_recognizer, default_recognizers
 
@@ -51,6 +52,19 @@ _ROLE_WORDS = frozenset(
     {"user", "bot", "assistant", "agent", "customer", "system", "human", "ai", "operator", "support",
      "caller", "sender", "recipient", "me", "you", "q", "a", "admin", "moderator", "client", "host",
      "guest", "interviewer"}
+)
+# NER name/place/organisation spans inside a headline-style Title Case run ("5 Musicians Of
+# The 70s You're Supposed To Hate") keep this share of their score, unless an honorific
+# ("Dr.", "Mrs.") stands right before the span or one of its words is found outside headlines.
+HEADLINE_FACTOR = 0.3
+_HEADLINE_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "STREET_ADDRESS", "NRP"})
+_AFTER_HONORIFIC = re.compile(_HONORIFICS + r"\s+$")
+# An address absorbs a unit ("Suite 12", "Apt. 4B") or a postcode-shaped number ("80694",
+# "21959-1234") that directly follows it on the same line.
+_ADDRESS_TAIL = re.compile(
+    r"[ \t]*,?[ \t]*(?:(?:Suite|Ste\.?|Apt\.?|Apartment|Unit|Flat|Floor|Fl\.|Room|Rm\.)[ \t]+#?[0-9][\w-]*"
+    r"|[0-9]{4,6}(?:-[0-9]{3,4})?)(?![\w@.-]*[\w@])",
+    re.IGNORECASE,
 )
 
 
@@ -131,6 +145,7 @@ class PiiEngine:
                 and not _is_prose_title(norm.text, e.type, e.start, e.end)
             ]
             raws = _join(norm.text, _split_titles(norm.text, raws, self.entities))
+            raws = _down_weight_headlines(norm.text, _extend_addresses(norm.text, raws))
             raws = self._validate(norm.text, raws)
             raws += self._patterns(norm.text)
             results.append([self._to_original(norm, r) for r in _resolve(raws)])
@@ -223,6 +238,53 @@ def _join(text: str, raws: list[_Raw]) -> list[_Raw]:
         else:
             out.append(r)
     return out
+
+
+def _extend_addresses(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Extend each address over the units and postcode that directly follow it."""
+    starts = sorted(r.start for r in raws)
+    out = []
+    for r in raws:
+        end = r.end
+        if r.type == "STREET_ADDRESS":
+            nxt = min((s for s in starts if s >= r.end), default=len(text))
+            while (m := _ADDRESS_TAIL.match(text, end)) is not None and m.end() <= nxt:
+                end = m.end()
+        out.append(r if end == r.end else _Raw(r.type, r.start, end, r.score, r.recognizer))
+    return out
+
+
+def _down_weight_headlines(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Lower NER name/place/organisation spans lying inside a headline-style Title Case run.
+
+    A span keeps its score when an honorific ("Dr.") stands right before it or when one of its
+    words is also found, with the same type, outside every headline of the text.
+    """
+    runs = headline_runs(text) if any(r.type in _HEADLINE_TYPES for r in raws) else []
+    if not runs:
+        return raws
+
+    def in_headline(r: _Raw) -> bool:
+        return r.recognizer == "ner" and r.type in _HEADLINE_TYPES and any(
+            s <= r.start and r.end <= e for s, e in runs
+        )
+
+    seen = {(r.type, w) for r in raws if not in_headline(r) for w in _name_words(text[r.start : r.end])}
+    out = []
+    for r in raws:
+        if (
+            in_headline(r)
+            and not _AFTER_HONORIFIC.search(text, max(0, r.start - 12), r.start)
+            and not any((r.type, w) in seen for w in _name_words(text[r.start : r.end]))
+        ):
+            r = _Raw(r.type, r.start, r.end, r.score * HEADLINE_FACTOR, r.recognizer)
+        out.append(r)
+    return out
+
+
+def _name_words(value: str) -> set[str]:
+    """Words of 3+ letters of a value, function words ("the", "and") left out."""
+    return {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", value)} - MINOR_WORDS
 
 
 def _resolve(raws: list[_Raw]) -> list[_Raw]:
