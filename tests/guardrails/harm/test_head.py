@@ -29,3 +29,15 @@ def test_activation_functions() -> None:
     p = sigmoid(x)
     assert np.all((p >= 0) & (p <= 1)) and p[2] == pytest.approx(0.5)
     assert gelu(np.array([0.0]))[0] == 0.0 and gelu(np.array([3.0]))[0] == pytest.approx(3.0, abs=0.01)
+
+
+def test_any_covers_raises_any_to_the_highest_listed_output(tmp_path: Path) -> None:
+    plain = Head.random(["a", "b", "any"], dim=6, hidden=4, seed=2)
+    plain.arrays["platt_b"][:] = [3.0, -3.0, -3.0]  # "a" high, "b" and "any" low
+    covered = Head(outputs=plain.outputs, arrays=plain.arrays, meta={"any_covers": ["a", "b"]})
+    covered.save(tmp_path)
+    x = np.random.default_rng(1).normal(size=(5, 6)).astype(np.float32)
+    before, after = plain.predict(x), Head.load(tmp_path).predict(x)
+    np.testing.assert_allclose(after[:, :2], before[:, :2], atol=2e-3)
+    assert np.all(after[:, 2] >= np.maximum(before[:, 0], before[:, 1]) - 2e-3)
+    assert np.all(after[:, 2] > before[:, 2] + 0.1)
