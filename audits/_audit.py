@@ -425,7 +425,7 @@ def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress:
     if not suites:
         return {"suites": [], "counterfactual": [], "crows_pairs": None, "skipped": skipped}
     result = run_bias_audit(
-        target.batch_fn(),
+        target.generate,
         suites,
         executor=executor,
         seed=settings.seed,

@@ -263,7 +263,7 @@ class Guard:
         filt = self.stream_filter(results)
         try:
             for chunk in chunks:
-                text = filt.feed(chunk if isinstance(chunk, str) else "".join(collect_texts(chunk)))
+                text = filt.feed(_chunk_text(chunk))
                 if filt.state.blocked:
                     break
                 if text:
@@ -286,7 +286,7 @@ class Guard:
         filt = self.stream_filter(results)
         try:
             async for chunk in chunks:
-                text = filt.feed(chunk if isinstance(chunk, str) else "".join(collect_texts(chunk)))
+                text = filt.feed(_chunk_text(chunk))
                 if filt.state.blocked:
                     break
                 if text:
@@ -302,6 +302,10 @@ class Guard:
         tail = self._end_stream(filt, decision, started)
         if tail:
             yield tail
+
+
+def _chunk_text(chunk: Any) -> str:
+    return chunk if isinstance(chunk, str) else "".join(collect_texts(chunk))
 
 
 async def _single(text: str) -> AsyncIterator[str]:

@@ -7,13 +7,13 @@ bundled demo language model) and :func:`load_generator` (``"module:function"``).
 
 from __future__ import annotations
 
-import importlib
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
-from raikit.errors import InputError
+from raikit.audits._targets import DemoBatch, load_generator
+
+__all__ = ["BIASED_DEMO", "DemoGenerator", "FakeGenerator", "GenerateBatch", "load_generator"]
 
 GenerateBatch = Callable[[list[str], list[int]], list[str]]
 
@@ -63,12 +63,9 @@ class FakeGenerator:
         return outputs
 
 
-class DemoGenerator:
-    """raikit's demo language model (``raikit.demo.generate``) as a batch generator.
-
-    The demo model takes one seed per call, so a batch is sampled with its first prompt's
-    seed; the audit's batches are fixed by the prompt order and ``batch_size``, so results
-    do not depend on the executor or on which worker ran a batch.
+class DemoGenerator(DemoBatch):
+    """raikit's demo language model (``raikit.demo.generate``) as a batch generator
+    (:class:`raikit.audits._targets.DemoBatch` with the bias audit's shorter default).
 
     Args:
         max_new_tokens: New tokens per output.
@@ -80,48 +77,8 @@ class DemoGenerator:
         [' that she would be back']
     """
 
-    id = "raikit-demo-gpt2"  # raikit.demo.DEMO_GENERATOR_ID
-
     def __init__(self, *, max_new_tokens: int = 24, temperature: float = 0.9) -> None:
-        self.max_new_tokens = max_new_tokens
-        self.temperature = temperature
-
-    def __call__(self, prompts: list[str], seeds: list[int]) -> list[str]:
-        from raikit.demo import generate
-
-        if not prompts:
-            return []
-        # ``generate`` returns only the continuation: the audit scores what the model added.
-        return generate(list(prompts), max_new_tokens=self.max_new_tokens, temperature=self.temperature,
-                        seed=int(seeds[0]), batch_size=len(prompts))
-
-
-def load_generator(spec: str) -> GenerateBatch:
-    """Import a generator given as ``"package.module:function"``.
-
-    Raises:
-        InputError: The spec is malformed, or the module or attribute cannot be found.
-
-    Example:
-        >>> load_generator("raikit.audits.bias:FakeGenerator")  # doctest: +ELLIPSIS
-        <class '...FakeGenerator'>
-    """
-    module_name, _, attr = spec.partition(":")
-    if not module_name or not attr:
-        raise InputError(f"generator must look like 'package.module:function', got {spec!r}")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as err:
-        raise InputError(f"cannot import generator module {module_name!r}: {err}") from err
-    target: Any = module
-    for part in attr.split("."):
-        if not hasattr(target, part):
-            raise InputError(f"module {module_name!r} has no attribute {attr!r}")
-        target = getattr(target, part)
-    if not callable(target):
-        raise InputError(f"{spec!r} is not callable")
-    return target
-
+        super().__init__(max_new_tokens=max_new_tokens, temperature=temperature)
 
 # A ready-made generator biased by construction (outputs about women get negative words),
 # for demos and tests: ``raikit bias run -g raikit.audits.bias._generators:BIASED_DEMO``.

@@ -139,3 +139,16 @@ def test_cli_audit_with_generator_json_and_junit(tmp_path: Path, suite: Path, mo
     summary = json.loads(result.stdout)
     assert summary["verdict"] == "fail" and summary["checks"]["words"]["rate"] == 0.1
     assert ET.parse(tmp_path / "g.xml").getroot().attrib["failures"] == "1"
+
+
+def test_generators_pickle_for_process_and_ray_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from raikit.audits._targets import CallableBatch, DemoBatch, HFBatch
+
+    (tmp_path / "pickle_gen.py").write_text("def answer(prompt):\n    return prompt.upper()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for generate in (DemoBatch(max_new_tokens=5), HFBatch(tmp_path), CallableBatch("pickle_gen:answer")):
+        clone = pickle.loads(pickle.dumps(generate))
+        assert type(clone) is type(generate) and vars(clone) == vars(generate)
+    assert pickle.loads(pickle.dumps(CallableBatch("pickle_gen:answer")))(["hi"], [0]) == ["HI"]
