@@ -18,12 +18,6 @@ from raikit.errors import InputError
 SCHEMA = "raikit.audit/1"
 
 _SECRET_KEY = re.compile(r"(?i)(^|[_-])(secret|password|passwd|token|salt|private_key|api_key|key|hmac_key)$")
-# Defensive second look at example texts the runner has already redacted: obvious e-mail
-# addresses and long digit runs (phone, card, account numbers) never reach a report.
-_RESIDUAL = (
-    ("EMAIL_ADDRESS", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("NUMBER", re.compile(r"\+?\d(?:[\s().-]{0,2}\d){8,}")),
-)
 EXAMPLE_KEYS = ("check", "type", "stage", "redacted_text")
 
 
@@ -207,10 +201,9 @@ def scrub_example(value: Any) -> str:
         >>> scrub_example("mail [EMAIL_ADDRESS] or bob@example.com")
         'mail [EMAIL_ADDRESS] or [EMAIL_ADDRESS]'
     """
-    out = text(value, limit=600)
-    for kind, pattern in _RESIDUAL:
-        out = pattern.sub(f"[{kind}]", out)
-    return out
+    from raikit.audits._scrub import scrub
+
+    return scrub(text(value, limit=600))
 
 
 def safe_examples(result: Mapping[str, Any]) -> list[dict[str, str]]:

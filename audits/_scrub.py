@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import re
 
+# Order matters: the more specific shapes first, long digit runs last.
 _PATTERNS = (
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail addresses
-    re.compile(r"(?:\d[\s().-]*){6,}\d"),  # long digit runs: phones, cards, accounts, ids
-    re.compile(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b"),  # IBAN-like
-    re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),  # IPv4
+    ("EMAIL_ADDRESS", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("IP_ADDRESS", re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")),
+    ("IBAN_CODE", re.compile(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b")),
+    ("NUMBER", re.compile(r"\+?\d(?:[\s().-]{0,2}\d){6,}")),  # phones, cards, accounts, ids
 )
 
 
 def scrub(text: str) -> str:
-    """Mask e-mail-, phone-, account- and IP-shaped substrings with ``[REDACTED]``.
+    """Mask e-mail-, IP-, IBAN- and long-number-shaped substrings with a typed placeholder.
 
     Example:
-        >>> scrub("call 212 555 0199 or mail a.b@example.org")
-        'call [REDACTED] or mail [REDACTED]'
+        >>> scrub("call +1 (212) 555-0199 or mail a.b@example.org")
+        'call [NUMBER] or mail [EMAIL_ADDRESS]'
     """
-    for pattern in _PATTERNS:
-        text = pattern.sub("[REDACTED]", text)
+    for kind, pattern in _PATTERNS:
+        text = pattern.sub(f"[{kind}]", text)
     return text
