@@ -39,7 +39,8 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -439,20 +440,27 @@ class AuditLog:
         self._after_write()
         return _record(seq, prev, time, kind, self._key_id, fields, digest, mac)
 
-    def _append(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """This thread and process alone hold the log: thread lock, then the file lock."""
         self._enter()
         with self._tlock:
             self._check_usable()
             self._ensure_open()
             self._flock()
             try:
+                yield
+            finally:
+                self._funlock()
+
+    def _append(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+        with self._exclusive():
+            try:
                 seq, prev = self._head_locked()
                 return self._emit(seq + 1, prev, kind, fields)
             except OSError as err:
                 where = str(self._path)
                 raise EvidenceError(f"audit log {where!r} I/O error: {err.strerror or err}") from err
-            finally:
-                self._funlock()
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -508,15 +516,8 @@ class AuditLog:
             >>> AuditLog(pathlib.Path(tempfile.mkdtemp()) / "log.jsonl", key=bytes(32)).head()[0]
             -1
         """
-        self._enter()
-        with self._tlock:
-            self._check_usable()
-            self._ensure_open()
-            self._flock()
-            try:
-                return self._head_locked()
-            finally:
-                self._funlock()
+        with self._exclusive():
+            return self._head_locked()
 
     def verify(self, checkpoint: str | None = None, public_key: object | None = None,
                *, keys: dict[str, bytes] | None = None) -> VerifyResult:
