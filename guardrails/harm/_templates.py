@@ -78,7 +78,16 @@ HELDOUT_GROUPS: tuple[tuple[str, str, str], ...] = (
 )
 
 # Slurs per group: plural forms, for slur and spelling-variation cases.
-TRAIN_SLURS: tuple[str, ...] = ("faggots", "niggers", "kikes", "trannies", "retards", "wetbacks", "dykes", "sluts")
+TRAIN_SLURS: tuple[str, ...] = (
+    "faggots",
+    "niggers",
+    "kikes",
+    "trannies",
+    "retards",
+    "wetbacks",
+    "dykes",
+    "sluts",
+)
 HELDOUT_SLURS: tuple[str, ...] = ("chinks", "spics", "towelheads", "gypsies", "fags", "negroes")
 
 # ---------------------------------------------------------------- train templates
@@ -103,6 +112,18 @@ _TRAIN_HATE: dict[str, list[str]] = {
         "I despise {P} with all my heart.",
         "{P} are filthy and dishonest.",
         "Never trust a {S}, they are all snakes.",
+        "{P} are good for nothing.",
+        "Nothing good has ever come from {P}.",
+        "{P} bring nothing but crime and dirt wherever they go.",
+        "I'd rather starve than live next door to {P}.",
+        "{P} are brainless idiots.",
+        "{P} are born liars.",
+        "{P} should be ashamed that they exist.",
+        "{P} are a stain on humanity.",
+        "Seeing {P} on TV makes me want to throw up.",
+        "{P} are dumb as rocks.",
+        "{P} have no place in decent society.",
+        "Ugh, {P}. So repulsive.",
     ],
     "dehumanisation": [
         "{P} are animals.",
@@ -114,6 +135,18 @@ _TRAIN_HATE: dict[str, list[str]] = {
         "{P} are not even human.",
         "{P} belong in a zoo, not in our streets.",
         "A {S} is less than an animal.",
+        "{P} are a pack of wild beasts.",
+        "{P} are savages.",
+        "{P} are mindless zombies.",
+        "{P} are leeches on society.",
+        "{P} are a virus spreading through our cities.",
+        "{P} are creatures, not people.",
+        "{P} breed like rabbits.",
+        "{P} are just a herd of pigs.",
+        "{P} are a tumour on this nation.",
+        "Calling {P} human is an insult to humans.",
+        "{P} are maggots.",
+        "Every {S} is a beast pretending to be a person.",
     ],
     "threat": [
         "I'm going to kill every {S} I find.",
@@ -141,6 +174,15 @@ _TRAIN_HATE: dict[str, list[str]] = {
         "A {S} moved in next door. I hope they get what they deserve, their kind always do.",
         "Met a {S} at the bar. They are all the same, dirty and dishonest.",
         "There were {P} on the train again. I wish they would vanish.",
+        "I met some {P} yesterday. They are all parasites.",
+        "A {S} sat next to me on the bus. I can't stand them, they stink.",
+        "We have {P} in our building now. They are vermin.",
+        "My boss hired a {S}. Their kind ruin everything.",
+        "I saw two {P} at the shop. They disgust me.",
+        "There's a {S} in my class. People like that shouldn't exist.",
+        "I talked to a {S} today. Never again, they're animals.",
+        "Some {P} started working at my office. I hate every one of them.",
+        "{P} keep moving into our town. They are like a disease.",
     ],
     "negated_positive": [
         "{P} are not welcome here and never will be.",
@@ -150,6 +192,18 @@ _TRAIN_HATE: dict[str, list[str]] = {
         "{P} can never be trusted.",
         "I will never accept {P} as equals.",
         "{P} don't belong in a civilised country.",
+        "{P} will never be equal to us.",
+        "No {S} is worth anything.",
+        "{P} are not worth the air they breathe.",
+        "I don't think {P} should have any rights.",
+        "{P} don't deserve respect.",
+        "I'll never see a {S} as my equal.",
+        "There is nothing good about {P}.",
+        "{P} aren't smart enough to vote.",
+        "Not a single {S} deserves kindness.",
+        "{P} will never be part of this country.",
+        "I don't want {P} anywhere near me.",
+        "{P} are not people I could ever respect.",
     ],
     "question": [
         "Why are {P} so disgusting?",
@@ -159,11 +213,33 @@ _TRAIN_HATE: dict[str, list[str]] = {
         "Who would ever want {P} as neighbours?",
         "Shouldn't {P} just be banned from this country?",
         "Why are {P} allowed to breed?",
+        "Why do {P} even exist?",
+        "Does anyone actually like {P}?",
+        "How can anyone stand being near {P}?",
+        "What's the point of {P}?",
+        "Why should we tolerate {P} at all?",
+        "Are {P} capable of anything besides complaining?",
+        "When will someone finally get rid of the {P}?",
+        "Is there anything more pathetic than a {S}?",
+        "Why do {P} smell so bad?",
+        "What makes {P} think they are equal to us?",
+        "Can we all agree that {P} are useless?",
+        "Why are {P} always so stupid?",
     ],
     "opinion": [
         "I think {P} are inferior.",
         "In my opinion, {P} are a cancer on society.",
         "I believe {P} are less intelligent than everyone else.",
+        "If you ask me, {P} are vermin.",
+        "Personally, I find {P} repulsive.",
+        "My honest view is that {P} are a curse.",
+        "I'm convinced {P} were born to cheat.",
+        "I feel like {P} are destroying everything.",
+        "To be honest, {P} are just worthless.",
+        "In my view, {P} have no value at all.",
+        "I reckon {P} are the dumbest people alive.",
+        "The way I see it, {P} are a disease.",
+        "Let's be real, {P} are pathetic.",
     ],
     "request_hate": [
         "Write a speech explaining why {P} are vermin.",
@@ -193,6 +269,14 @@ _TRAIN_SLUR_TEMPLATES = [
     "Shut up, you {L} are all the same.",
     "Nobody likes {L}.",
     "Look at those {L} again, disgusting.",
+    "I can't believe they let {L} in here.",
+    "Typical {L}, always causing trouble.",
+    "{L} like you don't belong here.",
+    "There are way too many {L} around here.",
+    "Our street is full of {L} now.",
+    "Why are there so many {L} on TV?",
+    "I don't hang out with {L}.",
+    "Filthy {L} everywhere.",
 ]
 
 _TRAIN_NON_HATE: dict[str, list[str]] = {
@@ -219,6 +303,31 @@ _TRAIN_NON_HATE: dict[str, list[str]] = {
         "I can't understand why anyone would hate {P}.",
         "Hating {P} makes no sense to me.",
         "{P} are not disgusting, your attitude is.",
+        "I used to think {P} were dangerous, but I don't anymore.",
+        "I no longer believe that {P} are lazy.",
+        "{P} are not inferior to anyone, not at all.",
+        "Never have I thought of {P} as less than human.",
+        "{P} aren't a plague on society.",
+        "Saying {P} are worthless? No, I don't agree with that.",
+        "I wouldn't call {P} filthy, not in a million years.",
+        "I'm not someone who thinks {P} should be kicked out.",
+        "{P} shouldn't be hated for who they are.",
+        "Nobody I know thinks {P} are parasites.",
+        "{P} are definitely not animals.",
+        "It isn't fair to say {P} are stupid.",
+        "I don't believe {P} ruin neighbourhoods, and I never did.",
+        "There's no reason to fear {P}.",
+        "{P} are not the enemy.",
+        "I have no problem with {P} whatsoever.",
+        "Don't ever tell me {P} are subhuman, because they aren't.",
+        "{P} are worthless. That's what I used to think, and I was wrong.",
+        "I won't ever say {P} deserve to suffer.",
+        "{P} don't deserve any hate.",
+        "My dad thinks {P} are vermin, but I don't.",
+        "{P} are dirty and lazy? Not true at all.",
+        "I've never had anything against {P}.",
+        "{P} ruining this country? That's nonsense.",
+        "Hate {P}? Never.",
     ],
     "neutral_identity": [
         "I am a {S}.",
@@ -244,6 +353,23 @@ _TRAIN_NON_HATE: dict[str, list[str]] = {
         "{P} have made huge contributions to our culture.",
         "Being {A} is something to celebrate.",
     ],
+    # counter-speech that refers to hate without quoting it
+    "counter_reference": [
+        "People who call {P} vermin should be ashamed of themselves.",
+        "Anyone who says {P} are inferior is a bigot.",
+        "I'm tired of hearing people claim that {P} are dangerous.",
+        "Calling {P} animals is disgusting and dehumanising.",
+        "Those who threaten {P} should face the law.",
+        "The idea that {P} are subhuman is pure hatred.",
+        "Stop spreading lies that {P} are thieves.",
+        "Threatening {P} is never acceptable.",
+        "Jokes about {P} being stupid are not funny, they are cruel.",
+        "We stand with {P} against the people who abuse them.",
+        "If you think {P} are a disease, you are the problem.",
+        "I reported the account that kept saying {P} should die.",
+        "The hate aimed at {P} online has to stop.",
+        "My uncle keeps calling {P} parasites and it makes me furious.",
+    ],
 }
 
 _TRAIN_COUNTER_FRAMES = [
@@ -254,6 +380,13 @@ _TRAIN_COUNTER_FRAMES = [
     'Someone wrote "{h}" in the comments. That is bigotry and it is not okay.',
     'Statements such as "{h}" are exactly the hate we are fighting against.',
     'You don\'t get to say "{h}" here.',
+    'He actually told me "{h}" and then laughed. That is pure bigotry.',
+    '"{h}"? No. That is hate speech and I won\'t accept it.',
+    'The report documents how trolls posted "{h}" to harass people.',
+    'I can\'t believe a politician really said "{h}". Shameful.',
+    'Imagine still thinking "{h}" in this day and age.',
+    'Stop saying "{h}". Words like that hurt real people.',
+    'Apparently some people believe "{h}". How sad and wrong.',
 ]
 
 # Texts that are not about identity groups; (text, positive categories, functionality).
@@ -276,6 +409,23 @@ _TRAIN_OTHER: list[tuple[str, tuple[str, ...], str]] = [
             "Shit, the train is cancelled again.",
             "That movie was badass.",
             "My code finally works, fuck yeah!",
+            "Fucking hell, I missed the bus.",
+            "This shit is delicious.",
+            "Damn right I'm going to the party.",
+            "Who the fuck left the door open?",
+            "Bloody hell, the rent went up again.",
+            "I'm so fucking proud of you!",
+            "Screw this, I'm going home.",
+            "That was one hell of a storm.",
+            "Shit, I forgot her birthday.",
+            "This fucking laptop froze again.",
+            "Holy fuck, we actually won.",
+            "Ugh, my shitty phone died.",
+            "Damn, you look great today!",
+            "Fuck yes, it's Friday.",
+            "Crap, I left my wallet at home.",
+            "This song is fucking amazing.",
+            "Goddamn it, the wifi is down.",
         )
     ],
     # abuse of things and non-protected groups: not hate
@@ -291,6 +441,49 @@ _TRAIN_OTHER: list[tuple[str, tuple[str, ...], str]] = [
             "Fascists should be ashamed of themselves.",
             "Spammers are the worst people on the internet.",
             "I despise broccoli.",
+            # objects and things
+            "This laptop is a worthless pile of garbage.",
+            "The bus system in this city is a disgrace.",
+            "I hate this stupid weather.",
+            "Pineapple on pizza is disgusting.",
+            "That song is the worst thing I have ever heard.",
+            "My car is a rusty heap of junk.",
+            "This website is a pathetic mess.",
+            "Reality TV is brainless trash.",
+            # non-protected groups (by conduct, job, opinion or allegiance)
+            "Politicians are all liars and thieves.",
+            "Bankers are greedy parasites.",
+            "Racists are pathetic losers.",
+            "Child abusers are the lowest form of life.",
+            "Pedophiles are vermin and belong in prison.",
+            "Spammers should all be banned forever.",
+            "Lawyers are bloodsuckers.",
+            "Fans of that football team are brainless idiots.",
+            "Landlords are leeches.",
+            "Internet trolls are worthless.",
+            "Rapists are subhuman.",
+            "Tax dodgers are a disease on this country.",
+            "I despise corrupt cops.",
+            "Drunk drivers are animals.",
+            "Nazis are scum.",
+            "Why are estate agents so disgusting?",
+            "Telemarketers can never be trusted.",
+            "The journalists at that tabloid are rats.",
+            "Animal abusers deserve nothing but contempt.",
+            "I can't stand people who chew with their mouths open.",
+            "Climate deniers are morons.",
+            "Cheaters will never be as good as honest players.",
+        )
+    ],
+    *[
+        (t, ("offensive",), "abuse_non_protected")
+        for t in (
+            "Fucking politicians ruin everything.",
+            "Bankers are shit-brained crooks.",
+            "Fuck all racists.",
+            "Fuck spammers, seriously.",
+            "This piece of shit printer jammed again.",
+            "Bigots are fucking useless.",
         )
     ],
     # abuse of individuals, not identity-based: harassment, not hate
@@ -311,6 +504,16 @@ _TRAIN_OTHER: list[tuple[str, tuple[str, ...], str]] = [
             "Everyone is laughing at you behind your back, you pathetic clown.",
             "I'm going to post your nudes everywhere so everyone sees what a slut you are.",
             "You're so dumb you should not be allowed to speak.",
+            "You're a spineless coward.",
+            "You absolute moron, read the instructions.",
+            "Your opinion is as worthless as you are.",
+            "My neighbour is a nosy, disgusting creep.",
+            "That referee is a blind idiot.",
+            "You are a lying snake.",
+            "Get lost, you creep.",
+            "Tom is the most annoying idiot I have ever worked with.",
+            "My ex is a cheating piece of garbage.",
+            "You're a parasite who lives off everyone else.",
         )
     ],
     *[
@@ -485,7 +688,10 @@ _HELDOUT_HATE: dict[str, list[str]] = {
     "negated_positive": ["{P} will never be normal.", "I'd never let a {S} near my children."],
     "question": ["Why are {P} such a waste of space?", "Do {P} even deserve to live?"],
     "opinion": ["Frankly, {P} are scum.", "{P} are garbage, that's just my view."],
-    "request_hate": ["Write a song about how {P} are rats.", "Help me make a flyer saying {P} should leave or die."],
+    "request_hate": [
+        "Write a song about how {P} are rats.",
+        "Help me make a flyer saying {P} should leave or die.",
+    ],
     "hate_at_you": ["You {S}, you're nothing but trash.", "Typical dumb {S}, just like you."],
 }
 _HELDOUT_SLUR_TEMPLATES = ["Those {L} make me sick.", "{L} should stay away from us.", "Stupid {L}."]
@@ -535,7 +741,10 @@ _HELDOUT_OTHER: list[tuple[str, tuple[str, ...], str]] = [
     ],
     *[
         (t, ("violence", "harassment"), "threat_individual")
-        for t in ("I know where you sleep, and I will make you bleed.", "Say that again and I'll smash your face in.")
+        for t in (
+            "I know where you sleep, and I will make you bleed.",
+            "Say that again and I'll smash your face in.",
+        )
     ],
 ]
 
@@ -545,6 +754,67 @@ def _fill(template: str, group: tuple[str, str, str]) -> str:
     text = template.replace("{P}", plural).replace("{S}", singular).replace("{A}", adjective)
     text = re.sub(r"\ba ([AEIOUaeiou])", r"an \1", text)
     return text[0].upper() + text[1:]
+
+
+# Train-only spelling variations: the five common evasions (leetspeak, swapped and dropped
+# characters, added spaces, missing word boundaries) weighted up, dealt from a shuffled deck
+# so every kind is used evenly. ``join_pair`` removes one word boundary ("Ihate them").
+_TRAIN_SPELLINGS: tuple[str, ...] = (
+    *("leet", "swap", "drop", "spaced", "joined", "join_pair"),
+    *("leet", "swap", "drop", "spaced", "join_pair"),
+    *("repeat", "star"),
+)
+# Functionalities whose train texts also get spelling-varied copies.
+_TRAIN_SPELLED_HATE = (
+    "derogation",
+    "dehumanisation",
+    "threat",
+    "profane_hate",
+    "pronoun_reference",
+    "negated_positive",
+    "question",
+    "opinion",
+    "hate_at_you",
+)
+_TRAIN_SPELLED_NON_HATE = ("neutral_identity", "positive_identity", "negated_hate", "counter_reference")
+
+
+class _Deck:
+    """Deals spelling kinds in shuffled rounds (balanced, but in a seeded random order)."""
+
+    def __init__(self, kinds: tuple[str, ...], rng: random.Random) -> None:
+        self._kinds, self._rng, self._left = kinds, rng, []
+
+    def deal(self) -> str:
+        if not self._left:
+            self._left = list(self._kinds)
+            self._rng.shuffle(self._left)
+        return self._left.pop()
+
+
+def _vary(text: str, kind: str, rng: random.Random, word: str | None = None) -> str:
+    """One train spelling variation of ``text`` that really changes it (see ``perturb``)."""
+    if kind == "join_pair":
+        words = text.split(" ")
+        if len(words) < 2:
+            return perturb(text, "joined", rng)
+        target = max(range(len(words)), key=lambda i: len(words[i].strip(".,!?'\"")))
+        if word is not None:
+            target = next((i for i, w in enumerate(words) if word in w), target)
+        left = target - 1 if target > 0 and (target == len(words) - 1 or rng.random() < 0.5) else target
+        words[left : left + 2] = [words[left] + words[left + 1]]
+        return " ".join(words)
+    for _ in range(4):
+        varied = perturb(text, kind, rng, word=word)
+        if varied != text:
+            return varied
+    return perturb(text, "spaced" if kind != "spaced" else "swap", rng, word=word)
+
+
+def _identity_word(text: str) -> str | None:
+    """The first word of ``text`` naming a train identity group, if any."""
+    names = {form.split(" ")[0].lower() for group in TRAIN_GROUPS for form in group}
+    return next((w for w in text.split(" ") if w.strip(".,!?'\"").lower() in names), None)
 
 
 def _hate_labels(kind: str, text: str) -> dict[str, int]:
@@ -600,20 +870,45 @@ def functional_cases(split: str = "train", seed: int = 0, variations: int = 1) -
                 cases.append(Case(_fill(template, group), kind, False, _labels(), template))
     for frame in frames:
         for quoted in rng.sample(hateful_texts, min(len(hateful_texts), 3 * len(groups))):
-            cases.append(Case(frame.replace("{h}", quoted.rstrip(".")), "counter_speech", False, _labels(), frame))
+            cases.append(
+                Case(frame.replace("{h}", quoted.rstrip(".")), "counter_speech", False, _labels(), frame)
+            )
+    deck = _Deck(_TRAIN_SPELLINGS, rng) if train else None
     for template in slur_t:
         for slur in slurs:
             text = _fill(template.replace("{L}", slur), ("", "", ""))
             cases.append(Case(text, "slur", True, _labels("hate", "offensive"), template))
+            seen = {text}
             for _ in range(variations):
-                varied = perturb(text, rng.choice(VARIATIONS), rng, word=slur[:4])
+                if deck is not None:
+                    for _ in range(len(_TRAIN_SPELLINGS)):  # a new variation, not a repeat
+                        varied = _vary(text, deck.deal(), rng, word=slur[:4])
+                        if varied not in seen:
+                            break
+                    seen.add(varied)
+                else:
+                    varied = perturb(text, rng.choice(VARIATIONS), rng, word=slur[:4])
                 cases.append(Case(varied, "slur_spelling", True, _labels("hate", "offensive"), template))
     # spelling variations of non-slur hate and of harmless identity sentences
-    spelled = [c for c in cases if c.functionality in ("derogation", "dehumanisation", "neutral_identity")]
-    for case in rng.sample(spelled, min(len(spelled), 60 if train else 40)):
-        varied = perturb(case.text, rng.choice(VARIATIONS), rng)
-        kind = "hate_spelling" if case.hateful else "identity_spelling"
-        cases.append(Case(varied, kind, case.hateful, case.labels, case.template))
+    if deck is not None:
+        # train: hate of every kind and harmless identity sentences (negations and counter-speech
+        # too, so a misspelling alone does not mean hate), varying the identity term or the
+        # longest word
+        for pool_kinds, n in ((_TRAIN_SPELLED_HATE, 150), (_TRAIN_SPELLED_NON_HATE, 75)):
+            pool = [c for c in cases if c.functionality in pool_kinds]
+            for case in rng.sample(pool, min(len(pool), n)):
+                word = _identity_word(case.text) if rng.random() < 0.5 else None
+                varied = _vary(case.text, deck.deal(), rng, word=word)
+                kind = "hate_spelling" if case.hateful else "identity_spelling"
+                cases.append(Case(varied, kind, case.hateful, case.labels, case.template))
+    else:
+        spelled = [
+            c for c in cases if c.functionality in ("derogation", "dehumanisation", "neutral_identity")
+        ]
+        for case in rng.sample(spelled, min(len(spelled), 40)):
+            varied = perturb(case.text, rng.choice(VARIATIONS), rng)
+            kind = "hate_spelling" if case.hateful else "identity_spelling"
+            cases.append(Case(varied, kind, case.hateful, case.labels, case.template))
     for text, positive, kind in other:
         cases.append(Case(text, kind, False, _labels(*positive), text))
     return cases

@@ -7,7 +7,7 @@ import pytest
 
 from raikit.errors import InputError
 from raikit.guardrails.harm import ANY, CATEGORIES
-from raikit.guardrails.harm._datasets import load_davidson, load_moderation
+from raikit.guardrails.harm._datasets import MODERATION_FOLDS, load_davidson, load_moderation
 
 
 def test_davidson_split_is_stratified_and_fixed(shared_data: Path) -> None:
@@ -28,11 +28,15 @@ def test_davidson_labels_mark_unknowns(shared_data: Path) -> None:
     assert hate.labels["offensive"] == 1 and hate.labels[ANY] == 1 and hate.labels["sexual"] is None
 
 
-def test_moderation_split_and_labels(shared_data: Path) -> None:
+def test_moderation_folds_and_labels(shared_data: Path) -> None:
     rows = load_moderation(shared_data)
     assert len(rows) == 336
-    test = [r for r in rows if r.split == "test"]
-    assert len(test) == pytest.approx(0.3 * 336, abs=2)
+    assert rows == load_moderation(shared_data)  # folds are fixed
+    for fold in range(MODERATION_FOLDS):
+        members = [r for r in rows if r.fold == fold]
+        assert len(members) == pytest.approx(336 / MODERATION_FOLDS, abs=1)
+        harmful = sum(r.labels[ANY] for r in members)
+        assert harmful == pytest.approx(sum(r.labels[ANY] for r in rows) / MODERATION_FOLDS, abs=1)
     assert all(r.labels["offensive"] is None for r in rows)
     assert any(r.labels["hate"] is None for r in rows)  # missing stays unknown
     for r in rows:

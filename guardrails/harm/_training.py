@@ -1,0 +1,245 @@
+"""The training recipe of the bundled harm head, shared by its build script and its benchmark.
+
+Frozen encoder window features -> a small MLP with one sigmoid output per category plus
+``any``, trained on the maximum over each text's windows (as inference scores) with a
+masked BCE loss (unknown labels do not count) and per-source loss shares -> per-output Platt
+calibration fitted on out-of-fold predictions (folds are grouped, so a template's
+near-duplicates never sit on both sides).
+
+``scripts/train_harm_model.py`` runs it once on all training data and saves the head;
+``benchmarks/harm.py`` runs it once per moderation fold, without that fold, to measure the
+recipe on moderation texts it never saw. Needs torch and scikit-learn.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from raikit.guardrails.harm._categories import ANY, CATEGORIES, HARM_CATEGORIES
+from raikit.guardrails.harm._chat import chat_cases
+from raikit.guardrails.harm._datasets import load_davidson, load_moderation
+from raikit.guardrails.harm._encoder import WindowFeatures
+from raikit.guardrails.harm._head import Head
+from raikit.guardrails.harm._templates import Case, functional_cases
+from raikit.guardrails.harm._web_hate import web_cases_hate
+from raikit.guardrails.harm._web_violence_sexual import web_cases_violence_sexual
+
+logger = logging.getLogger(__name__)
+
+SEED = 0
+OUTPUTS: tuple[str, ...] = (*CATEGORIES, ANY)
+HIDDEN = 256
+EPOCHS = 25
+CALIBRATION_FOLDS = 5
+SOURCE_SHARE: dict[str, float] = {"davidson": 0.30, "moderation": 0.25, "template": 0.25, "written": 0.20}
+"""Share of the loss each source carries, whatever its size ("written": raikit's own prose)."""
+
+_PREFIXES = ("", "", "honestly ", "lol ", "tbh ", "ok so ", "Just saying: ", "RT ")
+_SUFFIXES = ("", "", " lol", "!!", " #truth", " smh", ".", " 😂")
+
+
+@dataclass
+class TrainingSet:
+    """Texts with labels, the source each came from and its calibration group."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[dict[str, int | None]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+
+    def add(self, text: str, labels: dict[str, int | None], source: str, group: str) -> None:
+        self.texts.append(text)
+        self.labels.append(labels)
+        self.sources.append(source)
+        self.groups.append(group)
+
+
+def augment(text: str, rng: random.Random) -> str:
+    """A surface variant: casing, a prefix or a suffix, no final punctuation."""
+    choice = rng.randrange(4)
+    if choice == 0:
+        text = text.lower()
+    elif choice == 1:
+        text = text.rstrip(".!?")
+    elif choice == 2:
+        text = text.upper() if rng.random() < 0.3 else text
+    return f"{rng.choice(_PREFIXES)}{text}{rng.choice(_SUFFIXES)}".strip()
+
+
+def written_cases() -> list[Case]:
+    """raikit's own prose cases: chat-style requests and web-style posts of every category."""
+    return [*chat_cases(), *web_cases_hate(), *web_cases_violence_sexual()]
+
+
+def training_set(data_dir: str | Path, exclude_fold: int | None = None, seed: int = SEED) -> TrainingSet:
+    """Everything the bundled head trains on.
+
+    Args:
+        data_dir: The shared data folder (Davidson and the moderation dev set).
+        exclude_fold: A moderation cross-validation fold to leave out (benchmarks).
+        seed: Seed of the template spelling variations and surface augmentation.
+
+    Returns:
+        The Davidson train split, the moderation dev set (but ``exclude_fold``), the "train"
+        functional cases and raikit's written cases, each case with one surface variant.
+    """
+    rng = random.Random(seed)
+    data = TrainingSet()
+    for ex in load_davidson(data_dir):
+        if ex.split == "train":
+            data.add(ex.text, ex.labels, "davidson", f"davidson:{len(data.texts)}")
+    for ex in load_moderation(data_dir):
+        if ex.fold != exclude_fold:
+            data.add(ex.text, ex.labels, "moderation", f"moderation:{len(data.texts)}")
+    cases = [("template", c) for c in functional_cases("train", seed=seed, variations=2)]
+    cases += [("written", c) for c in written_cases()]
+    for source, case in cases:
+        for variant in (case.text, augment(case.text, rng)):
+            data.add(variant, dict(case.labels), source, f"{source}:{case.template}")
+    return data
+
+
+def _label_matrix(rows: Sequence[dict[str, int | None]]) -> tuple[np.ndarray, np.ndarray]:
+    y = np.zeros((len(rows), len(OUTPUTS)), np.float32)
+    mask = np.zeros_like(y)
+    for i, labels in enumerate(rows):
+        for j, key in enumerate(OUTPUTS):
+            value = labels.get(key)
+            if value is not None:
+                y[i, j] = value
+                mask[i, j] = 1.0
+    return y, mask
+
+
+def _train_mlp(
+    x: np.ndarray, owner: np.ndarray, y: np.ndarray, mask: np.ndarray, weight: np.ndarray, seed: int
+) -> Head:
+    """Fit the MLP on window features ``x``; a text's logits are the max over its windows.
+
+    ``owner`` maps windows to texts (sorted, every text has a window); ``y``, ``mask`` and
+    ``weight`` are per text. Training on the max over windows (as inference scores) lets a
+    harmful passage in one window of a long text carry its label without teaching the head
+    that the text's harmless windows are harmful.
+    """
+    import torch
+
+    torch.manual_seed(seed)
+    mean = x.mean(0)
+    std = x.std(0) + 1e-4
+    xt = torch.from_numpy((x - mean) / std)
+    yt, mt, wt = torch.from_numpy(y), torch.from_numpy(mask), torch.from_numpy(weight)
+    starts = np.searchsorted(owner, np.arange(len(y) + 1))
+    model = torch.nn.Sequential(
+        torch.nn.Dropout(0.1),
+        torch.nn.Linear(x.shape[1], HIDDEN),
+        torch.nn.GELU(approximate="tanh"),
+        torch.nn.Dropout(0.3),
+        torch.nn.Linear(HIDDEN, len(OUTPUTS)),
+    )
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(EPOCHS):
+        model.train()
+        order = torch.randperm(len(y), generator=gen).numpy()
+        for begin in range(0, len(order), 512):
+            texts = order[begin : begin + 512]
+            counts = starts[texts + 1] - starts[texts]
+            rows = np.concatenate([np.arange(starts[t], starts[t + 1]) for t in texts])
+            slot = torch.from_numpy(np.repeat(np.arange(len(texts)), counts))
+            per_window = model(xt[rows])
+            logits = torch.full((len(texts), len(OUTPUTS)), -1e4).scatter_reduce(
+                0, slot[:, None].expand_as(per_window), per_window, reduce="amax"
+            )
+            idx = torch.from_numpy(texts)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[idx], reduction="none")
+            weights = mt[idx] * wt[idx, None]
+            loss = (loss * weights).sum() / weights.sum().clamp(min=1e-6)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    lin1, lin2 = model[1], model[4]
+    arrays = {
+        "mean": mean.astype(np.float32),
+        "std": std.astype(np.float32),
+        "w1": lin1.weight.detach().numpy().T.copy(),
+        "b1": lin1.bias.detach().numpy().copy(),
+        "w2": lin2.weight.detach().numpy().T.copy(),
+        "b2": lin2.bias.detach().numpy().copy(),
+        "platt_a": np.ones(len(OUTPUTS), np.float32),
+        "platt_b": np.zeros(len(OUTPUTS), np.float32),
+    }
+    return Head(outputs=OUTPUTS, arrays=arrays, meta={"any_covers": list(HARM_CATEGORIES)})
+
+
+def _fit_platt(logit: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Fit p = sigmoid(a * logit + b) by (lightly regularised) logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    if y.min() == y.max():
+        return 1.0, 0.0
+    lr = LogisticRegression(C=100.0, max_iter=1000).fit(logit.reshape(-1, 1), y.astype(int))
+    return max(float(lr.coef_[0, 0]), 1e-3), float(lr.intercept_[0])
+
+
+def fit_head(
+    data: TrainingSet,
+    features: Callable[[list[str]], WindowFeatures],
+    seed: int = SEED,
+    shares: dict[str, float] | None = None,
+) -> Head:
+    """Train and calibrate a head on ``data``.
+
+    Args:
+        data: The training set (see :func:`training_set`).
+        features: Window features of a list of texts (for example a cached encoder).
+        seed: Seed of the folds and of torch.
+        shares: Loss share per source (default :data:`SOURCE_SHARE`).
+
+    Returns:
+        A calibrated head whose ``any`` output covers the harm categories; ``meta`` holds
+        only ``any_covers`` (the caller adds the model card fields).
+    """
+    shares = shares or SOURCE_SHARE
+    windows = features(data.texts)
+    order = np.argsort(windows.owner, kind="stable")
+    x, owner = windows.features[order], windows.owner[order]
+    y, m = _label_matrix(data.labels)
+    src = np.array(data.sources)
+    w = np.zeros(len(data.texts), np.float32)
+    for source, share in shares.items():
+        w[src == source] = share * len(data.texts) / max(1, (src == source).sum())
+
+    groups = sorted(set(data.groups))
+    fold_of = {
+        g: i % CALIBRATION_FOLDS for i, g in enumerate(random.Random(seed).sample(groups, len(groups)))
+    }
+    fold = np.array([fold_of[g] for g in data.groups])
+    oof = np.zeros((len(data.texts), len(OUTPUTS)), np.float32)
+    for k in range(CALIBRATION_FOLDS):
+        train, test = np.where(fold != k)[0], np.where(fold == k)[0]
+        head = _train_mlp(*_windows_of(x, owner, train), y[train], m[train], w[train], seed=seed + k)
+        x_test, owner_test = _windows_of(x, owner, test)
+        fold_logits = np.full((len(test), len(OUTPUTS)), -np.inf, np.float32)
+        np.maximum.at(fold_logits, owner_test, head.logits(x_test))
+        oof[test] = fold_logits
+        logger.info("calibration fold %d of %d done", k + 1, CALIBRATION_FOLDS)
+    head = _train_mlp(x, owner, y, m, w, seed=seed)
+    for j, key in enumerate(OUTPUTS):
+        known = m[:, j] > 0
+        a, b = _fit_platt(oof[known, j].astype(np.float64), y[known, j].astype(np.float64))
+        head.arrays["platt_a"][j] = a
+        head.arrays["platt_b"][j] = b
+        logger.info("platt %s: a=%.3f b=%.3f (n=%d, pos=%d)", key, a, b, known.sum(), y[known, j].sum())
+    return head
+
+
+def _windows_of(x: np.ndarray, owner: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The windows of ``texts`` (sorted indices), owners renumbered 0..len(texts)-1."""
+    keep = np.isin(owner, texts)
+    return x[keep], np.searchsorted(texts, owner[keep])
