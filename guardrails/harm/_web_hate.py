@@ -17,7 +17,7 @@ The hateful and abusive sentences exist to teach a detector; they are not endors
 
 from __future__ import annotations
 
-from raikit.guardrails.harm._chat import _labels
+from raikit.guardrails.harm._chat import written
 from raikit.guardrails.harm._templates import Case
 
 _HATE = (
@@ -1552,16 +1552,11 @@ def web_cases_hate() -> list[Case]:
         >>> any(c.labels["hate/threatening"] for c in cases) and any(c.labels["any"] == 0 for c in cases)
         True
     """
-    cases: list[Case] = []
-
-    def add(texts: tuple[str, ...], kind: str, hateful: bool, *positive: str) -> None:
-        for text in texts:
-            cases.append(Case(text, kind, hateful, _labels(*positive), "web:" + text[:40]))  # type: ignore[arg-type]
-
-    add(_HATE, "web_hate", True, "hate")
-    add(_HATE_THREAT, "web_hate_threat", True, "hate", "hate/threatening", "violence")
-    add(_HARASSMENT, "web_harassment", False, "harassment")
-    add(_HARASSMENT_VIOLENT, "web_harassment", False, "harassment", "violence")
-    add(_HARASSMENT_SEXUAL, "web_harassment", False, "harassment", "sexual")
-    add(_BENIGN, "web_benign_hate_topic", False)
-    return cases
+    return [
+        *written(_HATE, "web_hate", "web", "hate"),
+        *written(_HATE_THREAT, "web_hate_threat", "web", "hate", "hate/threatening", "violence"),
+        *written(_HARASSMENT, "web_harassment", "web", "harassment"),
+        *written(_HARASSMENT_VIOLENT, "web_harassment", "web", "harassment", "violence"),
+        *written(_HARASSMENT_SEXUAL, "web_harassment", "web", "harassment", "sexual"),
+        *written(_BENIGN, "web_benign_hate_topic", "web"),
+    ]

@@ -14,7 +14,7 @@ The harmful texts exist to teach a detector; they are not endorsed.
 
 from __future__ import annotations
 
-from raikit.guardrails.harm._chat import _labels
+from raikit.guardrails.harm._chat import written
 from raikit.guardrails.harm._templates import Case
 
 _SEXUAL = (
@@ -1526,16 +1526,11 @@ def web_cases_violence_sexual() -> list[Case]:
         >>> any(c.labels["violence/graphic"] for c in cases) and any(c.labels["any"] == 0 for c in cases)
         True
     """
-    cases: list[Case] = []
-
-    def add(texts: tuple[str, ...], kind: str, *positive: str) -> None:
-        for text in texts:
-            cases.append(Case(text, kind, False, _labels(*positive), "web:" + text[:40]))  # type: ignore[arg-type]
-
-    add(_SEXUAL, "web_sexual", "sexual")
-    add(_SEXUAL_MINORS, "web_sexual_minors", "sexual", "sexual/minors")
-    add(_VIOLENCE, "web_violence", "violence")
-    add(_GRAPHIC, "web_graphic", "violence", "violence/graphic")
-    add(_SELF_HARM, "web_self_harm", "self-harm")
-    add(_BENIGN, "web_benign")
-    return cases
+    return [
+        *written(_SEXUAL, "web_sexual", "web", "sexual"),
+        *written(_SEXUAL_MINORS, "web_sexual_minors", "web", "sexual", "sexual/minors"),
+        *written(_VIOLENCE, "web_violence", "web", "violence"),
+        *written(_GRAPHIC, "web_graphic", "web", "violence", "violence/graphic"),
+        *written(_SELF_HARM, "web_self_harm", "web", "self-harm"),
+        *written(_BENIGN, "web_benign", "web"),
+    ]
