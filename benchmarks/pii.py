@@ -132,30 +132,21 @@ def own_synthetic(n: int = 400, seed: int = 2024, templates: Sequence[str] = OWN
 
 def evade(row: Row, rng: random.Random) -> Row:
     """Apply one evasion to each gold value (zero-width, homoglyphs or spaced digits); remap spans."""
-    text, spans = row
-    out, new, cursor, length = [], [], 0, 0
-    for start, end, entity in sorted(spans):
-        if start < cursor:
-            continue
-        out.append(text[cursor:start])
-        length += start - cursor
-        value = text[start:end]
-        kind = rng.choice(("zw", "homoglyph", "spaced")) if any(c.isdigit() for c in value) else rng.choice(("zw", "homoglyph"))
+    from raikit.guardrails.pii._synth import replace_spans
+
+    def evaded(value: str, entity: str) -> str:
+        kinds = ("zw", "homoglyph", "spaced") if any(c.isdigit() for c in value) else ("zw", "homoglyph")
+        kind = rng.choice(kinds)
         if kind == "zw":
             chars = list(value)
             for i in sorted(rng.sample(range(1, len(chars)), min(2, len(chars) - 1)) if len(chars) > 1 else [], reverse=True):
                 chars.insert(i, rng.choice(("\u200b", "\u200c", "\u00ad")))
-            value = "".join(chars)
-        elif kind == "homoglyph":
-            value = "".join(_HOMOGLYPHS.get(c, c) if rng.random() < 0.5 else c for c in value)
-        else:
-            value = re.sub(r"\d+", lambda m: " ".join(m.group(0)), value)
-        out.append(value)
-        new.append((length, length + len(value), entity))
-        length += len(value)
-        cursor = end
-    out.append(text[cursor:])
-    return "".join(out), new
+            return "".join(chars)
+        if kind == "homoglyph":
+            return "".join(_HOMOGLYPHS.get(c, c) if rng.random() < 0.5 else c for c in value)
+        return re.sub(r"\d+", lambda m: " ".join(m.group(0)), value)
+
+    return replace_spans(*row, evaded)
 
 
 def token_scores(rows: Sequence[Row], preds: Sequence[list[tuple[int, int]]]) -> dict:

@@ -275,22 +275,9 @@ class SynthGenerator:
     def refill(self, text: str, spans: Sequence[Span]) -> tuple[str, list[Span]]:
         """Replace each labelled value of ``text`` by a fresh value of the same type."""
         locale = self.rng.choices(self.locales, self.weights)[0]
-        out: list[str] = []
-        new: list[Span] = []
-        cursor = 0
-        length = 0
-        for start, end, entity in sorted(spans):
-            if start < cursor:
-                continue
-            out.append(text[cursor:start])
-            length += start - cursor
-            value = self.value(entity, locale) if entity in VALUE_MAKERS else text[start:end]
-            out.append(value)
-            new.append((length, length + len(value), entity))
-            length += len(value)
-            cursor = end
-        out.append(text[cursor:])
-        return "".join(out), new
+        return replace_spans(
+            text, spans, lambda value, entity: self.value(entity, locale) if entity in VALUE_MAKERS else value
+        )
 
 
 def dev_split(
@@ -317,3 +304,31 @@ def dev_split(
     train = [i for i, row in enumerate(rows) if row.get("template_id", i) not in kept]
     test = [i for i, row in enumerate(rows) if row.get("template_id", i) in kept]
     return train, test
+
+
+def replace_spans(
+    text: str, spans: Sequence[Span], new_value: Callable[[str, str], str]
+) -> tuple[str, list[Span]]:
+    """Replace each labelled value by ``new_value(value, entity)`` and move the spans to match.
+
+    Overlapping spans after the first are left as they are (and dropped from the result).
+
+    Example:
+        >>> replace_spans("call 555 now", [(5, 8, "PHONE")], lambda v, e: "5 5 5")
+        ('call 5 5 5 now', [(5, 10, 'PHONE')])
+    """
+    out: list[str] = []
+    new: list[Span] = []
+    cursor = length = 0
+    for start, end, entity in sorted(spans):
+        if start < cursor:
+            continue
+        out.append(text[cursor:start])
+        length += start - cursor
+        value = new_value(text[start:end], entity)
+        out.append(value)
+        new.append((length, length + len(value), entity))
+        length += len(value)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out), new
