@@ -65,32 +65,27 @@ def _moderation_labels(row: dict[str, object]) -> Labels:
     return out
 
 
-def _stratified_test(keys: Sequence[object], fraction: float, seed: int) -> set[int]:
+def _shuffled_strata(keys: Sequence[object], seed: int) -> list[list[int]]:
+    """Indices grouped by key (keys in a fixed order), each group shuffled by ``seed``."""
     rng = random.Random(seed)
     by_key: dict[object, list[int]] = {}
     for index, key in enumerate(keys):
         by_key.setdefault(key, []).append(index)
-    test: set[int] = set()
-    for key in sorted(by_key, key=str):
-        members = by_key[key]
+    strata = [by_key[key] for key in sorted(by_key, key=str)]
+    for members in strata:
         rng.shuffle(members)
-        test.update(members[: round(len(members) * fraction)])
-    return test
+    return strata
+
+
+def _stratified_test(keys: Sequence[object], fraction: float, seed: int) -> set[int]:
+    return {i for members in _shuffled_strata(keys, seed) for i in members[: round(len(members) * fraction)]}
 
 
 def _stratified_folds(keys: Sequence[object], folds: int, seed: int) -> list[int]:
-    rng = random.Random(seed)
-    by_key: dict[object, list[int]] = {}
-    for index, key in enumerate(keys):
-        by_key.setdefault(key, []).append(index)
     fold = [0] * len(keys)
-    dealt = 0
-    for key in sorted(by_key, key=str):
-        members = by_key[key]
-        rng.shuffle(members)
-        for index in members:
-            fold[index] = dealt % folds
-            dealt += 1
+    dealt = (i for members in _shuffled_strata(keys, seed) for i in members)
+    for position, index in enumerate(dealt):
+        fold[index] = position % folds
     return fold
 
 
