@@ -1,10 +1,13 @@
-"""The tamper-evident audit log: an append-only, HMAC-chained JSON Lines file.
+"""The tamper-evident audit log: an append-only, hash-chained JSON Lines file.
 
 Every guarded call and every audit appends one record (see :mod:`._log_record` for the
-format). Records are chained by hash and authenticated with HMAC-SHA256 under a key the
-writer holds, so someone who can edit the file but lacks the key cannot change, insert,
-reorder or delete records unnoticed; signed checkpoints (:meth:`AuditLog.checkpoint`) pin
-the history against truncation.
+format). Records are chained by hash. With a ``signer`` (an Ed25519 key, or a key service),
+the log is *signed*: :meth:`AuditLog.seal` appends a ``checkpoint`` record signing the head
+(done on :meth:`AuditLog.close`, so at the end of each run), and a verifier holding only the
+pinned public key detects every edit, insertion, reordering, deletion and forged record;
+records after the last checkpoint are reported as unattested. The private key is never
+written. With an HMAC ``key`` (legacy, symmetric) each record also carries an HMAC: whoever
+can verify it can forge it, so such a log is reported as self-attested.
 
 Many writers
     Threads and processes on one machine (a local POSIX file system) may append to the same log. Each append holds an
@@ -45,7 +48,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from raikit.audits._log_checkpoint import as_signer, sign_checkpoint
+from raikit.audits._log_checkpoint import Signer, as_signer, sign_checkpoint
 from raikit.audits._log_record import (
     GENESIS,
     Mac,
@@ -80,6 +83,7 @@ ERR_WRITE = ("writing audit log {path!r} failed ({err}); the log is stopped and 
 
 
 _FLUSHER_IDLE_S = 5.0
+_MIN_FREE_BYTES = 64 * 1024
 _KEY_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 
@@ -124,7 +128,15 @@ class AuditLog:
 
     Args:
         path: The log file (JSON Lines). Created with its folder when absent.
-        key: HMAC-SHA256 key (at least 16 bytes); see :func:`load_key`. Never written.
+        key: Legacy HMAC-SHA256 key (at least 16 bytes; symmetric, so self-attested); see
+            :func:`load_key`. Never written. Give ``key``, ``signer`` or both.
+        signer: Ed25519 signing key for checkpoints (a ``Signer``, an ``Ed25519PrivateKey``
+            named ``origin``, note-format key text or a key file path; see
+            :func:`raikit.audits._log_keys.resolve_signer` for env vars and key services).
+            Never written.
+        origin: The checkpoint origin (key name) for a bare ``Ed25519PrivateKey``.
+        seal_on_close: Append a signed checkpoint record on :meth:`close` when this writer
+            appended records since its last one (needs ``signer``).
         key_id: Public name of the key written in each record; derived from the key if None.
         durability: ``"always"`` (fsync every record) or ``"interval"`` (fsync in the
             background at most ``fsync_interval_ms`` after a record; see the module docs).
@@ -149,16 +161,24 @@ class AuditLog:
         self,
         path: str | os.PathLike[str],
         *,
-        key: bytes,
+        key: bytes | None = None,
         key_id: str | None = None,
         durability: Literal["always", "interval"] = "always",
         fsync_interval_ms: int = 50,
         max_bytes: int | None = None,
         clock: Clock | None = None,
         keys: dict[str, bytes] | None = None,
+        signer: object | None = None,
+        origin: str = "raikit/audit-log",
+        seal_on_close: bool = True,
     ) -> None:
-        self._key = check_key(key)
-        self._mac = Mac(self._key)
+        if key is None and signer is None:
+            raise InputError("an AuditLog needs a signer (Ed25519, recommended) or a legacy HMAC key")
+        self._signer: Signer | None = as_signer(signer, origin) if signer is not None else None
+        self._key = check_key(key) if key is not None else None
+        self._mac = Mac(self._key) if self._key is not None else None
+        self._seal_on_close = seal_on_close
+        self._unsealed = False
         if key_id is not None and not (isinstance(key_id, str) and _KEY_ID.fullmatch(key_id)):
             raise InputError(f"key_id must be 1-64 characters of [A-Za-z0-9_.:-], got {key_id!r}")
         if durability not in ("always", "interval"):
@@ -171,9 +191,14 @@ class AuditLog:
             raise InputError("clock must be a callable returning an aware UTC datetime")
         self._path = Path(path)
         self._lock_path = self._path.with_name(self._path.name + ".lock")
-        self._key_id = key_id or key_id_for(self._key)
+        if self._key is not None:
+            self._key_id = key_id or key_id_for(self._key)
+        else:
+            assert self._signer is not None
+            self._key_id = key_id or self._signer.key_id
         self._keys = {name: check_key(value, f"keys[{name!r}]") for name, value in (keys or {}).items()}
-        self._keys[self._key_id] = self._key
+        if self._key is not None:
+            self._keys[self._key_id] = self._key
         self._durability = durability
         self._interval = fsync_interval_ms / 1000.0
         self._max_bytes = max_bytes
@@ -316,8 +341,8 @@ class AuditLog:
         if hashlib.sha256(body).hexdigest() != digest:
             raise EvidenceError(f"the last record of {where} fails its hash; appending stopped "
                                 "(run `raikit log verify`)")
-        key = self._keys.get(key_id_of(body) or "")
-        if key is not None and not hmac.compare_digest(hmac.digest(key, body, "sha256").hex(), mac):
+        key = self._keys.get(key_id_of(body) or "") if mac is not None else None
+        if key is not None and mac is not None and not hmac.compare_digest(hmac.digest(key, body, "sha256").hex(), mac):
             raise EvidenceError(f"the last record of {where} fails its HMAC; appending stopped "
                                 "(run `raikit log verify`)")
         return sp[0], digest
@@ -457,7 +482,61 @@ class AuditLog:
         with self._exclusive():
             try:
                 seq, prev = self._head_locked()
-                return self._emit(seq + 1, prev, kind, fields)
+                record = self._emit(seq + 1, prev, kind, fields)
+                self._unsealed = True
+                return record
+            except OSError as err:
+                where = str(self._path)
+                raise EvidenceError(f"audit log {where!r} I/O error: {err.strerror or err}") from err
+
+    @property
+    def signer(self) -> Signer | None:
+        """The Ed25519 signer of checkpoints, or None for a symmetric (HMAC-only) log."""
+        return self._signer
+
+    def check_health(self) -> None:
+        """Fail now, before any work, if the log cannot take records.
+
+        Opens the log and its lock file, takes the lock, reads the head (so a damaged last
+        record is found) and checks that the file system accepts writes (not read-only, some
+        free space). Call it before running a generator whose decisions must be recorded.
+
+        Raises:
+            EvidenceError: the log is stopped, unwritable, unlockable or damaged, or the disk is
+                read-only or full.
+        """
+        with self._exclusive():
+            try:
+                self._head_locked()
+                stats = os.fstatvfs(self._fd) if self._fd is not None else None
+            except OSError as err:
+                raise EvidenceError(f"audit log {str(self._path)!r} I/O error: {err.strerror or err}") from err
+        if stats is not None:
+            if stats.f_flag & getattr(os, "ST_RDONLY", 1):
+                raise EvidenceError(f"audit log {str(self._path)!r} is on a read-only file system")
+            if stats.f_bavail * stats.f_frsize < _MIN_FREE_BYTES:
+                raise EvidenceError(f"audit log {str(self._path)!r}: less than {_MIN_FREE_BYTES // 1024} KiB "
+                                    "free on its disk")
+
+    def seal(self) -> str | None:
+        """Append a ``checkpoint`` record that signs every record up to the current head.
+
+        Returns:
+            The checkpoint note text (C2SP tlog-checkpoint), which also verifies on its own
+            (keep a copy elsewhere to detect a deleted tail); None for a symmetric log.
+
+        Raises:
+            EvidenceError: the log cannot be written or the signer (key service) failed.
+        """
+        if self._signer is None:
+            return None
+        with self._exclusive():
+            try:
+                seq, head = self._head_locked()
+                note = sign_checkpoint(self._signer, self._signer.name, seq + 1, head)
+                self._emit(seq + 1, head, "checkpoint", {"checkpoint": note})
+                self._unsealed = False
+                return note
             except OSError as err:
                 where = str(self._path)
                 raise EvidenceError(f"audit log {where!r} I/O error: {err.strerror or err}") from err
@@ -500,6 +579,8 @@ class AuditLog:
 
         The old key stays in this log's keyring for :meth:`verify`; other verifiers need both.
         """
+        if self._key is None:
+            raise InputError("rotate_key changes a symmetric log's HMAC key; this log is signed")
         key = check_key(key)
         new_id = key_id or key_id_for(key)
         record = self._append("key_rotation", {"new_key_id": new_id, "old_key_id": self._key_id})
@@ -538,7 +619,9 @@ class AuditLog:
         """
         ring = dict(self._keys)
         ring.update(keys or {})
-        return verify_files(self._path, keys=ring, checkpoint=checkpoint, verifier=public_key)
+        if public_key is None and self._signer is not None and checkpoint is None:
+            public_key = self._signer.verifier()
+        return verify_files(self._path, keys=ring if ring else None, checkpoint=checkpoint, verifier=public_key)
 
     def checkpoint(self, private_key: object, origin: str, *, verify: bool = True) -> str:
         """A signed checkpoint (C2SP ``tlog-checkpoint`` text) of the log's current size and head.
@@ -562,7 +645,7 @@ class AuditLog:
         """
         signer = as_signer(private_key, origin)
         if verify:
-            result = self.verify()
+            result = verify_files(self._path, keys=dict(self._keys) or None)
             if not result.ok:
                 raise EvidenceError("refusing to sign a checkpoint of a log that fails verification: "
                                     f"{result.reason}")
@@ -573,9 +656,20 @@ class AuditLog:
         return sign_checkpoint(signer, origin, size, head)
 
     def close(self) -> None:
-        """Flush (fsync pending records) and close. Safe to call twice."""
+        """Seal (signed logs: a checkpoint record over the head), flush and close. Safe to call twice.
+
+        Raises:
+            EvidenceError: sealing or the final fsync failed (the file is closed anyway).
+        """
         if self._pid != os.getpid():
             self._reset_process_state()
+        seal_error: EvidenceError | None = None
+        if (self._signer is not None and self._seal_on_close and self._unsealed and not self._closed
+                and self._failed is None):
+            try:
+                self.seal()
+            except EvidenceError as err:
+                seal_error = err
         with self._tlock:
             if self._closed:
                 return
@@ -591,6 +685,8 @@ class AuditLog:
             for handle in (fd, lock_fd):
                 if handle is not None:
                     os.close(handle)
+        if seal_error is not None:
+            raise seal_error
 
     def __enter__(self) -> AuditLog:
         return self
@@ -606,7 +702,8 @@ class AuditLog:
             pass
 
     def __repr__(self) -> str:
-        return (f"AuditLog({str(self._path)!r}, key_id={self._key_id!r}, durability={self._durability!r}, "
+        return (f"AuditLog({str(self._path)!r}, key_id={self._key_id!r}, custody="
+                f"{'signed' if self._signer else 'symmetric'!r}, durability={self._durability!r}, "
                 f"max_bytes={self._max_bytes!r})")
 
 

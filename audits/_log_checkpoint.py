@@ -29,7 +29,8 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from raikit.errors import EvidenceError, InputError
 
@@ -56,24 +57,87 @@ def _raw_public(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+class _ServiceKey:
+    """Adapts a key-service hook (``sign(bytes) -> bytes``) to the private-key interface."""
+
+    def __init__(self, public: Ed25519PublicKey, sign: Callable[[bytes], bytes]) -> None:
+        self._public = public
+        self._sign = sign
+
+    def public_key(self) -> Ed25519PublicKey:
+        return self._public
+
+    def sign(self, data: bytes) -> bytes:
+        from cryptography.exceptions import InvalidSignature
+
+        try:
+            signature = self._sign(data)
+        except Exception as err:  # noqa: BLE001 - a failing key service is an evidence failure
+            raise EvidenceError(f"the audit log key service failed ({type(err).__name__})") from err
+        if not isinstance(signature, bytes | bytearray) or len(signature) != 64:
+            raise EvidenceError("the audit log key service must return a 64-byte Ed25519 signature")
+        try:
+            self._public.verify(bytes(signature), data)
+        except InvalidSignature as err:
+            raise EvidenceError("the audit log key service returned a signature that does not verify "
+                                "under its public key") from err
+        return bytes(signature)
+
+
 @dataclass(frozen=True)
 class Signer:
-    """An Ed25519 private key and the name it signs under."""
+    """An Ed25519 signing key (or a key service holding it) and the name it signs under.
+
+    ``key`` is an ``Ed25519PrivateKey`` or any object with ``sign(bytes) -> bytes`` and
+    ``public_key()``; see :func:`service_signer` for keys that never leave a key service.
+    """
 
     name: str
-    key: Ed25519PrivateKey
+    key: Any
 
     def verifier(self) -> Verifier:
         return Verifier(self.name, self.key.public_key())
+
+    @property
+    def key_id(self) -> str:
+        """The public id written in records: ``ed25519:<8 hex>``."""
+        return "ed25519:" + self.verifier().key_id.hex()
+
+    def sign(self, data: bytes) -> bytes:
+        return bytes(self.key.sign(data))
 
     def to_text(self) -> str:
         """The note-format private key line (secret: store with 0600 permissions)."""
         from cryptography.hazmat.primitives import serialization
 
+        if not hasattr(self.key, "private_bytes"):
+            raise InputError("this signer's key lives in a key service and cannot be exported")
         seed = self.key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                       serialization.NoEncryption())
         kid = _key_id(self.name, _raw_public(self.key.public_key())).hex()
         return f"PRIVATE+KEY+{self.name}+{kid}+{base64.b64encode(_ALG_ED25519 + seed).decode()}\n"
+
+
+def service_signer(name: str, public_key: object, sign: Callable[[bytes], bytes]) -> Signer:
+    """A signer whose private key stays in a key service (HSM, KMS, agent).
+
+    Args:
+        name: The key name (checkpoint origin), without spaces or ``+``.
+        public_key: The service key's public half: an ``Ed25519PublicKey`` or note-format text.
+        sign: The hook: takes the bytes to sign, returns the 64-byte Ed25519 signature. Every
+            signature it returns is checked against ``public_key`` before use.
+
+    Example:
+        >>> from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        >>> hsm = Ed25519PrivateKey.generate()   # stands in for a key service
+        >>> signer = service_signer("example.com/log", hsm.public_key(), hsm.sign)
+        >>> len(signer.sign(b"note"))
+        64
+    """
+    verifier = as_verifier(public_key, _check_name(name))
+    if not callable(sign):
+        raise InputError("sign must be a callable taking bytes and returning a 64-byte signature")
+    return Signer(verifier.name, _ServiceKey(verifier.key, sign))
 
 
 @dataclass(frozen=True)
@@ -200,7 +264,7 @@ def sign_checkpoint(signer: Signer, origin: str, size: int, root_hex: str) -> st
     if not origin or "\n" in origin or any(ord(ch) < 0x20 for ch in origin):
         raise InputError(f"checkpoint origin must be one non-empty line, got {origin!r}")
     body = f"{origin}\n{size}\n{base64.b64encode(bytes.fromhex(root_hex)).decode()}\n"
-    signature = signer.key.sign(body.encode("utf-8"))
+    signature = signer.sign(body.encode("utf-8"))
     kid = signer.verifier().key_id
     return f"{body}\n{_DASH}{signer.name} {base64.b64encode(kid + signature).decode()}\n"
 

@@ -5,9 +5,16 @@ One record is one line of JSON Lines. Its *body* is compact JSON with a fixed ke
     {"seq":7,"prev":"<64 hex>","time":"2026-01-01T00:00:00.000000Z","kind":"decision",
      "key_id":"<16 hex>","event":{...sorted keys...}}
 
-and the line appends the body's SHA-256 and its HMAC-SHA256 under the writer's key::
+and the line appends the body's SHA-256, and in symmetric (HMAC, legacy) logs its
+HMAC-SHA256 under the writer's key::
 
-    {"seq":7,...,"event":{...},"hash":"<64 hex>","mac":"<64 hex>"}\\n
+    {"seq":7,...,"event":{...},"hash":"<64 hex>"}\\n                      signed logs (Ed25519)
+    {"seq":7,...,"event":{...},"hash":"<64 hex>","mac":"<64 hex>"}\\n     symmetric logs (HMAC)
+
+Signed logs authenticate records by Ed25519-signed checkpoints (``kind: checkpoint``
+records and checkpoint files, see :mod:`._log_checkpoint`) over the chain's head: the
+private key never sits beside the log and a verifier needs only the public key. Their
+``key_id`` is ``ed25519:<8 hex>``, the signing key's note id.
 
 ``hash = sha256(body)`` and ``mac = hmac_sha256(key, body)`` where ``body`` is the line without
 the trailing ``,"hash":...,"mac":...`` part (closed by ``}``). The trailer has a fixed length,
@@ -35,8 +42,8 @@ KEY_ENV = "RAIKIT_LOG_KEY"
 MIN_KEY_BYTES = 16
 
 #: Event kinds the log knows; ``recovery`` and ``key_rotation`` are written by the log itself.
-KINDS = frozenset({"decision", "audit_run", "policy_load", "key_rotation", "recovery"})
-WRITER_KINDS = frozenset({"key_rotation", "recovery"})
+KINDS = frozenset({"decision", "audit_run", "policy_load", "key_rotation", "recovery", "checkpoint"})
+WRITER_KINDS = frozenset({"key_rotation", "recovery", "checkpoint"})
 #: Extension kinds for external checks: ``x-`` followed by a short lowercase name.
 _EXT_KIND = re.compile(r"^x-[a-z0-9][a-z0-9_.-]{0,62}$")
 
@@ -47,6 +54,8 @@ _TRAILER_HASH = b',"hash":"'
 _TRAILER_MAC = b'","mac":"'
 #: Length of ``,"hash":"<64>","mac":"<64>"}`` (the line end without its newline).
 TRAILER_LEN = len(_TRAILER_HASH) + 64 + len(_TRAILER_MAC) + 64 + len(b'"}')
+#: Length of ``,"hash":"<64>"}`` (the end of a signed log's line).
+HASH_TRAILER_LEN = len(_TRAILER_HASH) + 64 + len(b'"}')
 _PREFIX = b'{"seq":'
 _PREV = b',"prev":"'
 
@@ -198,21 +207,32 @@ def format_time(moment: datetime) -> str:
 
 
 def encode(seq: int, prev: str, time: str, kind: str, key_id: str, fields: dict[str, Any],
-           mac: Mac) -> tuple[bytes, str, str]:
-    """Build one record line. Returns ``(line, hash, mac)``."""
+           mac: Mac | None) -> tuple[bytes, str, str | None]:
+    """Build one record line. Returns ``(line, hash, mac)``; ``mac`` is None in signed logs."""
     event = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     body = (
         f'{{"seq":{seq},"prev":"{prev}","time":"{time}","kind":{json.dumps(kind)},'
         f'"key_id":{json.dumps(key_id)},"event":{event}}}'
     ).encode("ascii")
     digest = hashlib.sha256(body).hexdigest()
+    if mac is None:
+        return b"".join((body[:-1], _TRAILER_HASH, digest.encode(), b'"}\n')), digest, None
     tag = mac.hex(body)
     line = b"".join((body[:-1], _TRAILER_HASH, digest.encode(), _TRAILER_MAC, tag.encode(), b'"}\n'))
     return line, digest, tag
 
 
-def split(line: bytes) -> tuple[bytes, str, str] | None:
-    """Split a line (without its newline) into ``(body, hash, mac)``, or None if malformed."""
+def split(line: bytes) -> tuple[bytes, str, str | None] | None:
+    """Split a line (without its newline) into ``(body, hash, mac)``, or None if malformed.
+
+    ``mac`` is None for a signed log's line (no HMAC trailer).
+    """
+    if (len(line) > HASH_TRAILER_LEN + len(_PREFIX) and line[-HASH_TRAILER_LEN:-HASH_TRAILER_LEN + 9] == _TRAILER_HASH
+            and line.endswith(b'"}')):
+        try:
+            return line[:-HASH_TRAILER_LEN] + b"}", line[-66:-2].decode("ascii"), None
+        except UnicodeDecodeError:
+            return None
     if len(line) <= TRAILER_LEN + len(_PREFIX) or line[-TRAILER_LEN:-TRAILER_LEN + 9] != _TRAILER_HASH:
         return None
     tail = line[-TRAILER_LEN:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,19 +11,30 @@ if TYPE_CHECKING:
 
 
 def open_policy_log(policy: Policy) -> AuditLog:
-    """An :class:`AuditLog` at ``policy.audit_log.path`` keyed by ``$<key_env>``.
+    """An :class:`AuditLog` at ``policy.audit_log.path``, keyed from ``$<key_env>``, health-checked.
+
+    The key comes from ``$<key_env>`` (an Ed25519 private key, a ``hook:module:function`` key
+    service, or a legacy hex HMAC key) or the user's key file; see
+    :func:`raikit.audits._log_keys.resolve_custody`. The log is opened, locked and checked for
+    a writable disk *before* any generator runs, so a guard never generates what it cannot
+    record. A signed log appends a checkpoint record when it is closed.
 
     Raises:
-        InputError: The key variable is not set (the message says how to set it).
+        InputError: No key is configured (the message says how to set one).
+        EvidenceError: The log cannot be written (read-only or full disk, lock, damaged head).
     """
     from raikit.audits._log import AuditLog
-    from raikit.audits._log_record import load_key
+    from raikit.audits._log_keys import resolve_custody
 
     settings = policy.audit_log
     assert settings.path is not None
-    return AuditLog(
+    custody = resolve_custody(env=settings.key_env, evidence_dir=Path(settings.path).parent, generate=False)
+    log = AuditLog(
         settings.path,
-        key=load_key(env=settings.key_env),
+        key=custody.hmac_key,
+        signer=custody.signer,
         durability=settings.durability,
         fsync_interval_ms=settings.fsync_interval_ms,
     )
+    log.check_health()
+    return log
