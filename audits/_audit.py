@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import secrets
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -178,18 +177,52 @@ def _examples(results: list[StageResult], originals: list[str]) -> list[dict[str
     return examples
 
 
-def _log_key(out_dir: Path) -> tuple[bytes, str | None]:
-    """The HMAC key for the audit log: ``$RAIKIT_LOG_KEY``, else a key kept beside the log."""
-    from raikit.audits import load_key
+def _generate_all(target: GenerationTarget, batch: list[str], seeds: list[int], processor: Any, start: int) -> list[str]:
+    """Run the generator; a crash becomes an error whose message holds no prompt or output text."""
+    from raikit.errors import GeneratorError
 
-    if os.environ.get("RAIKIT_LOG_KEY"):
-        return load_key(), None
-    key_file = out_dir / "audit-log.key"
-    if not key_file.is_file():
-        key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        logger.warning("RAIKIT_LOG_KEY is not set: generated a log key in %s (keep keys elsewhere for real evidence)", key_file)
-    return load_key(file=key_file), str(key_file)
+    try:
+        return list(target.generate(batch, seeds, processor))
+    except Exception as err:  # noqa: BLE001 - the generator's own message may hold personal data
+        logger.error("audit: the generator raised %s on prompts %d-%d (message withheld)",
+                     type(err).__name__, start, start + len(batch) - 1)
+        raise GeneratorError(f"the generator raised {type(err).__name__} on prompts {start}-{start + len(batch) - 1}; "
+                             "its message is withheld because it may hold prompt text or personal data") from None
+
+
+def _staging_dir(out: Path) -> Path:
+    """A fresh folder beside ``out``; the previous run's log is copied in to continue its chain."""
+    import shutil
+    import tempfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(stage, 0o777 & ~mask)
+    if out.is_dir():
+        for old in out.iterdir():
+            if old.name.startswith("audit-log.jsonl") and old.is_file():
+                shutil.copy2(old, stage / old.name)
+            if old.name == "audit-log.key" and old.is_file():  # a self-attested key from an earlier run
+                shutil.copy2(old, stage / old.name)
+    return stage
+
+
+def _publish(stage: Path, out: Path) -> None:
+    """Replace ``out`` by the finished ``stage`` folder with renames (no half-written evidence)."""
+    import shutil
+
+    old = None
+    if out.exists():
+        for entry in out.iterdir():  # keep the user's other files; evidence files are replaced
+            if not (stage / entry.name).exists() and not entry.name.startswith("audit-log."):
+                os.rename(entry, stage / entry.name)
+        old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+        os.rename(out, old)
+    os.rename(stage, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _watermark_key(policy: Policy, target: GenerationTarget) -> tuple[str | None, str]:
@@ -217,6 +250,9 @@ def run_audit(
     bias: bool | None = None,
     checks: dict[str, Any] | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    signer: Any = None,
+    key_file: str | Path | None = None,
+    self_attested_key: bool = False,
 ) -> AuditOutcome:
     """Audit ``target`` with ``policy`` and write the evidence to ``out_dir``.
 
@@ -233,6 +269,15 @@ def run_audit(
         bias: Run the bias section (default: as the policy says).
         checks: Ready check instances by id, replacing the policy's (fakes in tests).
         clock: Monotonic clock in seconds.
+        signer: The audit log's Ed25519 signer (a key service's, see ``service_signer``).
+        key_file: The signing key file; it must lie outside ``out_dir``.
+        self_attested_key: Allow a signing key inside ``out_dir`` (generated when absent); the
+            evidence is then marked self-attested. Keys otherwise come from
+            ``$RAIKIT_LOG_KEY`` or the user's key file (see :func:`resolve_custody`).
+
+    The folder is written atomically: everything goes to a temporary folder beside it that
+    replaces ``out_dir`` only when complete. The audit log is health-checked before the
+    generator runs and sealed with a signed checkpoint at the end of the run.
 
     Returns:
         The result, exit code (0 pass, 1 a gate failed, 3 evidence failed) and paths.
@@ -246,15 +291,38 @@ def run_audit(
     from raikit.audits import AuditLog
     from raikit.audits._progress import progress_bar
 
+    from raikit.audits._log_keys import resolve_custody
+
     policy = load_policy(policy)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     started_at = datetime.now(UTC)
     t0 = clock()
     run_id = uuid.uuid4().hex
-    key, key_file = _log_key(out)
+    custody = resolve_custody(signer=signer, key_file=key_file, evidence_dir=out, self_attested=self_attested_key)
+    final_dir = out
+    out = _staging_dir(final_dir)
+    try:
+        outcome = _run_in(out, final_dir, target, policy, custody, run_id, started_at, t0, limit, baseline,
+                          executor, progress, batch_size, bias, checks, clock, __version__, AuditLog, progress_bar)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    _publish(out, final_dir)
+    outcome.paths = {name: final_dir / path.name for name, path in outcome.paths.items()}
+    return outcome
+
+
+def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy, custody: Any, run_id: str,
+            started_at: datetime, t0: float, limit: int | None, baseline: dict[str, Any] | None, executor: Any,
+            progress: bool, batch_size: int, bias: bool | None, checks: dict[str, Any] | None,
+            clock: Callable[[], float], __version__: str, AuditLog: Any, progress_bar: Any) -> AuditOutcome:
+    """The audit proper, writing into the staging folder ``out``."""
     log_path = out / "audit-log.jsonl"
-    log = AuditLog(log_path, key=key, durability=policy.audit_log.durability, fsync_interval_ms=policy.audit_log.fsync_interval_ms)
+    log = AuditLog(log_path, key=custody.hmac_key, signer=custody.signer, durability=policy.audit_log.durability,
+                   fsync_interval_ms=policy.audit_log.fsync_interval_ms)
+    log.check_health()
     try:
         log.append({"kind": "policy_load", "policy": policy.name, "policy_hash": policy.hash, "run_id": run_id})
 
@@ -283,7 +351,7 @@ def run_audit(
             for start in range(0, len(texts), batch_size):
                 batch = texts[start : start + batch_size]
                 seeds = [policy.audit.seed + start + i for i in range(len(batch))]
-                outputs.extend(target.generate(batch, seeds, processor))
+                outputs.extend(_generate_all(target, batch, seeds, processor, start))
                 advance(len(batch))
 
         prompt_results: list[StageResult] = []
@@ -372,23 +440,55 @@ def run_audit(
                 "gates": [{"name": g["name"], "passed": g["passed"]} for g in gates],
             }
         )
+        checkpoint = log.seal()
     finally:
         log.close()
 
-    verified = AuditLog(log_path, key=key).verify()
-    seq, head = verified.records, verified.head_hash
-    result["evidence"] = {
-        "log_path": log_path.name,
-        "log_records": seq,
-        "log_head_hash": head,
-        "log_verified": bool(verified.ok),
-        "log_key": "stored beside the log (demo only)" if key_file else "$RAIKIT_LOG_KEY",
-        "policy_hash": policy.hash,
-        "card_sha256": None,
-    }
+    result["evidence"] = _custody_evidence(log_path, custody, checkpoint, final_dir)
+    result["evidence"]["policy_hash"] = policy.hash
+    verified_ok = result["evidence"]["log_verified"]
     paths = _write_evidence(result, out)
-    exit_code = EXIT_EVIDENCE if not verified.ok else EXIT_PASS if result["verdict"] == "pass" else EXIT_GATE_FAILED
+    exit_code = EXIT_EVIDENCE if not verified_ok else EXIT_PASS if result["verdict"] == "pass" else EXIT_GATE_FAILED
     return AuditOutcome(result, exit_code, {"log": log_path, **paths})
+
+
+def _custody_evidence(log_path: Path, custody: Any, checkpoint: str | None, final_dir: Path) -> dict[str, Any]:
+    """Verify the sealed log as a reviewer would and describe who can vouch for it.
+
+    A signed log is verified with only its public key and the run's checkpoint, both written
+    beside the log (``audit-log.pub``, ``audit-log.checkpoint``) for convenience: a reviewer
+    must compare the public key with the one published out of band.
+    """
+    from raikit.audits._log_record import key_id_for
+    from raikit.audits._log_verify import verify_files
+
+    out = log_path.parent
+    evidence: dict[str, Any] = {"log_path": log_path.name, **custody.describe()}
+    if custody.signer is not None:
+        public = custody.signer.verifier().to_text()
+        (out / "audit-log.pub").write_text(public, encoding="utf-8")
+        assert checkpoint is not None
+        (out / "audit-log.checkpoint").write_text(checkpoint, encoding="utf-8")
+        verified = verify_files(log_path, keys=None, checkpoint=checkpoint, verifier=public)
+        evidence["checkpoint_path"] = "audit-log.checkpoint"
+        evidence["public_key_path"] = "audit-log.pub"
+        evidence["verify_command"] = (f"raikit log verify {final_dir / log_path.name} --public-key PINNED.pub "
+                                      f"--checkpoint {final_dir / 'audit-log.checkpoint'}")
+    else:
+        assert custody.hmac_key is not None
+        verified = verify_files(log_path, keys={key_id_for(custody.hmac_key): custody.hmac_key})
+        evidence["verify_command"] = f"RAIKIT_LOG_KEY=... raikit log verify {final_dir / log_path.name}"
+    evidence.update({
+        "log_records": verified.records,
+        "log_head_hash": verified.head_hash,
+        "log_verified": bool(verified.ok),
+        "log_attested": verified.attested,
+        "log_key": ("SELF-ATTESTED: " if custody.self_attested else "") + custody.source,
+        "card_sha256": None,
+    })
+    if not verified.ok:
+        logger.error("audit: the sealed audit log fails verification: %s", verified.tamper)
+    return evidence
 
 
 def _model_entry(check_id: str, described: dict[str, Any]) -> dict[str, Any]:

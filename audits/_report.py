@@ -216,7 +216,7 @@ def _tiles(result: Mapping[str, Any]) -> str:
         (
             "Audit log",
             (
-                "verified"
+                ("verified" + (" (SELF-ATTESTED)" if ev.get("self_attested") else ""))
                 if ev.get("log_verified") is True
                 else ("FAILED" if ev.get("log_verified") is False else "not verified")
             ),
@@ -561,6 +561,14 @@ def _section_evidence(result: Mapping[str, Any], card_sha256: str | None) -> str
             f"{_e(ev.get('log_path'), 200) or 'n/a'}"
             f" · {html.escape(fmt.num(ev.get('log_records')))} records · "
             + _badge(verified if isinstance(verified, bool) else None, labels=("VERIFIED", "FAILED")),
+        ),
+        (
+            "Custody",
+            ("<strong>SELF-ATTESTED</strong>: whoever can change this evidence can re-sign it · "
+             if ev.get("self_attested") else "")
+            + f"{_e(ev.get('custody'), 20) or 'n/a'} · key: {_e(ev.get('key_location') or ev.get('key_source'), 200)}"
+            + (f" · public key <code>{_e(ev.get('public_key'), 200)}</code> (pin it out of band)"
+               if ev.get("public_key") else ""),
         ),
         ("Log head hash", _hash(ev.get("log_head_hash"))),
         ("Model card SHA-256", _hash(card)),

@@ -8,10 +8,18 @@ Every exception derives from :class:`RaikitError`::
     ├── CheckError               a check crashed or ran out of time
     ├── MissingDependencyError   an optional package or model is not installed (says what to pip install)
     ├── InputError               an input (text file, image, prompt suite) cannot be read
+    │   └── GeneratorError       the generator under audit raised (its message is withheld)
     └── EvidenceError            an audit log, checkpoint or report failed verification
+                                 or cannot be written
 
 Messages never contain the scanned text or personal data: only check ids, types, offsets
 and salted hashes.
+
+Exit codes of the command line (:func:`exit_code_for`): 0 ok; 1 a gate or check failed
+(only ever for that); 2 usage or input error (every ``PolicyError``, ``InputError``,
+``GeneratorError``, ``MissingDependencyError``, ``CheckError``, and any unexpected error,
+whose message is withheld); 3 evidence failed (``EvidenceError``: verification failed, or the
+log or report could not be written).
 """
 
 from __future__ import annotations
@@ -105,3 +113,42 @@ class InputError(RaikitError, ValueError):
 
 class EvidenceError(RaikitError):
     """Evidence (audit log, checkpoint, report) is missing, unreadable or fails verification."""
+
+
+class GeneratorError(InputError):
+    """The generator under audit raised; only the exception type is kept (no message, no traceback)."""
+
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_EVIDENCE = 0, 1, 2, 3
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The documented exit code for an error that stopped a command (never 1: that is a failed gate).
+
+    Example:
+        >>> exit_code_for(EvidenceError("log stopped")), exit_code_for(InputError("bad file"))
+        (3, 2)
+    """
+    if isinstance(error, EvidenceError):
+        return EXIT_EVIDENCE
+    if isinstance(error, OSError) and getattr(error, "errno", None) in _DISK_ERRNOS:
+        return EXIT_EVIDENCE
+    return EXIT_USAGE
+
+
+def _disk_errnos() -> frozenset[int]:
+    import errno
+
+    return frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO})
+
+
+_DISK_ERRNOS = _disk_errnos()
+
+
+def safe_message(error: BaseException) -> str:
+    """A message for the user that holds no input text: raikit's own messages, else only the type."""
+    if isinstance(error, RaikitError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"{type(error).__name__}: {error.strerror or 'I/O error'}"
+    return f"unexpected {type(error).__name__} (message withheld: it may hold input text)"

@@ -4,35 +4,41 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from raikit.errors import EvidenceError, PolicyError, RaikitError
+from raikit.errors import EXIT_EVIDENCE, EXIT_FAILED, EXIT_OK, EXIT_USAGE, PolicyError, exit_code_for, safe_message
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_EVIDENCE = 0, 1, 2, 3
+__all__ = ["EXIT_EVIDENCE", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "echo_json", "handle_errors"]
+
 F = TypeVar("F", bound=Callable[..., Any])
+logger = logging.getLogger("raikit.cli")
 
 
 def handle_errors(fn: F) -> F:
-    """Turn raikit errors into a message on stderr and the documented exit code."""
+    """Turn every error into a message without input text on stderr and its documented exit code.
+
+    ``EvidenceError`` and disk errors exit 3, everything else 2 (never 1, the failed-gate code);
+    no traceback is printed: a traceback's frames can hold prompts or personal data.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except EvidenceError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(EXIT_EVIDENCE)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
         except PolicyError as err:
             for issue in err.issues:
                 click.echo(f"error: {issue}", err=True)
             sys.exit(EXIT_USAGE)
-        except RaikitError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(EXIT_USAGE)
+        except Exception as err:  # noqa: BLE001 - every failure path gets a documented exit code
+            click.echo(f"error: {safe_message(err)}", err=True)
+            sys.exit(exit_code_for(err))
 
     return wrapper  # type: ignore[return-value]
 

@@ -30,6 +30,12 @@ from raikit.errors import InputError
 @click.option("--json", "as_json", is_flag=True, help="Print the machine summary on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False), help="Also write the gates as JUnit XML for CI.")
 @click.option("--no-progress", is_flag=True, help="Hide progress bars.")
+@click.option("--log-key-file", type=click.Path(dir_okay=False), default=None,
+              help="The audit log's Ed25519 signing key (outside --out). Default: $RAIKIT_LOG_KEY, else "
+                   "~/.config/raikit/audit-log.key (created on first use).")
+@click.option("--self-attested-key", is_flag=True, default=False,
+              help="Allow the signing key inside --out (generated there when absent): the evidence is "
+                   "then marked SELF-ATTESTED, since whoever can change it can re-sign it.")
 @handle_errors
 def audit(
     demo: bool,
@@ -47,6 +53,8 @@ def audit(
     as_json: bool,
     junit: str | None,
     no_progress: bool,
+    log_key_file: str | None,
+    self_attested_key: bool,
 ) -> None:
     """Audit a generator against a policy's checks and release gates.
 
@@ -54,8 +62,12 @@ def audit(
     the bias section, and writes report.json, report.html, MODEL_CARD.md and a verified
     tamper-evident audit-log.jsonl to --out.
 
-    Exit codes: 0 every gate holds, 1 a gate failed, 2 usage or input error, 3 the evidence
-    failed verification.
+    The audit log is signed with an Ed25519 key kept outside --out; a reviewer verifies it with
+    the public key (pinned out of band) and the run's checkpoint, without any secret.
+
+    Exit codes: 0 every gate holds, 1 a gate failed, 2 usage or input error (including a
+    generator that raised: its message is withheld), 3 the evidence failed verification or
+    could not be written.
 
     \b
     Examples:
@@ -97,6 +109,8 @@ def audit(
         progress=not no_progress,
         batch_size=batch_size,
         bias=bias,
+        key_file=log_key_file,
+        self_attested_key=self_attested_key,
     )
     result = outcome.result
     if junit:
@@ -109,6 +123,7 @@ def audit(
                 "gates": result["gates"],
                 "checks": {c["id"]: {"rate": c["rate"], "ci": c["ci"], "n": c["n_texts"]} for c in result["checks"]},
                 "evidence": result["evidence"],
+                "custody": custody_lines(result["evidence"]),
                 "files": {k: str(v) for k, v in outcome.paths.items()},
             }
         )
@@ -143,12 +158,30 @@ def _print_summary(result: dict[str, Any], paths: dict[str, Path]) -> None:
         value = gate.get("value")
         gates.add_row(gate["name"], f"{value:.3f}" if isinstance(value, int | float) else str(value), str(gate.get("limit")), "[green]pass" if gate["passed"] else "[red]FAIL")
     console.print(gates)
-    evidence = result["evidence"]
-    console.print(f"audit log: {evidence['log_records']} records, head {evidence['log_head_hash'][:16]}..., verified={evidence['log_verified']}")
-    key_hint = f" --key-file {paths['log'].parent / 'audit-log.key'}" if "beside" in str(evidence.get("log_key")) else ""
-    console.print(f"verify it later: raikit log verify {paths['log']}{key_hint}")
+    for line in custody_lines(result["evidence"]):
+        console.print(line, markup=False, highlight=False)
     for name, path in paths.items():
         console.print(f"{name}: {path}")
+
+
+def custody_lines(evidence: dict[str, Any]) -> list[str]:
+    """What the evidence proves, where the signing key is, and how a reviewer verifies without it."""
+    lines = [f"audit log: {evidence.get('log_records')} records, head {str(evidence.get('log_head_hash'))[:16]}..., "
+             f"verified={evidence.get('log_verified')}"]
+    if evidence.get("self_attested"):
+        lines.append("SELF-ATTESTED evidence: " + (
+            "the signing key is in the evidence folder, so whoever can change the evidence can re-sign it"
+            if evidence.get("custody") == "signed"
+            else "a symmetric HMAC key signs the log, so whoever can verify it can forge it"))
+    location = evidence.get("key_location") or evidence.get("key_source")
+    lines.append(f"signing key (private, never in the report folder unless self-attested): {location}")
+    if evidence.get("custody") == "signed":
+        lines.append(f"public key (publish it; reviewers pin it out of band): {evidence.get('public_key')}")
+        lines.append("a reviewer verifies without the private key: save the published public key as PINNED.pub, then")
+        lines.append(f"  {evidence.get('verify_command')}")
+    else:
+        lines.append(f"verify (needs the secret key): {evidence.get('verify_command')}")
+    return lines
 
 
 def junit_xml(result: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
-"""``raikit log``: verify, checkpoint and show tamper-evident audit logs.
+"""``raikit log``: verify, checkpoint, compare checkpoints, make keys and show audit logs.
 
-Exit codes: 0 the log is intact, 3 it failed verification (tampered), 2 usage or input
-error (missing log or key, malformed checkpoint or key file).
+Exit codes: 0 the log is intact (and, with a public key, every record attested); 3 it failed
+verification (tampered, unattested records, inconsistent checkpoints); 2 usage or input error
+(missing log or key, malformed checkpoint or key file).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 _GROUP_EXAMPLE = """\b
 Examples:
-  export RAIKIT_LOG_KEY=$(cat ~/.raikit/log.key)
-  raikit log verify raikit-report/audit-log.jsonl
+  raikit log keygen ~/.config/raikit/audit-log.key --origin example.com/audit
+  raikit log verify raikit-report/audit-log.jsonl --public-key pinned.pub \\
+      --checkpoint raikit-report/audit-log.checkpoint
+  raikit log consistency old.checkpoint new.checkpoint --public-key pinned.pub --log audit-log.jsonl
   raikit log checkpoint raikit-report/audit-log.jsonl --origin example.com/audit \\
       --generate-key ck.key > cp.txt
   raikit log verify raikit-report/audit-log.jsonl --checkpoint cp.txt --public-key ck.key.pub
@@ -33,11 +36,16 @@ Examples:
 
 _VERIFY_EXAMPLE = """\b
 Examples:
-  RAIKIT_LOG_KEY=... raikit log verify audit-log.jsonl
-  raikit log verify audit-log.jsonl --key-file log.key --checkpoint cp.txt --public-key ck.key.pub --json
-  raikit log verify audit-log.jsonl --no-key --checkpoint cp.txt --public-key ck.key.pub
+  raikit log verify audit-log.jsonl --public-key pinned.pub --checkpoint audit-log.checkpoint
+  raikit log verify audit-log.jsonl --public-key pinned.pub --json
+  RAIKIT_LOG_KEY=<hex> raikit log verify old-hmac-log.jsonl        # legacy, self-attested
 
-Exit codes: 0 intact, 3 tampered (the first bad record and why are printed), 2 error.
+With --public-key (the writer's Ed25519 public key, obtained out of band, not from the
+evidence folder) every record must be covered by a checkpoint that key signed: records after
+the last one are reported UNATTESTED. An HMAC key (--key-file, $RAIKIT_LOG_KEY) verifies old
+symmetric logs, reported as self-attested: whoever can verify can forge.
+
+Exit codes: 0 intact, 3 tampered or unattested (the first bad record and why are printed), 2 error.
 """
 
 _CHECKPOINT_EXAMPLE = """\b
@@ -74,28 +82,57 @@ def _with_key_options(func: F) -> F:
 
 
 def _errors_exit_2(fn: F) -> F:
-    """Any raikit error that stops the command (missing log, key, bad file) exits 2."""
+    """Any error that stops the command (missing log, key, bad file) exits 2, without input text."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
         except RaikitError as err:
             click.echo(f"error: {err}", err=True)
+            sys.exit(EXIT_USAGE)
+        except Exception as err:  # noqa: BLE001 - never a traceback, never exit 1
+            from raikit.errors import safe_message
+
+            click.echo(f"error: {safe_message(err)}", err=True)
             sys.exit(EXIT_USAGE)
 
     return wrapper  # type: ignore[return-value]
 
 
-def _keys(key_files: tuple[Path, ...], no_key: bool) -> dict[str, bytes] | None:
-    from raikit.audits._log_record import key_id_for, load_key
+def _keys(key_files: tuple[Path, ...], no_key: bool, public: bool = False) -> dict[str, bytes] | None:
+    import os
+
+    from raikit.audits._log_record import KEY_ENV, key_id_for, load_key
+    from raikit.errors import InputError
 
     if no_key:
         if key_files:
             raise click.UsageError("--no-key and --key-file exclude each other")
         return None
-    keys = [load_key(file=path) for path in key_files] if key_files else [load_key()]
+    if key_files:
+        keys = [load_key(file=path) for path in key_files]
+    elif public:
+        return None  # a signed log needs no secret: the public key and checkpoints attest it
+    elif (os.environ.get(KEY_ENV) or "").strip().startswith(("PRIVATE+KEY+", "hook:")):
+        raise InputError(f"${KEY_ENV} holds a signing key: verify a signed log with --public-key "
+                         "(the public key you pinned), not with the writer's secret")
+    elif not os.environ.get(KEY_ENV):
+        raise InputError(f"nothing to verify with: give --public-key PINNED.pub (signed logs), or a legacy "
+                         f"HMAC key with --key-file or ${KEY_ENV}, or --no-key for hashes and chain only")
+    else:
+        keys = [load_key()]
     return {key_id_for(key): key for key in keys}
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def _read_text(path: Path, what: str) -> str:
@@ -118,33 +155,103 @@ def log() -> None:
 @click.option("--checkpoint", "checkpoint_file", type=_FILE, default=None,
               help="A signed checkpoint to check the log against (needs --public-key).")
 @click.option("--public-key", "public_key_file", type=_FILE, default=None,
-              help="The checkpoint signer's public key file (note format).")
+              help="The writer's pinned Ed25519 public key file (note format), obtained out of band.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @_errors_exit_2
 def verify(path: Path, key_files: tuple[Path, ...], no_key: bool, checkpoint_file: Path | None,
            public_key_file: Path | None, as_json: bool) -> None:
-    """Check every record's hash, HMAC and chain, and optionally a signed checkpoint."""
+    """Check every record's hash and chain, its checkpoints under the pinned public key (or a legacy HMAC)."""
     from raikit.audits._log_verify import verify_files
 
-    if (checkpoint_file is None) != (public_key_file is None):
-        raise click.UsageError("--checkpoint and --public-key go together")
-    keys = _keys(key_files, no_key)
+    if checkpoint_file is not None and public_key_file is None:
+        raise click.UsageError("--checkpoint needs --public-key (the key that signed it)")
+    keys = _keys(key_files, no_key, public=public_key_file is not None)
     checkpoint = _read_text(checkpoint_file, "checkpoint") if checkpoint_file else None
     public = _read_text(public_key_file, "public key") if public_key_file else None
     result = verify_files(path, keys=keys, checkpoint=checkpoint, verifier=public)
+    notes = list(result.warnings)
+    if public_key_file is not None and _inside(public_key_file, path.parent):
+        notes.append("the public key was read from the evidence folder: it attests nothing unless it "
+                     "is the key published out of band (compare it)")
     if as_json:
-        echo_json(result.to_dict())
+        echo_json({**result.to_dict(), "notes": notes})
     else:
-        checked = "hash, HMAC and chain" if result.mac_checked else "hash and chain only (no HMAC key)"
+        if result.custody == "signed":
+            checked = f"signed: {result.attested} records attested by checkpoints of the pinned public key"
+        elif result.custody == "symmetric":
+            checked = "SELF-ATTESTED: symmetric HMAC key, whoever can verify could forge"
+        else:
+            checked = "hash and chain only: nothing attests who wrote the records"
         if result.ok:
             pinned = f"; checkpoint of {result.checkpoint_size} records holds" if checkpoint else ""
             click.echo(f"ok: {result.records} records verified ({checked}{pinned}); head {result.head_hash}")
         else:
-            click.echo(f"TAMPERED: {result.reason}")
+            label = "UNATTESTED" if result.tamper == "unattested" else "TAMPERED"
+            click.echo(f"{label}: {result.reason}")
             click.echo(f"{result.records} records verified before it ({checked})")
-        for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        for note in notes:
+            click.echo(f"warning: {note}", err=True)
     sys.exit(EXIT_OK if result.ok else EXIT_EVIDENCE)
+
+
+@log.command("consistency")
+@click.argument("old_file", type=_FILE)
+@click.argument("new_file", type=_FILE)
+@click.option("--public-key", "public_key_file", type=_FILE, required=True,
+              help="The pinned public key that signed both checkpoints.")
+@click.option("--log", "log_path", type=_FILE, default=None,
+              help="The log: re-hash it to prove the older checkpoint's history is a prefix of the newer.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_errors_exit_2
+def consistency(old_file: Path, new_file: Path, public_key_file: Path, log_path: Path | None, as_json: bool) -> None:
+    """Check that checkpoint NEW extends checkpoint OLD (same log, no rewritten or lost history).
+
+    \b
+    Example:
+      raikit log consistency release-1.checkpoint release-2.checkpoint --public-key pinned.pub --log audit-log.jsonl
+
+    Exit codes: 0 consistent, 3 not (fork, truncation, rewritten history, wrong key), 2 error.
+    """
+    from raikit.audits._log_verify import check_consistency
+
+    result = check_consistency(_read_text(old_file, "checkpoint"), _read_text(new_file, "checkpoint"),
+                               _read_text(public_key_file, "public key"), log_path)
+    if as_json:
+        echo_json(result.to_dict())
+    elif result.ok:
+        how = "re-hashed from the log" if log_path else "signatures and sizes only; pass --log to re-hash"
+        click.echo(f"ok: checkpoint of {result.new_size} records extends the one of {result.old_size} ({how})")
+    else:
+        click.echo(f"INCONSISTENT: {result.reason}")
+    sys.exit(EXIT_OK if result.ok else EXIT_EVIDENCE)
+
+
+@log.command("keygen")
+@click.argument("key_file", type=_FILE)
+@click.option("--origin", default="raikit/audit-log", show_default=True,
+              help="The key name (the checkpoints' origin line), e.g. example.com/audit.")
+@_errors_exit_2
+def keygen(key_file: Path, origin: str) -> None:
+    """Create an Ed25519 signing key FILE (mode 0600) and its public key FILE.pub.
+
+    Keep FILE away from the evidence (a secrets store, $RAIKIT_LOG_KEY in CI); publish
+    FILE.pub where reviewers can pin it.
+
+    \b
+    Example:
+      raikit log keygen ~/.config/raikit/audit-log.key --origin example.com/audit
+    """
+    from raikit.audits._log_checkpoint import generate_signer, write_secret
+
+    public_file = key_file.with_name(key_file.name + ".pub")
+    if public_file.exists():
+        raise click.UsageError(f"refusing to overwrite {str(public_file)!r}")
+    signer = generate_signer(origin)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    write_secret(key_file, signer.to_text())
+    public_file.write_text(signer.verifier().to_text(), encoding="utf-8")
+    click.echo(f"wrote {key_file} (private, 0600) and {public_file} (public: publish and pin it)", err=True)
+    click.echo(signer.verifier().to_text(), nl=False)
 
 
 @log.command("checkpoint", epilog=_CHECKPOINT_EXAMPLE)

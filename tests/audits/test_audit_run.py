@@ -93,9 +93,9 @@ def test_baseline_regression_fails(tmp_path: Path, suite: Path) -> None:
 
 def test_failed_verification_gives_evidence_exit_code(tmp_path: Path, suite: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     class Tampered:
-        ok, records, head_hash = False, 0, ""
+        ok, records, head_hash, attested, tamper = False, 0, "", 0, "edited"
 
-    monkeypatch.setattr(AuditLog, "verify", lambda self, *a, **k: Tampered())
+    monkeypatch.setattr("raikit.audits._log_verify.verify_files", lambda *a, **k: Tampered())
     outcome = run_audit(fake_target(4), policy=policy_from_string(policy_text(suite, 1.0)), out_dir=tmp_path, progress=False)
     assert outcome.exit_code == 3 and outcome.result["evidence"]["log_verified"] is False
 

@@ -56,7 +56,7 @@ def test_verify_tampered_exits_3_and_names_the_record(runner: CliRunner, log_pat
         (["verify", "{missing}"], True, "not found"),
         (["verify", "{log}"], False, "RAIKIT_LOG_KEY"),
         (["verify", "{log}", "--key-file", "{missing}"], True, "cannot read"),
-        (["verify", "{log}", "--checkpoint", "{log}"], True, "go together"),
+        (["verify", "{log}", "--checkpoint", "{log}"], True, "needs --public-key"),
         (["verify", "{log}", "--checkpoint", "{log}", "--public-key", "{log}"], True,
          "checkpoint is malformed"),
         (["checkpoint", "{log}", "--origin", "o"], True, "exactly one"),
