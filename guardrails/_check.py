@@ -7,10 +7,17 @@ import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
+from raikit.errors import InputError
 from raikit.guardrails._finding import Finding
 from raikit.guardrails._hashing import salted_hash
 
 CheckInput = Literal["text", "image"]
+
+#: Longest text a check accepts by default (characters); a policy's ``max_text_chars`` overrides it.
+DEFAULT_MAX_TEXT_CHARS = 200_000
+_CHUNK_OVERLAP = 256
+ERR_TOO_LONG = ("texts[{index}] is {length:,} characters; check {check!r} accepts at most {limit:,} "
+                "(the policy's max_text_chars): split the input or raise the limit")
 
 
 class Check(abc.ABC):
@@ -40,6 +47,11 @@ class Check(abc.ABC):
     #: Cheap checks (no model, bounded work) run in the caller's thread; their time budget
     #: is then checked after they return instead of being enforced by a worker thread.
     inline: ClassVar[bool] = False
+    #: Texts longer than this are scanned in overlapping windows of this many characters, so
+    #: cost grows linearly with length; None scans whole texts (the check windows itself).
+    chunk_chars: ClassVar[int | None] = 8_000
+    #: Texts longer than this are refused with :class:`InputError` before any work.
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
 
     def __init__(self, *, id: str | None = None, threshold: float = 0.5) -> None:
         if not 0.0 <= threshold <= 1.0:
@@ -72,11 +84,39 @@ class Check(abc.ABC):
         """
         if isinstance(texts, str):
             raise TypeError("scan() takes a sequence of texts; wrap a single text in a list")
+        texts = list(texts)
+        for index, text in enumerate(texts):
+            if isinstance(text, str) and len(text) > self.max_text_chars:
+                raise InputError(ERR_TOO_LONG.format(index=index, length=len(text), check=self.id,
+                                                     limit=self.max_text_chars))
         self.load()
-        results = self._scan(list(texts))
+        size = self.chunk_chars
+        if size is None or self.input != "text" or all(len(t) <= size for t in texts):
+            results = self._scan(texts)
+        else:
+            results = self._scan_chunked(texts, size)
         if len(results) != len(texts):
             raise RuntimeError(f"check {self.id!r} returned {len(results)} results for {len(texts)} texts")
         return results
+
+    def _scan_chunked(self, texts: list[str], size: int) -> list[list[Finding]]:
+        """Scan long texts as overlapping windows and merge the findings back (linear cost)."""
+        pieces: list[str] = []
+        owners: list[tuple[int, int]] = []  # (text index, window start)
+        for index, text in enumerate(texts):
+            for start in _windows(len(text), size):
+                pieces.append(text[start:start + size])
+                owners.append((index, start))
+        merged: list[dict[tuple[str, int | None, int | None], Finding]] = [{} for _ in texts]
+        for (index, start), found in zip(owners, self._scan(pieces), strict=True):
+            for finding in found:
+                if finding.start is not None and finding.end is not None:
+                    finding = _shifted(finding, start)
+                key = (finding.type, finding.start, finding.end)
+                kept = merged[index].get(key)
+                if kept is None or finding.score > kept.score:
+                    merged[index][key] = finding
+        return [sorted(m.values(), key=lambda f: (f.start is None, f.start or 0, f.end or 0)) for m in merged]
 
     @abc.abstractmethod
     def _scan(self, texts: list[str]) -> list[list[Finding]]:
@@ -105,3 +145,20 @@ class Check(abc.ABC):
     def describe(self) -> dict[str, Any]:
         """Non-secret facts about the check for reports and cards (models, versions, data)."""
         return {"id": self.id, "type": self.name, "input": self.input, "threshold": self.threshold}
+
+
+def _windows(length: int, size: int) -> list[int]:
+    """Start offsets of windows of ``size`` overlapping by :data:`_CHUNK_OVERLAP`."""
+    if length <= size:
+        return [0]
+    step = max(1, size - _CHUNK_OVERLAP)
+    starts = list(range(0, length - size, step))
+    starts.append(length - size)
+    return starts
+
+
+def _shifted(finding: Finding, offset: int) -> Finding:
+    from dataclasses import replace
+
+    assert finding.start is not None and finding.end is not None
+    return replace(finding, start=finding.start + offset, end=finding.end + offset)
