@@ -420,7 +420,7 @@ def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy
                 "executor": getattr(executor, "describe", lambda: {"kind": "local", "workers": 1})(),
                 "n_prompts": len(prompts),
             },
-            "policy": {"name": policy.name, "hash": policy.hash, "source": policy.source, "resolved": policy.to_dict()},
+            "policy": {"name": policy.name, "hash": policy.hash, "source": policy.source, "resolved": _policy_for_evidence(policy)},
             "data": data,
             "models": models,
             "checks": checks,
@@ -489,6 +489,13 @@ def _custody_evidence(log_path: Path, custody: Any, checkpoint: str | None, fina
     if not verified.ok:
         logger.error("audit: the sealed audit log fails verification: %s", verified.tamper)
     return evidence
+
+
+def _policy_for_evidence(policy: Policy) -> dict[str, Any]:
+    """The resolved policy with denylist terms and patterns as salted hashes (no names, no e-mails)."""
+    from raikit.audits._scrub import hash_policy_terms
+
+    return hash_policy_terms(policy.to_dict())
 
 
 def _model_entry(check_id: str, described: dict[str, Any]) -> dict[str, Any]:

@@ -368,12 +368,29 @@ def _resolve_source(ref: str, relative_to: Path | None) -> Path:
     return path
 
 
-def _read_document(path: Path, seen: tuple[Path, ...]) -> Any:
-    file = str(path)
+def _read_policy_text(path: Path, file: str) -> str:
+    """The policy file's text: size-limited, strict UTF-8, every decoding error located."""
+    from raikit.guardrails._yaml import MAX_CHARS
+
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > 4 * MAX_CHARS:
+            raise PolicyError([PolicyIssue(file, 0, 0, "", f"policy file is {size:,} bytes; at most {4 * MAX_CHARS:,}")])
+        data = path.read_bytes()
     except OSError as err:
         raise PolicyError([PolicyIssue(file, 0, 0, "", f"cannot read policy: {err.strerror or err}")]) from err
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise PolicyError([PolicyIssue(file, line, column, "", f"invalid UTF-8 (byte 0x{data[err.start]:02x}); "
+                                       "save the policy as UTF-8")]) from None
+
+
+def _read_document(path: Path, seen: tuple[Path, ...]) -> Any:
+    file = str(path)
+    text = _read_policy_text(path, file)
     document = load_marked_yaml(text, file)
     if not isinstance(document, dict):
         raise PolicyError([PolicyIssue(file, 1, 1, "", "a policy must be a YAML mapping")])

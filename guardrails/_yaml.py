@@ -1,4 +1,10 @@
-"""Safe YAML loading that keeps line/column marks and rejects duplicate keys."""
+"""Safe YAML loading that keeps line/column marks and rejects duplicate keys.
+
+Hostile documents are refused with a located error before they cost time or memory: at most
+:data:`MAX_DEPTH` levels of nesting, :data:`MAX_ALIASES` aliases, :data:`MAX_NODES` nodes
+after aliases are expanded (a "billion laughs" alias bomb stops there) and
+:data:`MAX_CHARS` characters.
+"""
 
 from __future__ import annotations
 
@@ -52,10 +58,54 @@ def _mark(node: yaml.Node, file: str) -> Mark:
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
+MAX_DEPTH = 64
+MAX_ALIASES = 100
+MAX_NODES = 100_000
+MAX_CHARS = 1_000_000
 
-def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: str) -> Any:
+
+def _issue(file: str, mark: Any, message: str) -> PolicyError:
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    return PolicyError([PolicyIssue(file, line, col, "", message)])
+
+
+def _prescan(text: str, file: str) -> None:
+    """Walk the event stream (no recursion, no expansion): refuse deep nesting and many aliases."""
     import yaml
 
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _issue(file, event.start_mark, f"invalid YAML: nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise _issue(file, event.start_mark, f"invalid YAML: more than {MAX_ALIASES} aliases "
+                             "(refused: aliases can expand a small file into a huge document)")
+
+
+class _Budget:
+    """Counts nodes built after alias expansion."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+
+    def spend(self, node: yaml.Node, file: str) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _issue(file, node.start_mark, f"invalid YAML: more than {MAX_NODES:,} values once aliases are "
+                         "expanded (an alias bomb?)")
+
+
+def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: str, budget: _Budget | None = None) -> Any:
+    import yaml
+
+    budget = budget or _Budget()
+    budget.spend(node, file)
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
         m = _mark(node, file)
         raise PolicyError([PolicyIssue(file, m.line, m.column, path, f"invalid YAML: tag {node.tag!r} is not allowed")])
@@ -72,14 +122,14 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str, path: str) -> An
                 raise PolicyError(
                     [PolicyIssue(file, m.line, m.column, child, f"duplicate key (first defined at line {first.line})")]
                 )
-            out[key] = _build(value_node, loader, file, child)
+            out[key] = _build(value_node, loader, file, child, budget)
             out.key_marks[key] = _mark(key_node, file)
             out.value_marks[key] = _mark(value_node, file)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = MarkedList(mark=_mark(node, file))
         for index, item in enumerate(node.value):
-            items.append(_build(item, loader, file, f"{path}[{index}]"))
+            items.append(_build(item, loader, file, f"{path}[{index}]", budget))
             items.item_marks.append(_mark(item, file))
         return items
     return loader.construct_object(node, deep=True)
@@ -98,6 +148,22 @@ def load_marked_yaml(text: str, file: str = "<string>") -> Any:
     """
     import yaml
 
+    from raikit.guardrails._normalize import _SURROGATE
+
+    if len(text) > MAX_CHARS:
+        raise PolicyError([PolicyIssue(file, 0, 0, "", f"policy is {len(text):,} characters; at most {MAX_CHARS:,}")])
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise PolicyError([PolicyIssue(file, line, col, "", "invalid text: a lone surrogate code point")])
+    try:
+        _prescan(text, file)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise _issue(file, mark, f"invalid YAML: {err.problem or err}") from err
+    except yaml.YAMLError as err:
+        raise PolicyError([PolicyIssue(file, 0, 0, "", f"invalid YAML: {err}")]) from err
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -110,5 +176,7 @@ def load_marked_yaml(text: str, file: str = "<string>") -> Any:
         raise PolicyError([PolicyIssue(file, line, col, "", f"invalid YAML: {err.problem or err}")]) from err
     except yaml.YAMLError as err:
         raise PolicyError([PolicyIssue(file, 0, 0, "", f"invalid YAML: {err}")]) from err
+    except RecursionError as err:  # a backstop: the pre-scan bounds depth
+        raise PolicyError([PolicyIssue(file, 0, 0, "", "invalid YAML: nested too deeply")]) from err
     finally:
         loader.dispose()

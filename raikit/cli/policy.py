@@ -61,18 +61,26 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
 @policy.command()
 @click.argument("source", default="default")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")
+@click.option("--evidence", is_flag=True,
+              help="For evidence and tickets: denylist terms and patterns shown as salted hashes.")
 @handle_errors
-def show(source: str, as_json: bool) -> None:
+def show(source: str, as_json: bool, evidence: bool) -> None:
     """Show the resolved policy SOURCE (a bundled name or a file) after ``extends``.
 
     \b
-    Example:
+    Examples:
       raikit policy show strict
+      raikit policy show my-policy.yaml --evidence --json   # terms as hashes
     """
     from raikit.guardrails import bundled_policies, load_policy
 
     loaded = load_policy(source)
-    data = {"source": loaded.source, "hash": loaded.hash, **loaded.to_dict()}
+    resolved = loaded.to_dict()
+    if evidence:
+        from raikit.audits._scrub import hash_policy_terms
+
+        resolved = hash_policy_terms(resolved)
+    data = {"source": loaded.source, "hash": loaded.hash, **resolved}
     if as_json:
         echo_json(data)
     else:

@@ -121,3 +121,83 @@ def test_policy_from_string_and_hash_is_stable() -> None:
     assert policy_from_string(text).hash == policy_from_string(text).hash
     changed = policy_from_string(text.replace("[x]", "[y]"))
     assert changed.hash != policy_from_string(text).hash
+
+
+# -- issue 17: hostile policy files are refused with a located error, quickly and in little memory --
+
+def _alias_bomb(levels: int) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "version: 1\nname: bomb\nextra:\n" + "\n".join("  " + line for line in lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [9, 10])
+def test_a_yaml_alias_bomb_is_refused(levels: int) -> None:
+    from raikit.guardrails import policy_from_string
+
+    text = _alias_bomb(levels)
+    assert len(text) < 700
+    with pytest.raises(PolicyError) as info:
+        policy_from_string(text, "bomb.yaml")
+    [issue] = info.value.issues
+    assert issue.file == "bomb.yaml" and issue.line > 0 and "alias" in issue.message
+
+
+def test_twenty_thousand_nested_brackets_are_a_located_error_not_a_recursion_error() -> None:
+    from raikit.guardrails import policy_from_string
+
+    with pytest.raises(PolicyError) as info:
+        policy_from_string("version: 1\nname: deep\nx: " + "[" * 20_000 + "]" * 20_000 + "\n", "deep.yaml")
+    [issue] = info.value.issues
+    assert (issue.line, "nested deeper") == (3, "nested deeper") and "nested deeper" in issue.message
+
+
+def test_invalid_utf8_is_a_located_error(tmp_path) -> None:
+    from raikit.guardrails import load_policy
+
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"version: 1\nname: caf\xe9\n")
+    with pytest.raises(PolicyError) as info:
+        load_policy(path)
+    [issue] = info.value.issues
+    assert (issue.line, issue.column) == (2, 10) and "UTF-8" in issue.message
+
+
+def test_invalid_utf8_policy_exits_2_without_traceback(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from raikit.cli import cli
+
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"version: 1\nname: \xff\xfe\n")
+    for args in (["policy", "validate", str(path)], ["policy", "show", str(path)], ["scan", "x", "-p", str(path)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2 and "Traceback" not in result.output and "UTF-8" in result.output, args
+
+
+def test_oversized_policy_file_is_refused(tmp_path) -> None:
+    from raikit.guardrails import load_policy
+
+    path = tmp_path / "big.yaml"
+    path.write_text("version: 1\nname: big\n# " + "x" * 5_000_000 + "\n")
+    with pytest.raises(PolicyError, match="at most"):
+        load_policy(path)
+
+
+def test_a_lone_surrogate_in_a_policy_string_is_located() -> None:
+    from raikit.guardrails import policy_from_string
+
+    with pytest.raises(PolicyError) as info:
+        policy_from_string("version: 1\nname: x\u0000\ud800\n", "s.yaml")
+    assert info.value.issues[0].line == 2
+
+
+def test_max_text_chars_is_a_validated_policy_setting() -> None:
+    from raikit.guardrails import policy_from_string
+
+    text = "version: 1\nname: lim\nchecks:\n  - id: d\n    type: denylist\n    params: {terms: [x]}\n    max_text_chars: {v}\n"
+    assert policy_from_string(text.replace("{v}", "5000")).check("d").max_text_chars == 5000
+    with pytest.raises(PolicyError, match="max_text_chars"):
+        policy_from_string(text.replace("{v}", "0"))
