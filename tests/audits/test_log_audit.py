@@ -206,3 +206,29 @@ def test_unexpected_errors_exit_2_with_only_the_type(tmp_path: Path, monkeypatch
     monkeypatch.setattr(audits, "run_audit", boom)
     result = CliRunner().invoke(cli, ["audit", "--demo", "-o", str(tmp_path / "r"), "--no-progress"])
     assert result.exit_code == 2 and PII not in result.output and "KeyError" in result.output
+
+
+def test_denylist_terms_are_hashes_in_report_json_and_html(tmp_path: Path, policy) -> None:
+    out = tmp_path / "r"
+    run_audit(target(), policy=policy, out_dir=out, progress=False)
+    for name in ("report.json", "report.html", "MODEL_CARD.md", "audit-log.jsonl"):
+        text = (out / name).read_text()
+        assert "Jane Protected" not in text and "jane protected" not in text, name
+    resolved = json.loads((out / "report.json").read_text())["policy"]["resolved"]
+    terms = resolved["checks"][0]["params"]["terms"]["BAD"]
+    assert all(t.startswith("sha256-hmac:") for t in terms) and len(terms) == 2
+    policy_file = tmp_path / "p.yaml"
+    policy_file.write_text(policy_text(tmp_path / "suite.jsonl"))
+    shown = CliRunner().invoke(cli, ["policy", "show", "--evidence", "--json", str(policy_file)])
+    assert shown.exit_code == 0 and "Jane Protected" not in shown.output and "sha256-hmac:" in shown.output
+
+
+def test_examples_in_the_report_are_scrubbed_after_normalisation(tmp_path: Path, policy) -> None:
+    def run(prompts: list[str], seeds: list[int], processor: object) -> list[str]:
+        return [f"forbidden: write to jo\u034f.doe@exa\u202emple.com or 4111\u202e1111 1111 1111" for _ in prompts]
+
+    out = tmp_path / "r"
+    run_audit(GenerationTarget("leaky", "callable", run), policy=policy, out_dir=out, progress=False)
+    for name in ("report.json", "report.html"):
+        text = (out / name).read_text()
+        assert "doe" not in text and "1111 1111" not in text, name
