@@ -69,10 +69,46 @@ def _issue(file: str, mark: Any, message: str) -> PolicyError:
     return PolicyError([PolicyIssue(file, line, col, "", message)])
 
 
+def _flow_depth_scan(text: str, file: str) -> None:
+    """A linear scan of bracket nesting (quotes and comments skipped) before PyYAML sees it.
+
+    PyYAML's scanner reads ahead through every nested flow bracket, at quadratic cost, before
+    the event walk below could stop it.
+    """
+    depth = 0
+    line = col = 0
+    quote = ""
+    comment = False
+    previous = "\n"
+    for char in text:
+        if char == "\n":
+            line, col, comment = line + 1, 0, False
+            previous = char
+            continue
+        col += 1
+        if comment:
+            pass
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and (previous in " \t[{,:\n" or col == 1):
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise PolicyError([PolicyIssue(file, line + 1, col, "", f"invalid YAML: nested deeper than {MAX_DEPTH} levels")])
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+
+
 def _prescan(text: str, file: str) -> None:
     """Walk the event stream (no recursion, no expansion): refuse deep nesting and many aliases."""
     import yaml
 
+    _flow_depth_scan(text, file)
     depth = aliases = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):
