@@ -66,12 +66,27 @@ def load_suite(ref: str) -> tuple[list[AuditPrompt], dict[str, object]]:
     return prompts, {"name": f"suite:{path.stem}", "source": source, "n": len(prompts), "license": "see source"}
 
 
+def _decoded(path: Path) -> str:
+    """The file as strict UTF-8; a decoding error names the line and column."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise InputError(f"{path}:{line}:{column}: invalid UTF-8 (byte 0x{data[err.start]:02x}); "
+                         "save the suite as UTF-8") from None
+
+
 def _read_rows(path: Path) -> list[tuple[int, dict[str, object]]]:
+    import io
+
+    text = _decoded(path)
     if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as handle:
+        with io.StringIO(text, newline="") as handle:
             return [(i + 2, dict(row)) for i, row in enumerate(csv.DictReader(handle))]
     rows = []
-    with path.open(encoding="utf-8") as handle:
+    with io.StringIO(text) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

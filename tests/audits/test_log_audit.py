@@ -232,3 +232,12 @@ def test_examples_in_the_report_are_scrubbed_after_normalisation(tmp_path: Path,
     for name in ("report.json", "report.html"):
         text = (out / name).read_text()
         assert "doe" not in text and "1111 1111" not in text, name
+
+
+def test_a_suite_with_invalid_utf8_is_a_located_input_error(tmp_path: Path) -> None:
+    from raikit.audits import load_suite
+
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"id": "a", "prompt": "fine"}\n{"id": "b", "prompt": "caf\xe9"}\n')
+    with pytest.raises(InputError, match=r"bad.jsonl:2:27: invalid UTF-8"):
+        load_suite(str(path))
