@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-FAMILIES = ["redos", "prompt_10mb", "long_150k", "alias_bomb", "deep_nesting", "format_chars", "surrogates",
+FAMILIES = ["redos", "prompt_10mb", "digits_400k", "long_prose_90k", "alias_bomb", "deep_nesting", "format_chars", "surrogates",
             "decompression_bomb", "tamper"]
 BENIGN = "hello, how are you today?"
 REDOS_PATTERN = r"^(\w+\s?)*$"
@@ -169,11 +169,23 @@ def family_prompt_10mb() -> dict[str, Any]:
     return row
 
 
-def family_long_150k() -> dict[str, Any]:
-    """A long but allowed text (under max_text_chars): chunked, so PII cost stays linear."""
+def family_digits_400k() -> dict[str, Any]:
+    """The issue's "1-" x 200,000 (it grew to 4.8 GB): over max_text_chars, refused before any work."""
     policy = default_policy()
     call, benign_s = warm(policy)
-    text = "1-" * 75_000
+    text = "1-" * 200_000
+    row = attack(call, text, budget_of(policy), benign=call)
+    row["benign_baseline_s"] = benign_s
+    row["chars"] = len(text)
+    return row
+
+
+def family_long_prose_90k() -> dict[str, Any]:
+    """A long but allowed text (under max_text_chars): scanned in windows, so cost stays linear."""
+    policy = default_policy()
+    call, benign_s = warm(policy)
+    sentence = "Our team met on Tuesday to review the garden project and the budget for next spring. "
+    text = sentence * (90_000 // len(sentence))
     row = attack(call, text, budget_of(policy), benign=call)
     row["benign_baseline_s"] = benign_s
     row["chars"] = len(text)

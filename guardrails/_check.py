@@ -14,7 +14,7 @@ from raikit.guardrails._hashing import salted_hash
 CheckInput = Literal["text", "image"]
 
 #: Longest text a check accepts by default (characters); a policy's ``max_text_chars`` overrides it.
-DEFAULT_MAX_TEXT_CHARS = 200_000
+DEFAULT_MAX_TEXT_CHARS = 100_000
 _CHUNK_OVERLAP = 256
 ERR_TOO_LONG = ("texts[{index}] is {length:,} characters; check {check!r} accepts at most {limit:,} "
                 "(the policy's max_text_chars): split the input or raise the limit")
