@@ -1,7 +1,9 @@
 """The ``raikit`` command line.
 
 Exit codes: 0 ok; 1 a gate or finding failed (or a text was blocked); 2 usage or input
-error; 3 evidence failed verification.
+error (also a generator that raised, or any unexpected error: messages hold no input text
+and no traceback is printed); 3 evidence failed verification or could not be written.
+See :func:`raikit.errors.exit_code_for`.
 """
 
 from __future__ import annotations
