@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-FAMILIES = ["redos", "prompt_10mb", "digits_400k", "long_prose_90k", "alias_bomb", "deep_nesting", "format_chars", "surrogates",
+FAMILIES = ["redos", "prompt_10mb", "digits_400k", "long_prose_45k", "alias_bomb", "deep_nesting", "format_chars", "surrogates",
             "decompression_bomb", "tamper"]
 BENIGN = "hello, how are you today?"
 REDOS_PATTERN = r"^(\w+\s?)*$"
@@ -180,12 +180,12 @@ def family_digits_400k() -> dict[str, Any]:
     return row
 
 
-def family_long_prose_90k() -> dict[str, Any]:
+def family_long_prose_45k() -> dict[str, Any]:
     """A long but allowed text (under max_text_chars): scanned in windows, so cost stays linear."""
     policy = default_policy()
     call, benign_s = warm(policy)
     sentence = "Our team met on Tuesday to review the garden project and the budget for next spring. "
-    text = sentence * (90_000 // len(sentence))
+    text = sentence * (45_000 // len(sentence))
     row = attack(call, text, budget_of(policy), benign=call)
     row["benign_baseline_s"] = benign_s
     row["chars"] = len(text)
@@ -442,8 +442,9 @@ def verdict(row: dict[str, Any]) -> list[str]:
         problems.append("not idle within 1 s")
     if row["peak_rss_mb"] > 1024:
         problems.append("peak memory over 1 GB")
-    if "benign_s" in row and (row["benign_outcome"] != "allowed" or row["benign_s"] > row["budget_s"] + 0.1):
-        problems.append("benign call affected")
+    if "benign_s" in row and (row["benign_outcome"] != "allowed" or row["benign_s"] > row["budget_s"] + 0.1
+                              or row["benign_s"] > row.get("benign_baseline_s", 0.0) + 1.0):
+        problems.append("benign call affected (not allowed, or over 1 s slower than alone)")
     if sum((row.get("evasions") or {}).values()):
         problems.append("evasions")
     if row.get("tamper_missed"):

@@ -14,8 +14,9 @@ from raikit.guardrails._hashing import salted_hash
 CheckInput = Literal["text", "image"]
 
 #: Longest text a check accepts by default (characters); a policy's ``max_text_chars`` overrides it.
-DEFAULT_MAX_TEXT_CHARS = 100_000
+DEFAULT_MAX_TEXT_CHARS = 50_000
 _CHUNK_OVERLAP = 256
+_WINDOWS_PER_BATCH = 2
 ERR_TOO_LONG = ("texts[{index}] is {length:,} characters; check {check!r} accepts at most {limit:,} "
                 "(the policy's max_text_chars): split the input or raise the limit")
 
@@ -108,7 +109,10 @@ class Check(abc.ABC):
                 pieces.append(text[start:start + size])
                 owners.append((index, start))
         merged: list[dict[tuple[str, int | None, int | None], Finding]] = [{} for _ in texts]
-        for (index, start), found in zip(owners, self._scan(pieces), strict=True):
+        found_all: list[list[Finding]] = []
+        for group in range(0, len(pieces), _WINDOWS_PER_BATCH):  # bounded memory per model call
+            found_all.extend(self._scan(pieces[group:group + _WINDOWS_PER_BATCH]))
+        for (index, start), found in zip(owners, found_all, strict=True):
             for finding in found:
                 if finding.start is not None and finding.end is not None:
                     finding = _shifted(finding, start)

@@ -66,7 +66,7 @@ class CheckSpec:
     ignore_echo: bool = False
     redact_with: Literal["placeholder", "pseudonym", "hash", "mask"] = "placeholder"
     #: Longest text (characters) the check accepts; longer ones fail the check (on_error).
-    max_text_chars: int = 100_000
+    max_text_chars: int = 50_000
 
     def applies(self, stage: str) -> bool:
         return self.enabled and self.applies_to in (stage, "both")
@@ -224,7 +224,7 @@ _CHECK = s.mapping(
         "per_type": (s.dict_of(_TYPE_RULE), dict),
         "ignore_echo": (s.boolean, False),
         "redact_with": (s.choice("placeholder", "pseudonym", "hash", "mask"), "placeholder"),
-        "max_text_chars": (s.integer(1, 100_000_000), 100_000),
+        "max_text_chars": (s.integer(1, 100_000_000), 50_000),
     },
     CheckSpec,
 )

@@ -124,6 +124,23 @@ def _prescan(text: str, file: str) -> None:
                              "(refused: aliases can expand a small file into a huge document)")
 
 
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """Values in ``node`` once aliases are expanded, computed on the shared graph (linear time)."""
+    import yaml
+
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(item, memo) for item in node.value)
+    else:
+        size = 1
+    memo[key] = min(size, 10 * MAX_NODES)
+    return memo[key]
+
+
 class _Budget:
     """Counts nodes built after alias expansion."""
 
@@ -205,6 +222,9 @@ def load_marked_yaml(text: str, file: str = "<string>") -> Any:
         node = loader.get_single_node()
         if node is None:
             return MarkedDict(mark=Mark(file, 1, 1))
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise _issue(file, node.start_mark, f"invalid YAML: more than {MAX_NODES:,} values once aliases are "
+                         "expanded (an alias bomb?)")
         return _build(node, loader, file, "")
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark

@@ -130,5 +130,5 @@ def test_texts_over_the_limit_are_refused_before_any_work() -> None:
     from raikit.errors import InputError
 
     check = load_check("denylist", terms=["x"])
-    with pytest.raises(InputError, match="at most 100,000"):
+    with pytest.raises(InputError, match="at most 50,000"):
         check.scan(["a" * 10_000_000])
