@@ -209,15 +209,30 @@ def _staging_dir(out: Path) -> Path:
     return stage
 
 
+_EVIDENCE_FILES = frozenset({"report.json", "report.html", "MODEL_CARD.md"})
+
+
+def _is_evidence(name: str) -> bool:
+    return name in _EVIDENCE_FILES or name.startswith("audit-log.")
+
+
 def _publish(stage: Path, out: Path) -> None:
-    """Replace ``out`` by the finished ``stage`` folder with renames (no half-written evidence)."""
+    """Move the finished ``stage`` folder into place: no half-written evidence is ever visible.
+
+    A new or evidence-only ``out`` is replaced by renaming the whole folder. A folder that also
+    holds other files keeps them: each evidence file is moved in with an atomic ``os.replace``
+    (the log first, the reports last).
+    """
     import shutil
 
+    if out.exists() and any(not _is_evidence(entry.name) for entry in out.iterdir()):
+        names = sorted(entry.name for entry in stage.iterdir())
+        for name in sorted(names, key=lambda n: (not n.startswith("audit-log."), n == "report.json")):
+            os.replace(stage / name, out / name)
+        shutil.rmtree(stage, ignore_errors=True)
+        return
     old = None
     if out.exists():
-        for entry in out.iterdir():  # keep the user's other files; evidence files are replaced
-            if not (stage / entry.name).exists() and not entry.name.startswith("audit-log."):
-                os.rename(entry, stage / entry.name)
         old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
         os.rename(out, old)
     os.rename(stage, out)
@@ -294,7 +309,7 @@ def run_audit(
     from raikit.audits._log_keys import resolve_custody
 
     policy = load_policy(policy)
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()
     started_at = datetime.now(UTC)
     t0 = clock()
     run_id = uuid.uuid4().hex

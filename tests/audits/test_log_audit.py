@@ -241,3 +241,14 @@ def test_a_suite_with_invalid_utf8_is_a_located_input_error(tmp_path: Path) -> N
     path.write_bytes(b'{"id": "a", "prompt": "fine"}\n{"id": "b", "prompt": "caf\xe9"}\n')
     with pytest.raises(InputError, match=r"bad.jsonl:2:27: invalid UTF-8"):
         load_suite(str(path))
+
+
+def test_an_out_folder_with_other_files_keeps_them(tmp_path: Path, policy, monkeypatch) -> None:
+    mine = tmp_path / "notes.txt"
+    mine.write_text("keep me")
+    monkeypatch.chdir(tmp_path)
+    run_audit(target(), policy=policy, out_dir=".", progress=False)
+    assert mine.read_text() == "keep me" and (tmp_path / "report.json").is_file()
+    assert verify_files(tmp_path / "audit-log.jsonl", keys=None,
+                        verifier=(tmp_path / "audit-log.pub").read_text()).ok
+    assert not [p for p in tmp_path.parent.iterdir() if p.name.startswith(f".{tmp_path.name}.tmp-")]
