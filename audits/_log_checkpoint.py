@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from raikit.errors import EvidenceError, InputError
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 _ALG_ED25519 = b"\x01"
 _DASH = "\u2014 "

@@ -225,7 +225,7 @@ def test_denylist_terms_are_hashes_in_report_json_and_html(tmp_path: Path, polic
 
 def test_examples_in_the_report_are_scrubbed_after_normalisation(tmp_path: Path, policy) -> None:
     def run(prompts: list[str], seeds: list[int], processor: object) -> list[str]:
-        return [f"forbidden: write to jo\u034f.doe@exa\u202emple.com or 4111\u202e1111 1111 1111" for _ in prompts]
+        return ["forbidden: write to jo\u034f.doe@exa\u202emple.com or 4111\u202e1111 1111 1111" for _ in prompts]
 
     out = tmp_path / "r"
     run_audit(GenerationTarget("leaky", "callable", run), policy=policy, out_dir=out, progress=False)
