@@ -15,7 +15,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,8 @@ class FakeUpstream:
         chunk_delay_s: Pause between chunks.
         status: When set, every completion answers this HTTP status with an OpenAI error.
         hang_s: When set, completions sleep this long before answering (timeouts).
+        keep_received: Keep what was received (turn off for load tests).
+        reply_for: Picks the reply from the request body instead of ``reply``.
         received: Bodies and authorization headers received, newest last.
     """
 
@@ -47,6 +49,7 @@ class FakeUpstream:
     status: int | None = None
     hang_s: float | None = None
     keep_received: bool = True
+    reply_for: Callable[[dict[str, Any]], str] | None = None
     received: list[dict[str, Any]] = field(default_factory=list)
 
     def app(self) -> Starlette:
@@ -70,13 +73,14 @@ class FakeUpstream:
             await asyncio.sleep(self.hang_s)
         await asyncio.sleep(self.delay_s)
         cid, created, model = f"chatcmpl-fake{time.monotonic_ns()}", int(time.time()), body.get("model", "fake")
-        usage = {"prompt_tokens": 5, "completion_tokens": len(self.reply.split()), "total_tokens": 5 + len(self.reply.split())}
+        reply = self.reply_for(body) if self.reply_for is not None else self.reply
+        usage = {"prompt_tokens": 5, "completion_tokens": len(reply.split()), "total_tokens": 5 + len(reply.split())}
         if not body.get("stream"):
             return JSONResponse({"id": cid, "object": "chat.completion", "created": created, "model": model,
-                                 "choices": [{"index": 0, "message": {"role": "assistant", "content": self.reply},
+                                 "choices": [{"index": 0, "message": {"role": "assistant", "content": reply},
                                               "finish_reason": "stop", "logprobs": None}], "usage": usage})
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        reply, size, pause = self.reply, self.chunk_chars, self.chunk_delay_s
+        size, pause = self.chunk_chars, self.chunk_delay_s
 
         def chunk(delta: dict[str, Any] | None, finish: str | None = None, **extra: Any) -> bytes:
             data = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
