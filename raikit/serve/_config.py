@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ import yaml
 from raikit.errors import InputError
 
 SCOPES = ("chat", "scan", "audit")
+_HASH = re.compile(r"sha256:[0-9a-f]{64}")
 DEFAULT_SCOPES = ("chat", "scan")
 
 
@@ -93,7 +95,7 @@ def load_keys(path: str | Path) -> KeyStore:
         if unknown:
             raise InputError(f"{where}: unknown keys {sorted(unknown)}")
         digest = entry.get("hash")
-        if not isinstance(digest, str) or not digest.startswith("sha256:") or len(digest) != 71:
+        if not isinstance(digest, str) or not _HASH.fullmatch(digest.lower()):
             raise InputError(f"{where}.hash: expected 'sha256:<64 hex digits>' (see `raikit serve --hash-key`)")
         tenant = entry.get("tenant")
         if not isinstance(tenant, str) or not tenant:
@@ -128,7 +130,8 @@ class ServeConfig:
         max_concurrency: Requests served at once; ``max_queue`` more wait up to
             ``queue_timeout_s``, the rest get 429.
         upstream_timeout_s: Read timeout for the upstream (504 when exceeded).
-        check_threads: Worker threads for checks (bounded).
+        check_threads: Worker threads for guarded calls (bounded; each in-flight call holds
+            one while it waits for the upstream); defaults to ``max_concurrency``.
         trace_exporter: ``none`` (default), ``console`` or ``otlp``.
     """
 
@@ -146,11 +149,13 @@ class ServeConfig:
     upstream_timeout_s: float = 60.0
     upstream_connect_timeout_s: float = 5.0
     max_scan_texts: int = 256
-    check_threads: int = 32
+    check_threads: int | None = None
     trace_exporter: str = "none"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.check_threads is None:
+            self.check_threads = self.max_concurrency
         if not self.upstream.startswith(("http://", "https://")):
             raise InputError(f"upstream must be an http(s) URL, got {self.upstream!r}")
         for name in ("max_body_bytes", "max_concurrency", "check_threads", "max_scan_texts"):

@@ -249,3 +249,29 @@ async def test_async_openai_client_streams(gateway):
         text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
         await async_client.close()
     assert text == "Hello! Write to [EMAIL] about it, then we are done here."
+
+
+def test_policy_and_scopes_per_key(gateway, fake, tmp_path):
+    from raikit.serve import hash_key, load_keys
+
+    from tests.serve.conftest import POLICY
+
+    (tmp_path / "raise.yaml").write_text(POLICY.format(on_block="raise").replace("serve-test", "raising"),
+                                         encoding="utf-8")
+    keys = tmp_path / "more-keys.yaml"
+    keys.write_text(f"keys:\n  - hash: {hash_key(CLIENT_KEY)}\n    tenant: acme\n"
+                    f"  - hash: {hash_key('sk-strict')}\n    tenant: bank\n    policy: raise.yaml\n"
+                    f"  - hash: {hash_key('sk-reviewer')}\n    tenant: audit\n    scopes: [audit]\n",
+                    encoding="utf-8")
+    with gateway(keys=load_keys(keys)) as gw:
+        assert ask(client(gw.url), "about project x").choices[0].message.content == REFUSAL
+        with pytest.raises(openai.BadRequestError) as err:
+            ask(client(gw.url, key="sk-strict"), "about project x")
+        assert err.value.code == "content_filter"
+        with pytest.raises(openai.PermissionDeniedError):
+            ask(client(gw.url, key="sk-reviewer"), "hello")
+        head = httpx.get(gw.url + "/v1/audit-log/head", headers={"authorization": "Bearer sk-reviewer"})
+        assert httpx.get(gw.url + "/v1/audit-log/head",
+                         headers={"authorization": f"Bearer {CLIENT_KEY}"}).status_code == 403
+    assert head.json()["size"] == 2
+    assert [(r["tenant"], r["policy"]) for r in records(tmp_path)] == [("acme", "serve-test"), ("bank", "raising")]
