@@ -105,6 +105,7 @@ class Gateway:
         self.upstream_transport = upstream_transport
         self.upstream: Upstream | None = None
         self.ready = False
+        self.load_error: str | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
     @contextlib.asynccontextmanager
@@ -114,22 +115,33 @@ class Gateway:
             timeout_s=self.config.upstream_timeout_s, connect_timeout_s=self.config.upstream_connect_timeout_s,
             max_connections=self.config.max_concurrency * 2, transport=self.upstream_transport,
         )
-        await self.pool.load()
+        async with anyio.create_task_group() as background:
+            background.start_soon(self._load)
+            try:
+                yield
+            finally:
+                background.cancel_scope.cancel()
+        # uvicorn has drained in-flight requests and streams before lifespan shutdown.
+        self.ready = False
+        await self.upstream.aclose()
+        close = getattr(self.audit_log, "close", None)
+        if close is not None:
+            await anyio.to_thread.run_sync(close)
+        flush = getattr(self.tracer_provider or getattr(self.tracer, "_provider", None), "force_flush", None)
+        if flush is not None:
+            flush()
+        logger.info("raikit serve stopped: audit log flushed")
+
+    async def _load(self) -> None:
+        """Load the models in the background; /readyz (and guarded calls) wait for it."""
+        try:
+            await self.pool.load()
+        except Exception as err:  # noqa: BLE001 - reported by /readyz, calls get 503
+            self.load_error = f"{type(err).__name__}: {err}"
+            logger.error("loading the policies' models failed: %s", self.load_error)
+            return
         self.ready = True
         logger.info("raikit serve ready: upstream %s, policies %s", self.config.upstream, sorted(self.pool._guards))
-        try:
-            yield
-        finally:
-            # uvicorn has drained in-flight requests and streams before lifespan shutdown.
-            self.ready = False
-            await self.upstream.aclose()
-            close = getattr(self.audit_log, "close", None)
-            if close is not None:
-                await anyio.to_thread.run_sync(close)
-            flush = getattr(self.tracer_provider or getattr(self.tracer, "_provider", None), "force_flush", None)
-            if flush is not None:
-                flush()
-            logger.info("raikit serve stopped: audit log flushed")
 
     def _decided(self, ctx: CallContext, decision: Any) -> None:
         self.metrics.observe_decision(decision)
@@ -189,6 +201,9 @@ class Gateway:
             ctx.span = span
             span.set_attribute("raikit.request_id", ctx.request_id)
             span.set_attribute("raikit.tenant", ctx.tenant)
+            if scope in ("chat", "scan") and not self.ready:
+                raise _Rejected(503, error_body("the gateway is loading its models", "server_error", "not_ready"),
+                                "not ready")
             if admit:
                 await self.admission.enter()
                 admitted = True
@@ -351,7 +366,8 @@ def create_app(config: ServeConfig, **kwargs: Any) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        return JSONResponse({"ready": gw.ready}, status_code=200 if gw.ready else 503)
+        body = {"ready": gw.ready, **({"error": gw.load_error} if gw.load_error else {})}
+        return JSONResponse(body, status_code=200 if gw.ready else 503)
 
     async def metrics(request: Request) -> Response:
         return Response(gw.metrics.render(), media_type="text/plain; version=0.0.4")

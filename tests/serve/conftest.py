@@ -79,9 +79,21 @@ def gateway(fake, policy_file, keys_file, log_key, tmp_path):  # type: ignore[no
         app = create_app(ServeConfig(**settings), **(app_kwargs or {}))
         with running(app) as handle:
             handle.app = app
+            wait_ready(handle.url)
             yield handle
 
     return start
+
+
+def wait_ready(url: str, timeout: float = 60.0) -> None:
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while httpx.get(url + "/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "gateway not ready"
+        time.sleep(0.02)
 
 
 def records(tmp_path: Path) -> list[dict[str, Any]]:

@@ -275,3 +275,31 @@ def test_policy_and_scopes_per_key(gateway, fake, tmp_path):
                          headers={"authorization": f"Bearer {CLIENT_KEY}"}).status_code == 403
     assert head.json()["size"] == 2
     assert [(r["tenant"], r["policy"]) for r in records(tmp_path)] == [("acme", "serve-test"), ("bank", "raising")]
+
+
+def test_not_ready_until_models_load(gateway, fake):
+    import threading as th
+
+    from raikit.guardrails.testing import KeywordCheck
+    from raikit.serve import ServeConfig, create_app
+    from raikit.serve.testing import running
+
+    gate = th.Event()
+
+    class SlowLoading(KeywordCheck):
+        def _load(self) -> None:
+            gate.wait(10)
+
+    app = create_app(ServeConfig(upstream=fake[1], policy="permissive"),
+                     checks={"pii": SlowLoading(words={"X": "@"}, id="pii"), "harm": KeywordCheck(words={}, id="harm")})
+    with running(app) as handle:
+        assert httpx.get(handle.url + "/healthz").status_code == 200
+        assert httpx.get(handle.url + "/readyz").status_code == 503
+        with pytest.raises(openai.APIStatusError) as err:
+            ask(client(handle.url), "hello")
+        assert err.value.status_code == 503
+        gate.set()
+        from tests.serve.conftest import wait_ready
+
+        wait_ready(handle.url)
+        assert ask(client(handle.url), "hello").choices[0].message.content.startswith("Hello!")
