@@ -86,6 +86,7 @@ async def load(base_url: str, tasks: list[tuple[str, str]], n: int, concurrency:
 
     client = openai.AsyncOpenAI(base_url=base_url, api_key="sk-bench", max_retries=0, timeout=60.0)
     latencies: list[float] = []
+    by_mode: dict[str, list[float]] = {"stream": [], "non_stream": []}
     errors: list[str] = []
     ids: list[str] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -108,6 +109,7 @@ async def load(base_url: str, tasks: list[tuple[str, str]], n: int, concurrency:
             if not text:
                 raise RuntimeError("empty answer")
             latencies.append(time.perf_counter() - start)
+            by_mode["stream" if i % 2 else "non_stream"].append(latencies[-1])
             ids.append(request_id)
         except Exception as err:  # noqa: BLE001 - counted and reported
             errors.append(type(err).__name__)
@@ -124,7 +126,14 @@ async def load(base_url: str, tasks: list[tuple[str, str]], n: int, concurrency:
     latencies.sort()
     return {"wall_s": wall, "rps": n / wall, "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
             "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else None,
-            "errors": len(errors), "error_types": sorted(set(errors)), "ids": ids}
+            "errors": len(errors), "error_types": sorted(set(errors)), "ids": ids,
+            **{f"{mode}_p50_p95_ms": [round(1000 * _pct(values, 0.5)), round(1000 * _pct(values, 0.95))]
+               for mode, values in by_mode.items() if values}}
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(q * (len(ordered) - 1))]
 
 
 def main() -> None:

@@ -16,7 +16,9 @@ request id and the tenant.
 from __future__ import annotations
 
 import contextvars
+import asyncio
 import logging
+import queue
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -77,6 +79,7 @@ class _Job:
     finish_reason: str | None = None
     usage: dict[str, Any] | None = None
     min_piece: int = 64
+    source: queue.Queue[Any] = field(default_factory=queue.Queue)
 
     def absorb(self, event: dict[str, Any]) -> list[str]:
         """Keep an event's id/model/finish_reason/usage; return its first choice's text."""
@@ -104,31 +107,27 @@ def _chat(messages: list[Any], *, job: _Job) -> list[str]:
 
 
 def _chat_stream(messages: list[Any], *, job: _Job) -> Iterator[str]:
-    """The guarded streaming call: opens the upstream now (so its errors keep their status)."""
-    job.stream = from_thread.run(job.upstream.open_stream, {**job.body, "messages": messages}, job.request_id)
-    return _pieces(job.stream, job)
+    """The guarded streaming call: opens the upstream now (so its errors keep their status).
 
-
-def _pieces(stream: UpstreamStream, job: _Job) -> Iterator[str]:
-    """Upstream text in pieces of at least ``job.min_piece`` characters (the guard's hold-back).
-
-    The guard holds back that much text anyway, so feeding it smaller chunks only adds scans:
-    this keeps the number of check runs per stream near ``length / hold_back``.
+    The text comes from ``job.source``, which :meth:`GuardedStream._read` fills on the event
+    loop; this worker thread only waits on that queue and runs the checks.
     """
-    buffer = ""
-    try:
-        while True:
-            events = from_thread.run(stream.next_events)
-            if events is None:
-                break
-            buffer += "".join(t for event in events for t in job.absorb(event))
-            if len(buffer) >= job.min_piece:
-                yield buffer
-                buffer = ""
-        if buffer:
-            yield buffer
-    finally:
-        from_thread.run(stream.aclose)
+    job.stream = from_thread.run(job.upstream.open_stream, {**job.body, "messages": messages}, job.request_id)
+    return _source(job)
+
+
+class _Cancelled(Exception):
+    """The client left (or the gateway stopped reading) before the stream ended."""
+
+
+def _source(job: _Job) -> Iterator[str]:
+    while True:
+        item = job.source.get()
+        if item is _END:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def _now_id() -> str:
@@ -276,7 +275,14 @@ class GuardPool:
 
 
 class GuardedStream:
-    """A guarded completion stream as OpenAI ``chat.completion.chunk`` server-sent events."""
+    """A guarded completion stream as OpenAI ``chat.completion.chunk`` server-sent events.
+
+    Three parts per stream, so that text crosses threads without a round trip per chunk:
+    a reader on the event loop pulls upstream events and queues their text in pieces of at
+    least the policy's hold-back (the guard holds that much back anyway, so smaller pieces
+    only add check runs); one worker thread drives the guard over that queue; and the
+    response body turns what the guard releases into chunks.
+    """
 
     def __init__(self, pool: GuardPool, ctx: CallContext, job: _Job, pieces: Iterator[str], refusal: str) -> None:
         self.pool = pool
@@ -288,6 +294,8 @@ class GuardedStream:
         self.created = int(time.time())
         self.error: str | None = None
         self._cleaned = False
+        self._reader: asyncio.Future[None] | None = None
+        self._driver: asyncio.Future[None] | None = None
 
     def _chunk(self, delta: dict[str, Any] | None, finish: str | None = None, **extra: Any) -> bytes:
         import json
@@ -305,24 +313,63 @@ class GuardedStream:
             chunk["system_fingerprint"] = meta["system_fingerprint"]
         return b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
 
-    def _step(self) -> Any:
-        return next(self.pieces, _END)
+    async def _read(self) -> None:
+        """Event loop: upstream events -> text pieces on ``job.source`` (then _END or an error)."""
+        job, stream, done = self.job, self.job.stream, False
+        try:
+            buffer = ""
+            while stream is not None:
+                events = await stream.next_events()
+                if events is None:
+                    break
+                buffer += "".join(t for event in events for t in job.absorb(event))
+                if len(buffer) >= job.min_piece:
+                    job.source.put(buffer)
+                    buffer = ""
+            if buffer:
+                job.source.put(buffer)
+            job.source.put(_END)
+            done = True
+        except UpstreamError as err:
+            job.source.put(err)
+            done = True
+        finally:
+            if not done:
+                job.source.put(_Cancelled())
+            if stream is not None:
+                with anyio.CancelScope(shield=True):
+                    await stream.aclose()
+
+    def _drive(self, loop: asyncio.AbstractEventLoop, out: asyncio.Queue[Any]) -> None:
+        """Worker thread: run the guard over the stream; hand released text to the loop."""
+        try:
+            for piece in self.pieces:
+                loop.call_soon_threadsafe(out.put_nowait, piece)
+            loop.call_soon_threadsafe(out.put_nowait, _END)
+        except BaseException as err:  # noqa: BLE001 - handed to the response, which reports it
+            loop.call_soon_threadsafe(out.put_nowait, err)
 
     async def events(self) -> AsyncIterator[bytes]:
         """The SSE body; ends with ``data: [DONE]`` (or an error event if the upstream failed)."""
         import json
 
+        loop = asyncio.get_running_loop()
+        out: asyncio.Queue[Any] = asyncio.Queue()
+        self._reader = asyncio.ensure_future(self._read())
+        self._driver = asyncio.ensure_future(self.pool._run(self.ctx, self._drive, loop, out))
         finished = False
         try:
             first = True
             while True:
-                piece = await self.pool._run(self.ctx, self._step)
-                if first:
+                item = await out.get()
+                if first:  # after the first upstream event, so every chunk has the upstream's id
                     yield self._chunk({"role": "assistant", "content": ""})
                     first = False
-                if piece is _END:
+                if item is _END:
                     break
-                yield self._chunk({"content": piece})
+                if isinstance(item, BaseException):
+                    raise item
+                yield self._chunk({"content": item})
             blocked = self.ctx.decision is not None and self.ctx.decision.blocked
             finish = "content_filter" if blocked else (self.job.finish_reason or "stop")
             yield self._chunk({}, finish)
@@ -344,7 +391,7 @@ class GuardedStream:
                 await self.cleanup(finished)
 
     async def cleanup(self, finished: bool = False) -> None:
-        """Close the guarded stream and the upstream, and record the outcome if the guard did not.
+        """Stop the reader, wait for the guard's thread, close the upstream, record if needed.
 
         Safe to call twice; called when the body ends and when the response ends (a client that
         left before the body started).
@@ -352,11 +399,13 @@ class GuardedStream:
         if self._cleaned:
             return
         self._cleaned = True
-        close = getattr(self.pieces, "close", None)
-        if close is not None:
-            await self.pool._run(self.ctx, close)
-        if self.job.stream is not None and self.ctx.decision is None:
-            await self.pool._run(self.ctx, lambda: from_thread.run(self.job.stream.aclose))
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+        if self._driver is not None:
+            await asyncio.gather(self._driver, return_exceptions=True)
+        elif self.job.stream is not None:  # the body never started
+            await self.job.stream.aclose()
         if self.ctx.decision is None:
             if self.error is not None:
                 await self.pool.record_failure(self.ctx, "error", self.error)

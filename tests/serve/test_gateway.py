@@ -303,3 +303,27 @@ def test_not_ready_until_models_load(gateway, fake):
 
         wait_ready(handle.url)
         assert ask(client(handle.url), "hello").choices[0].message.content.startswith("Hello!")
+
+
+def test_client_leaving_mid_stream_is_recorded_as_cancelled(gateway, fake, tmp_path):
+    fake[0].chunk_chars, fake[0].chunk_delay_s = 4, 0.1  # about 1.7 s of streaming
+    with gateway() as gw:
+        with httpx.stream("POST", gw.url + "/v1/chat/completions",
+                          headers={"authorization": f"Bearer {CLIENT_KEY}", "x-request-id": "gone-1"},
+                          json={"model": "m", "stream": True, "messages": [{"role": "user", "content": "hi"}]}) as r:
+            next(r.iter_lines())
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "audit.jsonl").exists() or not [
+                e for e in records(tmp_path) if e.get("request_id") == "gone-1"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        metrics = httpx.get(gw.url + "/metrics").text
+    (record,) = [e for e in records(tmp_path) if e.get("request_id") == "gone-1"]
+    assert (record["kind"], record["outcome"]) == ("x-gateway", "cancelled")
+    assert "raikit_serve_in_flight 0.0" in metrics
+
+
+def test_stream_chunks_share_the_upstream_id(gateway):
+    with gateway() as gw:
+        chunks = list(ask(client(gw.url), "hello", stream=True))
+    assert len({c.id for c in chunks}) == 1 and chunks[0].id.startswith("chatcmpl-fake")
