@@ -2,9 +2,11 @@
 
 Everything that calls :mod:`raikit.guardrails` lives here. Today's guard runs its checks in
 the calling thread, so each guarded call runs in a worker thread from a bounded
-:class:`anyio.CapacityLimiter` and reaches back to the event loop for the upstream I/O
-(``anyio.from_thread.run``); the event loop never runs a check. When the guard gains an async
-request path, only this module changes.
+:class:`anyio.CapacityLimiter`; the event loop never runs a check. A non-streaming call
+reaches back to the loop for the upstream request (``anyio.from_thread.run``); a stream's
+upstream events are read on the loop and queued to the one thread that drives the guard
+over them (see :class:`GuardedStream`). When the guard gains an async request path, only this
+module changes.
 
 One decision record per request: the guard records a decision for every call it finishes
 (allowed, redacted, blocked). When it could not (the upstream failed, the client went away
