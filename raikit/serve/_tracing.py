@@ -44,7 +44,8 @@ def make_tracer(exporter: str, provider: Any | None = None) -> Tracer:
             from raikit.errors import MissingDependencyError
 
             raise MissingDependencyError(
-                "the otlp trace exporter needs: pip install opentelemetry-exporter-otlp-proto-http"
+                "the otlp trace exporter (opentelemetry-exporter-otlp-proto-http)",
+                "pip install opentelemetry-exporter-otlp-proto-http",
             ) from err
         sdk.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     return sdk.get_tracer("raikit.serve")

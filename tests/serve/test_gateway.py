@@ -247,8 +247,10 @@ async def test_async_openai_client_streams(gateway):
         stream = await async_client.chat.completions.create(
             model="m", messages=[{"role": "user", "content": "hi"}], stream=True)
         text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+        whole = await async_client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
         await async_client.close()
     assert text == "Hello! Write to [EMAIL] about it, then we are done here."
+    assert whole.choices[0].message.content == text and whole.model_dump()["usage"]["total_tokens"] > 0
 
 
 def test_policy_and_scopes_per_key(gateway, fake, tmp_path):
@@ -327,3 +329,16 @@ def test_stream_chunks_share_the_upstream_id(gateway):
     with gateway() as gw:
         chunks = list(ask(client(gw.url), "hello", stream=True))
     assert len({c.id for c in chunks}) == 1 and chunks[0].id.startswith("chatcmpl-fake")
+
+
+def test_console_and_missing_otlp_exporters():
+    from raikit.errors import MissingDependencyError
+    from raikit.serve._tracing import make_tracer
+
+    assert make_tracer("console").start_span("x").get_span_context().is_valid
+    assert not make_tracer("none").start_span("x").get_span_context().is_valid
+    try:
+        import opentelemetry.exporter.otlp.proto.http  # noqa: F401
+    except ImportError:
+        with pytest.raises(MissingDependencyError, match="pip install opentelemetry-exporter-otlp-proto-http"):
+            make_tracer("otlp")
