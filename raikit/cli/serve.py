@@ -85,6 +85,8 @@ def serve(policy: str, upstream: str | None, host: str, port: int, keys_file: st
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    for noisy in ("httpx", "httpcore"):  # one access-log line per request is enough
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from raikit.serve import KeyStore
 
     config = ServeConfig(
