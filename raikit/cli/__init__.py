@@ -24,6 +24,7 @@ _COMMANDS = {
     "policy": "raikit.cli.policy:policy",
     "report": "raikit.cli.report:report_command",
     "scan": "raikit.cli.scan:scan",
+    "serve": "raikit.cli.serve:serve",
     "watermark": "raikit.cli.watermark:watermark",
 }
 _SUMMARIES = {
@@ -34,6 +35,7 @@ _SUMMARIES = {
     "policy": "Validate and show policies.",
     "report": "Write the HTML compliance report from an audit result.",
     "scan": "Check text against a policy (argument, file or stdin).",
+    "serve": "Run an OpenAI-compatible guard gateway in front of a model server.",
     "watermark": "Embed and detect image and text watermarks.",
 }
 

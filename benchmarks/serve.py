@@ -1,0 +1,233 @@
+"""Load test: the real ``openai`` client through ``raikit serve`` versus straight to the model server.
+
+A fake OpenAI-compatible upstream (20 ms model time; replies are human-written answers from
+the self-instruct seed tasks, prompts their human-written instructions) runs in one process,
+``raikit serve`` with the chosen policy in another, and this process drives bounded load
+with ``openai.AsyncOpenAI``: N requests, C concurrent, every other one streaming. The same
+load goes straight to the upstream in the same run. Everything is on 127.0.0.1.
+
+Prints throughput ratio, p50/p95 latency and the p95 added by the gateway, errors, audit
+records per request (matched by x-request-id) and the gateway's RSS growth between the
+second and the last quarter of the run.
+
+    OMP_NUM_THREADS=1 python benchmarks/serve.py                       # default policy, 1,000 x 32
+    python benchmarks/serve.py --policy permissive --requests 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "benign" / "self_instruct_seed_tasks.jsonl"
+
+
+def load_tasks() -> list[tuple[str, str]]:
+    if not DATA.exists():
+        sys.exit(f"missing {DATA} (the shared data folder beside the checkout)")
+    tasks = []
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        instance = item["instances"][0]
+        prompt = item["instruction"] + (("\n" + instance["input"]) if instance["input"] else "")
+        tasks.append((prompt, instance["output"] or "OK."))
+    return tasks
+
+
+def run_upstream(port: int, delay_ms: float) -> None:
+    """Child process: the fake upstream."""
+    import uvicorn
+
+    from raikit.serve.testing import FakeUpstream
+
+    replies = [reply for _, reply in load_tasks()]
+    fake = FakeUpstream(delay_s=delay_ms / 1000.0, chunk_chars=16, keep_received=False,
+                        reply_for=lambda body: replies[int(body["model"].rsplit("-", 1)[1]) % len(replies)])
+    uvicorn.run(fake.app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 300.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"process for {url} exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    sys.exit(f"{url} not ready after {timeout:.0f}s")
+
+
+async def load(base_url: str, tasks: list[tuple[str, str]], n: int, concurrency: int, tag: str,
+               progress: list[int]) -> dict:
+    import openai
+
+    client = openai.AsyncOpenAI(base_url=base_url, api_key="sk-bench", max_retries=0, timeout=60.0)
+    latencies: list[float] = []
+    by_mode: dict[str, list[float]] = {"stream": [], "non_stream": []}
+    errors: list[str] = []
+    ids: list[str] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(n):
+        queue.put_nowait(i)
+
+    async def one(i: int) -> None:
+        prompt = tasks[i % len(tasks)][0]
+        request_id = f"{tag}-{i}"
+        kwargs = dict(model=f"task-{i % len(tasks)}", messages=[{"role": "user", "content": prompt}],
+                      extra_headers={"x-request-id": request_id})
+        start = time.perf_counter()
+        try:
+            if i % 2:
+                stream = await client.chat.completions.create(stream=True, **kwargs)
+                text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+            else:
+                completion = await client.chat.completions.create(**kwargs)
+                text = completion.choices[0].message.content or ""
+            if not text:
+                raise RuntimeError("empty answer")
+            latencies.append(time.perf_counter() - start)
+            by_mode["stream" if i % 2 else "non_stream"].append(latencies[-1])
+            ids.append(request_id)
+        except Exception as err:  # noqa: BLE001 - counted and reported
+            errors.append(type(err).__name__)
+        progress[0] += 1
+
+    async def worker() -> None:
+        while not queue.empty():
+            await one(queue.get_nowait())
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    wall = time.perf_counter() - started
+    await client.close()
+    latencies.sort()
+    return {"wall_s": wall, "rps": n / wall, "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else None,
+            "errors": len(errors), "error_types": sorted(set(errors)), "ids": ids,
+            **{f"{mode}_p50_p95_ms": [round(1000 * _pct(values, 0.5)), round(1000 * _pct(values, 0.95))]
+               for mode, values in by_mode.items() if values}}
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(q * (len(ordered) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--policy", default="default")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--model-ms", type=float, default=20.0)
+    parser.add_argument("--role", default="bench", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.role == "upstream":
+        run_upstream(args.port, args.model_ms)
+        return
+    from raikit.audits._log import read_records
+    from raikit.serve.testing import free_port
+
+    tasks = load_tasks()
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false",
+           "RAIKIT_LOG_KEY": "cd" * 32, "OPENAI_API_KEY": "sk-upstream-bench"}
+    up_port, gw_port = free_port(), free_port()
+    work = Path(tempfile.mkdtemp(prefix="raikit-serve-bench-"))
+    upstream = subprocess.Popen([sys.executable, __file__, "--role", "upstream", "--port", str(up_port),
+                                 "--model-ms", str(args.model_ms)], env=env)
+    gateway = subprocess.Popen(
+        [sys.executable, "-c", "from raikit.cli import main; main()", "serve", "--policy", args.policy, "--upstream",
+         f"http://127.0.0.1:{up_port}/v1", "--port", str(gw_port), "--audit-log", str(work / "audit.jsonl"),
+         "--max-concurrency", str(max(64, args.concurrency * 2))],
+        env=env, stderr=open(work / "gateway.log", "wb"))
+    try:
+        wait_ready(f"http://127.0.0.1:{up_port}/v1/models", upstream)
+        wait_ready(f"http://127.0.0.1:{gw_port}/readyz", gateway)
+        up_url, gw_url = f"http://127.0.0.1:{up_port}/v1", f"http://127.0.0.1:{gw_port}/v1"
+        dummy = [0]
+        asyncio.run(load(up_url, tasks, 64, args.concurrency, "warm-direct", dummy))
+        asyncio.run(load(gw_url, tasks, 64, args.concurrency, "warm-gw", dummy))
+        direct = asyncio.run(load(up_url, tasks, args.requests, args.concurrency, "direct", [0]))
+        progress = [0]
+        samples: list[tuple[int, int]] = []
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                samples.append((progress[0], rss_kb(gateway.pid)))
+                time.sleep(0.25)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        guarded = asyncio.run(load(gw_url, tasks, args.requests, args.concurrency, "gw", progress))
+        stop.set()
+        sampler.join()
+    finally:
+        gateway.send_signal(signal.SIGTERM)
+        gateway.wait(60)
+        upstream.send_signal(signal.SIGTERM)
+        upstream.wait(30)
+    events = [r["event"] for r in read_records(work / "audit.jsonl")]
+    per_id: dict[str, int] = {}
+    for event in events:
+        rid = event.get("request_id", "")
+        if rid.startswith("gw-"):
+            per_id[rid] = per_id.get(rid, 0) + 1
+    one_each = sum(1 for i in range(args.requests) if per_id.get(f"gw-{i}") == 1)
+    q = args.requests / 4
+
+    def rss_at(done: float) -> int:
+        return next((kb for count, kb in samples if count >= done), samples[-1][1])
+
+    rss2, rss4 = rss_at(2 * q), rss_at(4 * q - 1)
+    outcomes: dict[str, int] = {}
+    for event in events:
+        if event.get("request_id", "").startswith("gw-"):
+            key = event.get("decision") or event.get("outcome")
+            outcomes[key] = outcomes.get(key, 0) + 1
+    report = {
+        "policy": args.policy, "requests": args.requests, "concurrency": args.concurrency,
+        "model_ms": args.model_ms, "streaming_share": 0.5,
+        "direct": {k: v for k, v in direct.items() if k != "ids"},
+        "gateway": {k: v for k, v in guarded.items() if k != "ids"},
+        "throughput_ratio": guarded["rps"] / direct["rps"],
+        "p95_added_ms": guarded["p95_ms"] - direct["p95_ms"] if guarded["p95_ms"] and direct["p95_ms"] else None,
+        "p50_added_ms": guarded["p50_ms"] - direct["p50_ms"] if guarded["p50_ms"] and direct["p50_ms"] else None,
+        "audit_one_record_per_request": f"{one_each}/{args.requests}",
+        "audit_outcomes": outcomes,
+        "rss_mb_q2_q4": [round(rss2 / 1024, 1), round(rss4 / 1024, 1)],
+        "rss_growth_q2_to_q4": (rss4 - rss2) / rss2 if rss2 else None,
+        "command": "python benchmarks/serve.py " + " ".join(sys.argv[1:]),
+    }
+    print(json.dumps(report, indent=2))
+    print(f"\nthroughput {report['throughput_ratio']:.2f}x direct (target >= 0.6), p95 added "
+          f"{report['p95_added_ms']:.0f} ms (<= 150), errors {guarded['errors']} (0), audit "
+          f"{report['audit_one_record_per_request']} (all), RSS growth {100 * report['rss_growth_q2_to_q4']:.1f}% "
+          f"(<= 10%)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Gateway settings and client keys: who may call, with which policy, as which tenant.
+
+Client keys are stored hashed (``sha256:<hex>``); the plain key is only ever compared by
+its hash. The keys file is YAML::
+
+    keys:
+      - hash: sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+        tenant: acme
+        policy: strict          # bundled name or a path relative to this file (optional)
+        scopes: [chat, scan]    # chat, scan, audit (default: chat, scan)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from raikit.errors import InputError
+
+SCOPES = ("chat", "scan", "audit")
+_HASH = re.compile(r"sha256:[0-9a-f]{64}")
+DEFAULT_SCOPES = ("chat", "scan")
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a client API key.
+
+    Example:
+        >>> hash_key("test")
+        'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
+    """
+    return "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client the gateway knows: its tenant, policy (None = the default) and scopes."""
+
+    tenant: str
+    policy: str | None = None
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+
+
+ANONYMOUS = Client(tenant="anonymous", scopes=SCOPES)
+
+
+@dataclass
+class KeyStore:
+    """Hashed client keys; ``None`` for :attr:`clients` means authentication is off."""
+
+    clients: dict[str, Client] | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.clients is not None
+
+    def lookup(self, authorization: str | None) -> Client | None:
+        """The client for an ``Authorization: Bearer <key>`` header, or None."""
+        if self.clients is None:
+            return ANONYMOUS
+        if not authorization or not authorization.lower().startswith("bearer "):
+            return None
+        digest = hash_key(authorization[7:].strip())
+        for stored, client in self.clients.items():
+            if hmac.compare_digest(stored, digest):
+                return client
+        return None
+
+
+def load_keys(path: str | Path) -> KeyStore:
+    """Read a keys file (see the module docs).
+
+    Raises:
+        InputError: the file is unreadable or an entry is malformed (names the entry, never a key).
+    """
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise InputError(f"cannot read keys file {str(path)!r}: {err}") from err
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise InputError(f"{path}: expected a mapping with a 'keys' list")
+    clients: dict[str, Client] = {}
+    for index, entry in enumerate(document["keys"]):
+        where = f"{path}: keys[{index}]"
+        if not isinstance(entry, dict):
+            raise InputError(f"{where}: expected a mapping")
+        unknown = set(entry) - {"hash", "tenant", "policy", "scopes"}
+        if unknown:
+            raise InputError(f"{where}: unknown keys {sorted(unknown)}")
+        digest = entry.get("hash")
+        if not isinstance(digest, str) or not _HASH.fullmatch(digest.lower()):
+            raise InputError(f"{where}.hash: expected 'sha256:<64 hex digits>' (see `raikit serve --hash-key`)")
+        tenant = entry.get("tenant")
+        if not isinstance(tenant, str) or not tenant:
+            raise InputError(f"{where}.tenant: expected a non-empty string")
+        policy = entry.get("policy")
+        if policy is not None and not isinstance(policy, str):
+            raise InputError(f"{where}.policy: expected a policy name or path")
+        if policy is not None and (policy.endswith((".yaml", ".yml")) or "/" in policy):
+            policy = str((path.parent / policy).resolve())
+        scopes = entry.get("scopes", list(DEFAULT_SCOPES))
+        if not isinstance(scopes, list) or not all(s in SCOPES for s in scopes):
+            raise InputError(f"{where}.scopes: expected a list of {list(SCOPES)}")
+        if digest.lower() in clients:
+            raise InputError(f"{where}.hash: duplicate key")
+        clients[digest.lower()] = Client(tenant=tenant, policy=policy, scopes=tuple(scopes))
+    return KeyStore(clients)
+
+
+@dataclass
+class ServeConfig:
+    """Everything ``raikit serve`` needs.
+
+    Attributes:
+        upstream: Base URL of the OpenAI-compatible upstream, e.g. ``http://127.0.0.1:9000/v1``.
+        policy: Default policy (bundled name or path) for clients without their own.
+        upstream_key_env: Environment variable holding the upstream API key (never logged).
+        keys: Client keys; authentication is off when ``keys.enabled`` is False.
+        audit_log: Audit log path (key from ``$RAIKIT_LOG_KEY``); defaults to the policy's.
+        checkpoint_key: Ed25519 private key file (note format) for signed checkpoints.
+        checkpoint_origin: Origin line of checkpoints.
+        max_body_bytes: Larger requests get 413.
+        max_concurrency: Requests served at once; ``max_queue`` more wait up to
+            ``queue_timeout_s``, the rest get 429.
+        upstream_timeout_s: Read timeout for the upstream (504 when exceeded).
+        check_threads: Worker threads for guarded calls (bounded; each in-flight call holds
+            one while it waits for the upstream); defaults to ``max_concurrency``.
+        trace_exporter: ``none`` (default), ``console`` or ``otlp``.
+    """
+
+    upstream: str
+    policy: str = "default"
+    upstream_key_env: str = "OPENAI_API_KEY"
+    keys: KeyStore = field(default_factory=KeyStore)
+    audit_log: str | None = None
+    checkpoint_key: str | None = None
+    checkpoint_origin: str = "raikit-serve/audit-log"
+    max_body_bytes: int = 1_000_000
+    max_concurrency: int = 64
+    max_queue: int = 64
+    queue_timeout_s: float = 10.0
+    upstream_timeout_s: float = 60.0
+    upstream_connect_timeout_s: float = 5.0
+    max_scan_texts: int = 256
+    check_threads: int | None = None
+    trace_exporter: str = "none"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.check_threads is None:
+            self.check_threads = self.max_concurrency
+        if not self.upstream.startswith(("http://", "https://")):
+            raise InputError(f"upstream must be an http(s) URL, got {self.upstream!r}")
+        for name in ("max_body_bytes", "max_concurrency", "check_threads", "max_scan_texts"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) <= 0:
+                raise InputError(f"{name} must be a positive integer, got {getattr(self, name)!r}")
+        if self.trace_exporter not in ("none", "console", "otlp"):
+            raise InputError(f"trace_exporter must be none, console or otlp, got {self.trace_exporter!r}")
+        self.upstream = self.upstream.rstrip("/")
