@@ -32,12 +32,13 @@ from pathlib import Path
 
 import numpy as np
 
-from raikit.guardrails.harm import ANY, CATEGORIES, HarmModel, functional_cases, get_encoder
-from raikit.guardrails.harm._cache import cached_window_features
-from raikit.guardrails.harm._datasets import MODERATION_FOLDS, load_davidson, load_moderation
+from raikit.guardrails.harm import ANY, CATEGORIES, HarmModel, get_encoder
+from training.harm.templates import functional_cases
+from training.harm.cache import cached_window_features
+from training.harm.datasets import MODERATION_FOLDS, load_davidson, load_moderation
 from raikit.guardrails.harm._encoder import WindowFeatures
 from raikit.guardrails.harm._head import Head
-from raikit.guardrails.harm._training import fit_head, training_set
+from training.harm.recipe import fit_head, training_set
 
 KEYS = [*CATEGORIES, ANY]
 

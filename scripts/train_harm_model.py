@@ -28,11 +28,11 @@ from pathlib import Path
 
 import torch
 
-from raikit.guardrails.harm._cache import cached_window_features
+from training.harm.cache import cached_window_features
 from raikit.guardrails.harm._encoder import get_encoder
 from raikit.guardrails.harm._head import Head
 from raikit.guardrails.harm._model import BUNDLED_MODEL_DIR
-from raikit.guardrails.harm._training import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, fit_head, training_set
+from training.harm.recipe import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, fit_head, training_set
 
 VERSION = "1.2.0"
 logger = logging.getLogger("train_harm_model")

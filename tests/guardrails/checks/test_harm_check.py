@@ -16,7 +16,8 @@ import pytest
 from raikit.errors import InputError, MissingDependencyError
 from raikit.guardrails import load_check
 from raikit.guardrails.checks.harm import HarmCheck
-from raikit.guardrails.harm import ANY, CATEGORIES, functional_cases
+from raikit.guardrails.harm import ANY, CATEGORIES
+from training.harm.templates import functional_cases
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
@@ -213,7 +214,7 @@ def test_missing_encoder_package_says_what_to_install(monkeypatch: pytest.Monkey
 
 
 def _calibration_sample(shared_data: Path) -> tuple[list[str], list[dict]]:
-    from raikit.guardrails.harm._datasets import load_davidson
+    from training.harm.datasets import load_davidson
 
     davidson = [e for e in load_davidson(shared_data) if e.split == "test"]
     sample = random.Random(0).sample(davidson, 600)

@@ -22,13 +22,11 @@ from pathlib import Path
 import numpy as np
 
 from raikit.guardrails.harm._categories import ANY, CATEGORIES, HARM_CATEGORIES
-from raikit.guardrails.harm._chat import chat_cases
-from raikit.guardrails.harm._datasets import load_davidson, load_moderation
 from raikit.guardrails.harm._encoder import WindowFeatures
 from raikit.guardrails.harm._head import Head
-from raikit.guardrails.harm._templates import Case, functional_cases
-from raikit.guardrails.harm._web_hate import web_cases_hate
-from raikit.guardrails.harm._web_violence_sexual import web_cases_violence_sexual
+from training.harm.datasets import load_davidson, load_moderation
+from training.harm.templates import functional_cases
+from training.harm.written import written_cases
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +68,6 @@ def augment(text: str, rng: random.Random) -> str:
     elif choice == 2:
         text = text.upper() if rng.random() < 0.3 else text
     return f"{rng.choice(_PREFIXES)}{text}{rng.choice(_SUFFIXES)}".strip()
-
-
-def written_cases() -> list[Case]:
-    """raikit's own prose cases: chat-style requests and web-style posts of every category."""
-    return [*chat_cases(), *web_cases_hate(), *web_cases_violence_sexual()]
 
 
 def training_set(data_dir: str | Path, exclude_fold: int | None = None, seed: int = SEED) -> TrainingSet:
