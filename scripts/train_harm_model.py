@@ -28,11 +28,13 @@ from pathlib import Path
 
 import torch
 
-from training.harm.cache import cached_window_features
-from raikit.guardrails.harm._encoder import get_encoder
-from raikit.guardrails.harm._head import Head
-from raikit.guardrails.harm._model import BUNDLED_MODEL_DIR
-from training.harm.recipe import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, fit_head, training_set
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the non-installed training/ folder
+
+from raikit.guardrails.harm._encoder import get_encoder  # noqa: E402
+from raikit.guardrails.harm._head import Head  # noqa: E402
+from raikit.guardrails.harm._model import BUNDLED_MODEL_DIR  # noqa: E402
+from training.harm.cache import cached_window_features  # noqa: E402
+from training.harm.recipe import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, fit_head, training_set  # noqa: E402
 
 VERSION = "1.2.0"
 logger = logging.getLogger("train_harm_model")

@@ -102,13 +102,14 @@ def load_toxigen(data_dir: str | Path, per_file: int = 120, held_per_file: int =
     if not files:
         raise InputError(f"no ToxiGen statement files (*_1k.txt) in {folder}")
     out: list[Example] = []
+    taken: set[str] = set()  # a statement in several files is kept once (its first file)
     for path in files:
         hateful = path.name.startswith("hate_")
         seen: dict[str, None] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             for part in line.split("\\n"):
                 text = part.strip().lstrip("-").strip()
-                if 10 <= len(text) <= 400:
+                if 10 <= len(text) <= 400 and text not in taken:
                     seen.setdefault(text, None)
         statements = sorted(seen, key=lambda t: hashlib.sha256(t.encode()).hexdigest())
         counts = {"train": 0, "test": 0}
@@ -117,6 +118,7 @@ def load_toxigen(data_dir: str | Path, per_file: int = 120, held_per_file: int =
             if counts[split] >= (per_file if split == "train" else held_per_file):
                 continue
             counts[split] += 1
+            taken.add(text)
             labels = full_labels("hate") if hateful else full_labels()
             out.append(Example(text, labels, "toxigen", split))
     return out
