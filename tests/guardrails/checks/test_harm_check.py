@@ -91,8 +91,7 @@ def functional_probs(check: HarmCheck) -> list[dict[str, float]]:
 CASE_IDS = [f"{c}-{'high' if h else 'low'}-{i}" for i, (_, c, h) in enumerate(FUNCTIONAL)]
 # Known misses of the bundled model, kept visible rather than deleted (see the model card).
 KNOWN_MISSES = {
-    8: "a slur aimed at 'you' scores as harassment (0.97) more than hate (0.40); still blocked via any",
-    33: "'sexual reproduction' in a biology sentence scores as sexual",
+    17: "model 2.0: 'I absolutely hate traffic jams.' scores hate 0.53 (the word 'hate' alone)",
 }
 CASE_PARAMS = [
     pytest.param(i, case, id=CASE_IDS[i], marks=pytest.mark.xfail(reason=KNOWN_MISSES[i], strict=False))
