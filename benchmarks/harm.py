@@ -10,9 +10,9 @@ never saw), the held-out split of every other public source (HatemojiBuild valid
 20% of ToxiGen statements, 20% of Stormfront users, the odd forbidden questions, 40% of the
 Self-Instruct seed tasks; see training/harm/sources.py) and raikit's held-out written
 prompts (typical system prompts, safe look-alikes, unsafe requests per category; other
-texts than the training prompts). The bundled model trains on the whole moderation dev set (336 texts), so the
-moderation figures are 5-fold cross-validation of the same recipe
-(raikit.guardrails.harm._training): each fold is scored by a head trained without it. That
+texts than the training prompts). The bundled model trains on the whole moderation dev set
+(336 texts), so the moderation figures are 5-fold cross-validation of the same recipe
+(training/harm/recipe.py): each fold is scored by a head trained without it. That
 retrains five heads (--skip-cv scores nothing on moderation; --cv-calibration none trains each
 fold head once without its calibration folds, 6x faster, same per-category AUPRC).
 
@@ -123,7 +123,8 @@ def latency(model: HarmModel, moderation: list, calls: int = 200) -> None:  # no
         cpu.append((time.process_time() - cpu_start) * 1000)
     p50, p95 = np.percentile(took, [50, 95])
     print(f"\nsingle call, one {len(text)}-character text: p50 {p50:.1f} ms, p95 {p95:.1f} ms wall; "
-          f"CPU p50 {np.percentile(cpu, 50):.1f} ms (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+          f"CPU p50 {np.percentile(cpu, 50):.1f} ms "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:
@@ -177,7 +178,8 @@ def main() -> None:
     folds = np.array([e.fold for e in held] + [-1] * (len(cases) + len(prompts)))
     for k in range(MODERATION_FOLDS if not args.skip_cv else 0):
         start = time.perf_counter()
-        head = fit_head(training_set(args.data, exclude_fold=k), features, calibrate=args.cv_calibration == "full")
+        calibrate = args.cv_calibration == "full"
+        head = fit_head(training_set(args.data, exclude_fold=k), features, calibrate=calibrate)
         rows = np.where(folds == k)[0]
         raikit[rows] = scores(head, [texts[i] for i in rows])
         took = time.perf_counter() - start
@@ -218,7 +220,8 @@ def main() -> None:
     table("== davidson test split (20%) ==", source == "davidson")
     for name in ("hatemoji", "toxigen", "stormfront"):
         table(f"== {name}, held-out split ==", source == name)
-    table("== all of the above + functional + prompts (moderation by cross-validation) ==", np.ones(len(texts), bool))
+    everything = np.ones(len(texts), bool)
+    table("== all of the above + functional + prompts (moderation by cross-validation) ==", everything)
 
     # functional suite
     func = source == "functional"

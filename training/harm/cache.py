@@ -1,7 +1,8 @@
 """A content-addressed on-disk cache of encoder window features (training and benchmarks).
 
-Each text is keyed by the SHA-256 of the text the encoder sees (``prepare``), so any list of texts reuses what an
-earlier run already encoded. The cache lives outside the package (``/tmp`` by default).
+Each text is keyed by the SHA-256 of the text the encoder sees (``prepare``), so any list of
+texts reuses what an earlier run already encoded. The cache lives outside the package
+(``/tmp`` by default).
 """
 
 from __future__ import annotations

@@ -127,8 +127,11 @@ def training_set(
     data = TrainingSet()
     if "davidson" in wanted:
         train = [ex for ex in load_davidson(data_dir) if ex.split == "train"]
-        offensive_only = [i for i, ex in enumerate(train) if ex.labels["hate"] == 0 and ex.labels["offensive"] == 1]
-        dropped = set(random.Random(seed).sample(offensive_only, max(0, len(offensive_only) - DAVIDSON_OFFENSIVE)))
+        offensive_only = [
+            i for i, ex in enumerate(train) if ex.labels["hate"] == 0 and ex.labels["offensive"] == 1
+        ]
+        surplus = max(0, len(offensive_only) - DAVIDSON_OFFENSIVE)
+        dropped = set(random.Random(seed).sample(offensive_only, surplus))
         for i, ex in enumerate(train):
             if i not in dropped:
                 data.add(ex.text, ex.labels, "davidson", f"davidson:{len(data.texts)}")
@@ -143,7 +146,8 @@ def training_set(
                     data.add(ex.text, dict(ex.labels), name, f"{name}:{len(data.texts)}")
     cases: list[tuple[str, str, dict[str, int | None], str]] = []
     if "template" in wanted:
-        cases += [("template", c.text, dict(c.labels), c.template) for c in functional_cases("train", seed=seed, variations=2)]
+        templated = functional_cases("train", seed=seed, variations=2)
+        cases += [("template", c.text, dict(c.labels), c.template) for c in templated]
     if "written" in wanted:
         cases += [("written", c.text, dict(c.labels), c.template) for c in written_cases()]
     if "prompts" in wanted:

@@ -88,7 +88,8 @@ def load_hatemoji(data_dir: str | Path) -> list[Example]:
             for row in rows:
                 hateful = row["label_gold"] == "1"
                 threat = hateful and row["type"] == "threateninglanguage"
-                labels = full_labels(*(("hate", "hate/threatening", "violence") if threat else ("hate",) if hateful else ()))
+                positive = ("hate", "hate/threatening", "violence") if threat else ("hate",) if hateful else ()
+                labels = full_labels(*positive)
                 out.append(Example(row["text"], labels, "hatemoji", split))
         except (OSError, KeyError) as err:
             raise _open_error(path, err) from err
@@ -145,7 +146,9 @@ def load_stormfront(data_dir: str | Path, no_hate_per_hate: float = 2.0) -> list
         raise _open_error(folder, err) from err
     n_hate = sum(r["label"] == "hate" for r in meta)
     keep_no = round(n_hate * no_hate_per_hate)
-    no_hate = sorted((r for r in meta if r["label"] == "noHate"), key=lambda r: hashlib.sha256(r["file_id"].encode()).hexdigest())
+    no_hate = sorted(
+        (r for r in meta if r["label"] == "noHate"), key=lambda r: hashlib.sha256(r["file_id"].encode()).hexdigest()
+    )
     chosen = {r["file_id"] for r in no_hate[:keep_no]}
     out: list[Example] = []
     for row in meta:

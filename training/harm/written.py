@@ -72,12 +72,12 @@ def written_cases(path: Path = WRITTEN_FILE) -> list[Case]:
     cases: list[Case] = []
     for row in read_jsonl(path):
         labels = labels_of(row["positive"])
-        kind, source = row["functionality"], row["source"]
+        kind, source, hateful = row["functionality"], row["source"], bool(labels["hate"])
         if "template" in row:
             for group in TRAIN_GROUPS[::2]:
                 text = _fill(row["template"], group)
-                cases.append(Case(text, kind, bool(labels["hate"]), dict(labels), f"{source}:{row['template']}"))  # type: ignore[arg-type]
+                cases.append(Case(text, kind, hateful, dict(labels), f"{source}:{row['template']}"))  # type: ignore[arg-type]
         else:
             text = row["text"]
-            cases.append(Case(text, kind, bool(labels["hate"]), dict(labels), f"{source}:{text[:40]}"))  # type: ignore[arg-type]
+            cases.append(Case(text, kind, hateful, dict(labels), f"{source}:{text[:40]}"))  # type: ignore[arg-type]
     return cases

@@ -40,7 +40,8 @@ def test_unknown_split_and_category_are_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="split must be"):
         load_prompts("test")
     bad = tmp_path / "p.jsonl"
-    bad.write_text(json.dumps({"text": "x", "kind": "unsafe_x", "positive": ["gore"]}) + "\n", encoding="utf-8")
+    row = {"text": "x", "kind": "unsafe_x", "positive": ["gore"]}
+    bad.write_text(json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="gore"):
         load_prompts("train", bad)
     with pytest.raises(ValueError, match="unknown harm"):

@@ -73,6 +73,7 @@ def test_held_out_is_stable_and_near_the_fraction() -> None:
 
 
 def test_missing_folders_name_the_path(tmp_path: Path) -> None:
-    for load in (sources.load_hatemoji, sources.load_toxigen, sources.load_stormfront, sources.load_self_instruct):
+    loaders = (sources.load_hatemoji, sources.load_toxigen, sources.load_stormfront, sources.load_self_instruct)
+    for load in loaders:
         with pytest.raises(InputError, match=str(tmp_path)):
             load(tmp_path)
