@@ -5,11 +5,16 @@ Run from the project root:
     .venv/bin/python benchmarks/harm.py
 
 Held out (never trained on by the bundled model): the Davidson test split (20%, stratified,
-seed 13) and raikit's "heldout" functional cases (templates and identity groups the training
-never saw). The bundled model trains on the whole moderation dev set (336 texts), so the
-moderation figures are 5-fold cross-validation of the same recipe
-(raikit.guardrails.harm._training): each fold is scored by a head trained without it. That
-retrains five heads (a few minutes; --skip-cv scores nothing on moderation).
+seed 13), raikit's "heldout" functional cases (templates and identity groups the training
+never saw), the held-out split of every other public source (HatemojiBuild validation,
+20% of ToxiGen statements, 20% of Stormfront users, the odd forbidden questions, 40% of the
+Self-Instruct seed tasks; see training/harm/sources.py) and raikit's held-out written
+prompts (typical system prompts, safe look-alikes, unsafe requests per category; other
+texts than the training prompts). The bundled model trains on the whole moderation dev set
+(336 texts), so the moderation figures are 5-fold cross-validation of the same recipe
+(training/harm/recipe.py): each fold is scored by a head trained without it. That
+retrains five heads (--skip-cv scores nothing on moderation; --cv-calibration none trains each
+fold head once without its calibration folds, 6x faster, same per-category AUPRC).
 
 Compared in the same run:
 - raikit: the bundled HarmModel (MiniLM features + MLP head, calibrated).
@@ -18,8 +23,11 @@ Compared in the same run:
   a 3-class logistic regression trained here on the Davidson train split only;
   P(hate) scores hate and hate/threatening, 1 - P(neither) scores everything else.
 
-Functional suite: a case is predicted hateful when max(hate, hate/threatening) >= 0.5 for
-raikit, profanity probability >= 0.5, and 1 - P(neither) >= 0.5 for MiniLM + LR.
+Functional suite and hate sets: a case is predicted hateful when max(hate, hate/threatening)
+>= 0.5 for raikit, profanity probability >= 0.5, and 1 - P(neither) >= 0.5 for MiniLM + LR.
+Prompts: raikit blocks a prompt as the default policy does (any harm category at or above its
+threshold in policies/default.yaml with action block); a baseline blocks at score >= 0.5.
+Latency: one 317-character text per call, p50/p95 over repeated calls.
 Embeddings are cached under /tmp/raikit_harm_cache (content-addressed) between runs.
 """
 
@@ -27,17 +35,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from raikit.guardrails.harm import ANY, CATEGORIES, HarmModel, functional_cases, get_encoder
-from raikit.guardrails.harm._cache import cached_window_features
-from raikit.guardrails.harm._datasets import MODERATION_FOLDS, load_davidson, load_moderation
-from raikit.guardrails.harm._encoder import WindowFeatures
-from raikit.guardrails.harm._head import Head
-from raikit.guardrails.harm._training import fit_head, training_set
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the non-installed training/ folder
+
+from raikit.guardrails import load_policy  # noqa: E402
+from raikit.guardrails.harm import ANY, CATEGORIES, HARM_CATEGORIES, HarmModel, get_encoder  # noqa: E402
+from raikit.guardrails.harm._encoder import WindowFeatures  # noqa: E402
+from raikit.guardrails.harm._head import Head  # noqa: E402
+from training.harm.cache import cached_window_features  # noqa: E402
+from training.harm.datasets import MODERATION_FOLDS, load_davidson, load_moderation  # noqa: E402
+from training.harm.prompts import load_prompts  # noqa: E402
+from training.harm.recipe import PUBLIC_SOURCES, fit_head, training_set  # noqa: E402
+from training.harm.templates import functional_cases  # noqa: E402
 
 KEYS = [*CATEGORIES, ANY]
 
@@ -60,6 +74,59 @@ def first_window_embedding(texts: list[str]) -> np.ndarray:
     return first / np.linalg.norm(first, axis=1, keepdims=True).clip(1e-9)
 
 
+def blocked_by_policy(scores: dict[str, np.ndarray], policy: str = "default") -> np.ndarray:
+    """Whether the policy's harm check blocks each text (a harm category at its block threshold)."""
+    spec = next(c for c in load_policy(policy).checks if c.type == "harm")
+    out = np.zeros(len(scores[ANY]), bool)
+    for category in HARM_CATEGORIES:
+        enabled, threshold, action = spec.rule_for(category)
+        if enabled and action == "block":
+            out |= scores[category] >= threshold
+    return out
+
+
+def prompt_table(prompts, source, public, held, raikit_scores, prof, p_harm) -> None:  # noqa: ANN001
+    """Share of each prompt kind blocked: raikit as the default policy, baselines at 0.5."""
+    raikit_blocks = blocked_by_policy(raikit_scores)
+    rows = np.where(source == "prompts")[0]
+    kinds = [p.kind for p in prompts]
+    groups: dict[str, list[int]] = {}
+    for row, kind in zip(rows, kinds):
+        name = "lookalike (all kinds)" if kind.startswith("lookalike") else kind
+        groups.setdefault(name, []).append(row)
+        if kind.startswith("lookalike"):
+            groups.setdefault(kind, []).append(row)
+    groups["unsafe (all categories)"] = [r for r, p in zip(rows, prompts) if p.unsafe]
+    offset = len(held) - len(public)
+    for e_index, e in enumerate(public):
+        if e.source.startswith(("forbidden:", "self_instruct")):
+            name = "self-instruct (benign)" if e.source == "self_instruct" else e.source
+            groups.setdefault(name, []).append(offset + e_index)
+    print("\nshare blocked (raikit: default policy thresholds; baselines: score >= 0.5)")
+    print(f"{'set':<34}{'n':>5}{'raikit':>9}{'profanity':>11}{'MiniLM+LR':>11}")
+    for name in sorted(groups):
+        idx = np.array(groups[name])
+        print(f"{name:<34}{len(idx):>5}{raikit_blocks[idx].mean():>9.3f}"
+              f"{(prof[idx] >= 0.5).mean():>11.3f}{(p_harm[idx] >= 0.5).mean():>11.3f}")
+
+
+def latency(model: HarmModel, moderation: list, calls: int = 200) -> None:  # noqa: ANN001
+    """p50/p95 of one call on one 317-character text (cut from a moderation text)."""
+    text = next(e.text for e in moderation if len(e.text) >= 317)[:317]
+    for _ in range(10):
+        model.predict_proba([text])
+    took, cpu = [], []
+    for _ in range(calls):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        model.predict_proba([text])
+        took.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - cpu_start) * 1000)
+    p50, p95 = np.percentile(took, [50, 95])
+    print(f"\nsingle call, one {len(text)}-character text: p50 {p50:.1f} ms, p95 {p95:.1f} ms wall; "
+          f"CPU p50 {np.percentile(cpu, 50):.1f} ms "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data"))
@@ -67,6 +134,13 @@ def main() -> None:
     parser.add_argument("--speed-texts", type=int, default=1000, help="tweets timed for throughput")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-cv", action="store_true", help="skip the moderation cross-validation")
+    parser.add_argument(
+        "--cv-calibration",
+        choices=("full", "none"),
+        default="full",
+        help="fold heads calibrated as the recipe does (6 fits each) or not (1 fit; per-category "
+        "AUPRC is the same, only 'any' = max over categories can move)",
+    )
     args = parser.parse_args()
     import torch
     from profanity_check import predict_prob
@@ -76,12 +150,16 @@ def main() -> None:
     davidson = load_davidson(args.data)
     moderation = load_moderation(args.data)
     cases = functional_cases("heldout")
-    held = [e for e in davidson if e.split == "test"] + ([] if args.skip_cv else moderation)
-    texts = [e.text for e in held] + [c.text for c in cases]
-    labels = [e.labels for e in held] + [dict(c.labels) for c in cases]
-    source = np.array([e.source for e in held] + ["functional"] * len(cases))
-    print(f"held-out texts: {len(texts)} (davidson {sum(source == 'davidson')}, "
-          f"moderation {sum(source == 'moderation')}, functional {len(cases)})")
+    public = [e for load in PUBLIC_SOURCES.values() for e in load(args.data) if e.split == "test"]
+    prompts = load_prompts("heldout")
+    held = [e for e in davidson if e.split == "test"] + ([] if args.skip_cv else moderation) + public
+    texts = [e.text for e in held] + [c.text for c in cases] + [p.text for p in prompts]
+    labels = [e.labels for e in held] + [dict(c.labels) for c in cases] + [p.labels for p in prompts]
+    source = np.array(
+        [e.source.split(":")[0] for e in held] + ["functional"] * len(cases) + ["prompts"] * len(prompts)
+    )
+    counts = ", ".join(f"{name} {n}" for name, n in zip(*np.unique(source, return_counts=True)))
+    print(f"held-out texts: {len(texts)} ({counts})")
 
     # raikit: the bundled model (timed separately below); each moderation fold is scored by
     # a head trained by the same recipe without that fold
@@ -97,10 +175,11 @@ def main() -> None:
         return out
 
     raikit = scores(model.head, texts)
-    folds = np.array([e.fold for e in held] + [-1] * len(cases))
+    folds = np.array([e.fold for e in held] + [-1] * (len(cases) + len(prompts)))
     for k in range(MODERATION_FOLDS if not args.skip_cv else 0):
         start = time.perf_counter()
-        head = fit_head(training_set(args.data, exclude_fold=k), features)
+        calibrate = args.cv_calibration == "full"
+        head = fit_head(training_set(args.data, exclude_fold=k), features, calibrate=calibrate)
         rows = np.where(folds == k)[0]
         raikit[rows] = scores(head, [texts[i] for i in rows])
         took = time.perf_counter() - start
@@ -139,7 +218,10 @@ def main() -> None:
     print("\nAUPRC ('!' = raikit not above both baselines)")
     table("== moderation dev, 5-fold cross-validation of the recipe ==", source == "moderation")
     table("== davidson test split (20%) ==", source == "davidson")
-    table("== all of the above + functional (moderation by cross-validation) ==", np.ones(len(texts), bool))
+    for name in ("hatemoji", "toxigen", "stormfront"):
+        table(f"== {name}, held-out split ==", source == name)
+    everything = np.ones(len(texts), bool)
+    table("== all of the above + functional + prompts (moderation by cross-validation) ==", everything)
 
     # functional suite
     func = source == "functional"
@@ -154,6 +236,19 @@ def main() -> None:
     for name, pred in preds.items():
         ok = pred == truth
         print(f"{name:<18}{ok.mean():>9.3f}{ok[truth].mean():>9.3f}{ok[~truth].mean():>13.3f}")
+    for name in ("hatemoji", "toxigen", "stormfront"):
+        rows = source == name
+        truth_s = np.array([labels[i]["hate"] == 1 for i in np.where(rows)[0]])
+        print(f"\n{name} held-out split, hateful at 0.5: {rows.sum()} texts, {truth_s.sum()} hateful")
+        print(f"{'model':<18}{'overall':>9}{'hateful':>9}{'non-hateful':>13}")
+        for model_name, pred in (
+            ("raikit", np.maximum(raikit_scores["hate"], raikit_scores["hate/threatening"])[rows] >= 0.5),
+            ("profanity-check", prof[rows] >= 0.5),
+            ("MiniLM+LR", p_harm[rows] >= 0.5),
+        ):
+            ok = pred == truth_s
+            print(f"{model_name:<18}{ok.mean():>9.3f}{ok[truth_s].mean():>9.3f}{ok[~truth_s].mean():>13.3f}")
+    prompt_table(prompts, source, public, held, raikit_scores, prof, p_harm)
     print("\nraikit per functionality:")
     kinds = sorted({c.functionality for c in cases})
     for kind in kinds:
@@ -161,11 +256,13 @@ def main() -> None:
         ok = preds["raikit"][sel] == truth[sel]
         print(f"  {kind:<22} {ok.mean():.2f} ({sel.sum()})")
 
+    if args.skip_speed:
+        return
+    latency(model, moderation)
+
     # throughput, full pipeline (normalise, tokenise, encode, head) without the cache
     tweets = [e.text for e in held if e.source == "davidson"][: args.speed_texts]
     mod = [e.text for e in moderation]
-    if args.skip_speed:
-        return
     model.predict_proba(tweets[:64])  # warm-up
     print(f"\nthroughput on {args.threads} threads (texts/s):")
     print("  (wall clock; 'per CPU-s' divides by this process's CPU time, which is what an idle")

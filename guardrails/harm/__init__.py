@@ -1,6 +1,8 @@
-"""Harmful-content scoring: categories, the bundled MiniLM-based model and its data helpers.
+"""Harmful-content scoring: categories and the bundled MiniLM-based model.
 
 The check that uses it is :class:`raikit.guardrails.checks.harm.HarmCheck` (``type: harm``).
+Training data, loaders and the training recipe live in the top-level ``training/harm/``
+folder of the source tree; they are not installed.
 
 Example:
     >>> from raikit.guardrails.harm import CATEGORIES
@@ -8,24 +10,35 @@ Example:
     ('sexual', 'sexual/minors', 'hate')
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from raikit.guardrails.harm._categories import ANY, CATEGORIES, HARM_CATEGORIES
-from raikit.guardrails.harm._encoder import default_encoder_path, get_encoder
-from raikit.guardrails.harm._model import BUNDLED_MODEL_DIR, HarmModel
-from raikit.guardrails.harm._perturb import VARIATIONS, perturb
-from raikit.guardrails.harm._templates import Case, functional_cases
-from raikit.guardrails.harm._windows import token_windows
+
+_LAZY = {
+    "BUNDLED_MODEL_DIR": "_model",
+    "HarmModel": "_model",
+    "default_encoder_path": "_encoder",
+    "get_encoder": "_encoder",
+    "token_windows": "_windows",
+}
 
 __all__ = [
     "ANY",
     "BUNDLED_MODEL_DIR",
     "CATEGORIES",
-    "Case",
     "HARM_CATEGORIES",
     "HarmModel",
-    "VARIATIONS",
     "default_encoder_path",
-    "functional_cases",
     "get_encoder",
-    "perturb",
     "token_windows",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the model modules (numpy) only when one of their names is used."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,7 +16,8 @@ import pytest
 from raikit.errors import InputError, MissingDependencyError
 from raikit.guardrails import load_check
 from raikit.guardrails.checks.harm import HarmCheck
-from raikit.guardrails.harm import ANY, CATEGORIES, functional_cases
+from raikit.guardrails.harm import ANY, CATEGORIES
+from training.harm.templates import functional_cases
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
@@ -90,8 +91,7 @@ def functional_probs(check: HarmCheck) -> list[dict[str, float]]:
 CASE_IDS = [f"{c}-{'high' if h else 'low'}-{i}" for i, (_, c, h) in enumerate(FUNCTIONAL)]
 # Known misses of the bundled model, kept visible rather than deleted (see the model card).
 KNOWN_MISSES = {
-    8: "a slur aimed at 'you' scores as harassment (0.97) more than hate (0.40); still blocked via any",
-    33: "'sexual reproduction' in a biology sentence scores as sexual",
+    17: "model 2.0: 'I absolutely hate traffic jams.' scores hate 0.53 (the word 'hate' alone)",
 }
 CASE_PARAMS = [
     pytest.param(i, case, id=CASE_IDS[i], marks=pytest.mark.xfail(reason=KNOWN_MISSES[i], strict=False))
@@ -213,7 +213,7 @@ def test_missing_encoder_package_says_what_to_install(monkeypatch: pytest.Monkey
 
 
 def _calibration_sample(shared_data: Path) -> tuple[list[str], list[dict]]:
-    from raikit.guardrails.harm._datasets import load_davidson
+    from training.harm.datasets import load_davidson
 
     davidson = [e for e in load_davidson(shared_data) if e.split == "test"]
     sample = random.Random(0).sample(davidson, 600)

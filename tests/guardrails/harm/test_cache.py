@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from raikit.guardrails.harm._cache import cached_window_features
+from training.harm.cache import cached_window_features
 from raikit.guardrails.harm._encoder import FEATURE_DIM, WindowFeatures
 
 

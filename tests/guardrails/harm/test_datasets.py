@@ -7,7 +7,7 @@ import pytest
 
 from raikit.errors import InputError
 from raikit.guardrails.harm import ANY, CATEGORIES
-from raikit.guardrails.harm._datasets import MODERATION_FOLDS, load_davidson, load_moderation
+from training.harm.datasets import MODERATION_FOLDS, load_davidson, load_moderation
 
 
 def test_davidson_split_is_stratified_and_fixed(shared_data: Path) -> None:

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from raikit.guardrails.harm import VARIATIONS, perturb
+from training.harm.perturb import VARIATIONS, perturb
 
 
 @pytest.mark.parametrize("kind", VARIATIONS)

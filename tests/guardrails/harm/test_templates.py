@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from raikit.guardrails.harm import ANY, CATEGORIES, functional_cases
-from raikit.guardrails.harm._templates import HELDOUT_GROUPS, TRAIN_GROUPS
+from raikit.guardrails.harm import ANY, CATEGORIES
+from training.harm.templates import functional_cases
+from training.harm.templates import HELDOUT_GROUPS, TRAIN_GROUPS
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from raikit.guardrails.harm import ANY, CATEGORIES, functional_cases
+from raikit.guardrails.harm import ANY, CATEGORIES
+from training.harm.templates import functional_cases
 from raikit.guardrails.harm._categories import HARM_CATEGORIES
-from raikit.guardrails.harm._templates import HELDOUT_GROUPS
-from raikit.guardrails.harm._training import written_cases
+from training.harm.templates import HELDOUT_GROUPS
+from training.harm.written import written_cases
 
 
 def test_written_cases_have_consistent_labels() -> None:

@@ -1,7 +1,8 @@
 """A content-addressed on-disk cache of encoder window features (training and benchmarks).
 
-Each text is keyed by the SHA-256 of its content, so any list of texts reuses what an
-earlier run already encoded. The cache lives outside the package (``/tmp`` by default).
+Each text is keyed by the SHA-256 of the text the encoder sees (``prepare``), so any list of
+texts reuses what an earlier run already encoded. The cache lives outside the package
+(``/tmp`` by default).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from raikit.guardrails.harm._encoder import FEATURE_DIM, WindowFeatures
+from raikit.guardrails.harm._encoder import FEATURE_DIM, PREPARE_VERSION, WindowFeatures, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -22,11 +23,13 @@ DEFAULT_CACHE_DIR = Path("/tmp/raikit_harm_cache")
 def _store_name() -> str:
     from raikit.guardrails.harm import _encoder
 
-    return f"features_{_encoder.MAX_TOKENS}_{_encoder.STRIDE}.npz"  # window settings change features
+    # window settings and the text preparation change the features
+    return f"features_{_encoder.MAX_TOKENS}_{_encoder.STRIDE}_p{PREPARE_VERSION}.npz"
 
 
 def _key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """Key of a text: what the encoder sees (texts that prepare alike share features)."""
+    return hashlib.sha256(prepare(text).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def cached_window_features(
