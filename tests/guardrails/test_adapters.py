@@ -21,7 +21,7 @@ version: 1
 name: adapters
 on_block: refuse
 refusal: REFUSED
-streaming: {hold_back: 24}
+streaming: {hold_back: 24, window: 16}
 checks:
   - id: pii
     type: denylist
@@ -160,7 +160,7 @@ def test_hf_pipeline_redacts_prompt_and_checks_full_output(tiny_pipeline: object
 def test_hf_pipeline_output_block(tiny_pipeline: object) -> None:
     pipe = guarded(tiny_pipeline)
     # the words check applies to outputs only; the full text echoes the prompt
-    assert pipe("the forbidden cat", max_new_tokens=3, do_sample=False) == "REFUSED"
+    assert pipe("the forbidden cat", max_new_tokens=3, do_sample=False) == [{"generated_text": "REFUSED"}]
     assert last_decision().outcome == "blocked"  # type: ignore[union-attr]
 
 
