@@ -4,7 +4,7 @@ The filter keeps the text not yet released: a *held* tail that was already scann
 the *new* text after it. Cheap ``inline`` checks (the denylist) scan every chunk together
 with the ``hold_back`` characters before it, so a blocked term stops the stream at once.
 Every check runs when ``window`` new characters have gathered (or at a sentence end past
-half a window) over held + new text; afterwards everything but the last ``hold_back``
+three quarters of a window) over held + new text; afterwards everything but the last ``hold_back``
 characters is released: never inside a finding's span, and at a whitespace boundary where
 possible. Each character is therefore scored once as new text and at most about once more as
 held text, whatever the chunk sizes, and a finding that spans chunk or window boundaries is
@@ -91,7 +91,7 @@ class StreamFilter:
             return False
         if self.new_chars >= self.window:
             return True
-        return self.new_chars >= self.window // 2 and self.pending.endswith(_SENTENCE_END)
+        return self.new_chars >= (3 * self.window) // 4 and self.pending.endswith(_SENTENCE_END)
 
     @property
     def empty(self) -> bool:
