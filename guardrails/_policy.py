@@ -127,6 +127,9 @@ class RuntimeSettings:
     batch_wait_ms: float = 2.0
     max_batch: int = 32
     max_pending: int = 256
+    #: ``thread``: model checks on worker threads (an overrun check is abandoned);
+    #: ``process``: on worker processes that are killed and restarted when a check overruns.
+    isolation: Literal["thread", "process"] = "thread"
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,7 @@ _POLICY = s.mapping(
                     "batch_wait_ms": (s.number(0, 1000), 2.0),
                     "max_batch": (s.integer(1, 4096), 32),
                     "max_pending": (s.integer(1, 1_000_000), 256),
+                    "isolation": (s.choice("thread", "process"), "thread"),
                 },
                 RuntimeSettings,
             ),

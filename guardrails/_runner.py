@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import concurrent.futures
 
     from raikit.guardrails._batcher import MicroBatcher
+    from raikit.guardrails._workers import CheckProcessPool
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,9 @@ logger = logging.getLogger(__name__)
 class PolicyRunner:
     """A policy with its checks instantiated once, ready to scan batches.
 
-    Each runner owns its worker pool (``runtime.workers`` threads, created on first use) and,
+    Each runner owns its worker pool (``runtime.workers`` threads, or with
+    ``runtime.isolation: process`` as many killable worker processes for the model checks,
+    created on first use) and,
     for :meth:`ascan` and :meth:`scan_batched`, one micro-batcher per stage; nothing is shared
     with other runners or guards. Call :meth:`close` to stop them.
 
@@ -64,11 +67,20 @@ class PolicyRunner:
         self._lock = threading.Lock()
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._batchers: dict[str, MicroBatcher] = {}
+        self._processes: CheckProcessPool | None = None
+        if self.policy.runtime.isolation == "process":
+            from raikit.guardrails._workers import CheckProcessPool
+
+            isolated = {cid: c for cid, c in self.checks.items() if not c.inline}
+            self._processes = CheckProcessPool(isolated, self.policy.runtime.workers) if isolated else None
 
     def load(self) -> None:
-        """Load every check's models now instead of on first use."""
+        """Load every check's models now instead of on first use (in the workers, if isolated)."""
         for check in self.checks.values():
-            check.load()
+            if self._processes is None or check.inline:
+                check.load()
+        if self._processes is not None:
+            self._processes.start()
 
     def close(self) -> None:
         """Stop this runner's batch threads and worker pool (a hung check is left behind)."""
@@ -79,6 +91,8 @@ class PolicyRunner:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+            if self._processes is not None:
+                self._processes.close()
 
     def pool(self) -> concurrent.futures.ThreadPoolExecutor:
         """This runner's worker pool for model checks (``runtime.workers`` threads)."""
@@ -186,6 +200,8 @@ class PolicyRunner:
                     results = self.checks[spec.id].scan(subset)
                     if self.clock() - started > spec.timeout_s:
                         raise concurrent.futures.TimeoutError
+                elif self._processes is not None:
+                    results = self._processes.scan(spec.id, subset, spec.timeout_s)
                 else:
                     future = self.pool().submit(self.checks[spec.id].scan, subset)
                     try:
