@@ -103,7 +103,7 @@ class CountingSink:
         self.outcomes[event["decision"]] = self.outcomes.get(event["decision"], 0) + 1
 
 
-def server_app(upstream: str) -> Any:
+def server_app(upstream: str, policy: str = "default") -> Any:
     import openai
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -114,7 +114,7 @@ def server_app(upstream: str) -> Any:
     from raikit.guardrails import guard, request_context
 
     sink = CountingSink()
-    g = guard("default", sink=sink)
+    g = guard(policy, sink=sink)
     g.runner.load()
     sync_clients = {"plain": openai.OpenAI(base_url=upstream, api_key="x", max_retries=0, timeout=60)}
     async_clients = {"plain": openai.AsyncOpenAI(base_url=upstream, api_key="x", max_retries=0, timeout=60)}
@@ -311,14 +311,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--isolation", choices=["thread", "process"], default="thread",
+                        help="the default policy as is (thread) or extended with runtime.isolation: process")
     parser.add_argument("--role", choices=["upstream", "app"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--upstream", help=argparse.SUPPRESS)
+    parser.add_argument("--policy", default="default", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.role:
         import uvicorn
 
-        app = upstream_app() if args.role == "upstream" else server_app(args.upstream)
+        app = upstream_app() if args.role == "upstream" else server_app(args.upstream, args.policy)
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
         return
 
@@ -328,14 +331,21 @@ def main() -> None:
     tasks = load_tasks()
     prompts = [p for p, _ in tasks]
     up_port, app_port = free_port(), free_port()
+    policy = "default"
+    if args.isolation == "process":
+        import tempfile
+
+        policy = str(Path(tempfile.mkdtemp()) / "default-process.yaml")
+        Path(policy).write_text("version: 1\nname: default-process\nextends: default\nruntime: {isolation: process, workers: 2}\n")
     procs = [start("upstream", up_port)]
-    procs.append(start("app", app_port, "--upstream", f"http://127.0.0.1:{up_port}/v1"))
+    procs.append(start("app", app_port, "--upstream", f"http://127.0.0.1:{up_port}/v1", "--policy", policy))
     base = f"http://127.0.0.1:{app_port}"
     try:
         asyncio.run(wait_up(f"http://127.0.0.1:{up_port}/", procs[0]))
         asyncio.run(wait_up(base + "/stats", procs[1]))
         kinds = args.kinds.split(",")
-        print(f"{args.requests} requests per endpoint, {args.concurrency} concurrent; 20 ms model time; default policy")
+        print(f"{args.requests} requests per endpoint, {args.concurrency} concurrent; 20 ms model time; "
+              f"default policy, model checks on worker {args.isolation}s")
         print(f"{'endpoint':<14} {'plain rps':>9} {'guard rps':>9} {'ratio':>6} {'plain p95':>9} {'guard p95':>9} "
               f"{'added p95':>9} {'lag p99 plain/guard':>19} {'app CPU/req plain/guard':>23} {'errors':>6} {'rec/req':>8}  outcomes")
         for kind in kinds:
@@ -351,7 +361,8 @@ def main() -> None:
                 f"{plain['lag_p99_ms']:7.1f} / {guarded['lag_p99_ms']:5.1f} ms "
                 f"{plain['cpu_s'] / args.requests * 1000:9.1f} / {guarded['cpu_s'] / args.requests * 1000:6.1f} ms "
                 f"{plain['errors'] + guarded['errors']:6d} "
-                f"{per_request:7.2f}{'' if exact else '!'}  {guarded['outcomes']} batches={guarded['batches']}",
+                f"{per_request:7.2f}{'' if exact else ' (' + str(guarded['requests_with_records']) + ' requests with records, ' + str(guarded['multi']) + ' with more than one)'}"
+                f"  {guarded['outcomes']} batches={guarded['batches']} guarded errors={guarded['errors']}",
                 flush=True,
             )
     finally:

@@ -119,6 +119,9 @@ class PolicyRunner:
                 )
             return found
 
+    def _cheap(self, stage: str) -> bool:
+        return all(self.checks[spec.id].inline for spec in self.specs(stage))
+
     def specs(self, stage: str) -> list[CheckSpec]:
         return [spec for spec in self.policy.checks if spec.id in self.checks and spec.applies(stage)]
 
@@ -130,8 +133,11 @@ class PolicyRunner:
         prompt_hashes: Sequence[set[tuple[str, str]]] | None = None,
         roles: Sequence[str | None] | None = None,
     ) -> list[StageResult]:
-        """Like :meth:`scan`, but joins the texts of concurrent callers into one batch."""
-        if not texts or not self.specs(stage):
+        """Like :meth:`scan`, but joins the texts of concurrent callers into one batch.
+
+        When only cheap ``inline`` checks apply, they run in the calling thread at once.
+        """
+        if not texts or self._cheap(stage):
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
         return self.batcher(stage).submit(texts, prompt_hashes=prompt_hashes, roles=roles)
 
@@ -148,8 +154,11 @@ class PolicyRunner:
 
         Example:
             >>> results = await PolicyRunner("default").ascan(["hi"], stage="prompt")  # doctest: +SKIP
+
+        When only cheap ``inline`` checks apply (no model; microseconds per text), they run
+        at once without a thread hop.
         """
-        if not texts or not self.specs(stage):
+        if not texts or self._cheap(stage):
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
         return await self.batcher(stage).asubmit(texts, prompt_hashes=prompt_hashes, roles=roles)
 
