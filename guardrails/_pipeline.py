@@ -11,7 +11,6 @@ stream before its end).
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from raikit.errors import PolicyViolation
 from raikit.guardrails._context import current_request, set_last
-from raikit.guardrails._decision import Decision, StageResult, outcome_of
+from raikit.guardrails._decision import StageResult, outcome_of
 from raikit.guardrails._hashing import salted_hash
 from raikit.guardrails._io import collect_roles, collect_texts, replace_texts
 from raikit.guardrails._runner import hashes_of
@@ -175,6 +174,8 @@ class Call:
         """The call ended by ``err``: record ``cancelled`` or ``error`` unless already recorded."""
         if self.finished:
             return
+        import asyncio
+
         cancelled = isinstance(err, GeneratorExit | asyncio.CancelledError | KeyboardInterrupt)
         self.decision.end("cancelled" if cancelled else "error", None if cancelled else err)
         self.finish()
