@@ -303,10 +303,7 @@ def run_sync(call: Call) -> Any:
     """Carry out the call's steps in this thread; return what the caller gets."""
     result = _drive_sync(call, call_steps(call))
     if isinstance(result, StreamStart):
-        upstream = result.upstream
-        if isinstance(upstream, AsyncIterator):
-            return call.hooks.wrap_stream(stream_async(call, upstream), upstream)
-        return call.hooks.wrap_stream(stream_sync(call, upstream), upstream)
+        return _open_stream(call, result.upstream)
     return result
 
 
@@ -314,11 +311,22 @@ async def run_async(call: Call) -> Any:
     """Carry out the call's steps without blocking the event loop."""
     result = await _drive_async(call, call_steps(call))
     if isinstance(result, StreamStart):
-        upstream = result.upstream
-        if isinstance(upstream, AsyncIterator):
-            return call.hooks.wrap_stream(stream_async(call, upstream), upstream)
-        return call.hooks.wrap_stream(stream_sync(call, upstream), upstream)
+        return _open_stream(call, result.upstream)
     return result
+
+
+def _open_stream(call: Call, upstream: Any) -> Any:
+    """The caller's stream; one never read and dropped is still recorded (``cancelled``)."""
+    import weakref
+
+    driver = stream_async(call, upstream) if isinstance(upstream, AsyncIterator) else stream_sync(call, upstream)
+    weakref.finalize(driver, _abandoned, call)
+    return call.hooks.wrap_stream(driver, upstream)
+
+
+def _abandoned(call: Call) -> None:
+    if not call.finished:
+        call.fail(GeneratorExit())
 
 
 def _drive_sync(call: Call, steps: Generator[Any, Any, Any]) -> Any:

@@ -433,3 +433,32 @@ checks:
     assert chat([{"role": "user", "content": f"my mail is {EMAIL}"}]) == f"I will write to {EMAIL}"
     decision = last_decision()
     assert decision is not None and [f.echo for f in decision.output_findings] == [True]
+
+
+def test_stream_never_read_is_still_recorded_when_dropped() -> None:
+    import gc
+
+    g, _, sink = make_guard()
+
+    @g
+    def stream(prompt: str) -> Iterator[str]:
+        yield "never read"
+
+    async def chunks() -> AsyncIterator[str]:
+        yield "never read"
+
+    @g
+    async def astream(prompt: str) -> AsyncIterator[str]:
+        return chunks()
+
+    it = stream("hi")
+    del it
+    gc.collect()
+
+    async def main() -> None:
+        opened = await astream("hi")  # a stream handed to a server that never reads it
+        del opened
+        gc.collect()
+
+    asyncio.run(main())
+    assert [r["decision"] for r in sink.events("decision")] == ["cancelled", "cancelled"]
