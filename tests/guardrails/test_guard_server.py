@@ -326,7 +326,10 @@ def test_refused_is_recorded_for_non_stream_refusals() -> None:
 
 
 def test_timings_add_up_to_no_more_than_the_total() -> None:
-    g, _, sink = make_guard(seconds=0.02)
+    extra = "  - id: slow2\n    type: denylist\n    params: {terms: [unused]}\n"
+    slow, sink = SlowCheck(seconds=0.02), MemorySink()
+    checks = {"slow": slow, "slow2": SlowCheck(seconds=0.02, id="slow2")}
+    g = guard(policy(extra=extra), checks=checks, sink=sink)  # type: ignore[arg-type]
 
     @g
     def generate(prompt: str) -> str:
