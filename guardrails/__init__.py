@@ -9,7 +9,9 @@ Example:
 from raikit.guardrails._check import Check
 from raikit.guardrails._decision import CheckFailure, Decision, StageResult
 from raikit.guardrails._finding import Finding
-from raikit.guardrails._guard import DecisionSink, Guard, guard, last_decision
+from raikit.guardrails._context import RequestIds, last_decision, request_context
+from raikit.guardrails._guard import DecisionSink, Guard, guard
+from raikit.guardrails._pipeline import CallHooks
 from raikit.guardrails._normalize import NormalizedText, normalize
 from raikit.guardrails._policy import CheckSpec, Policy, bundled_policies, load_policy, policy_from_string
 from raikit.guardrails._redact import Redaction, redact
@@ -17,6 +19,7 @@ from raikit.guardrails._registry import available_checks, load_check
 from raikit.guardrails._runner import PolicyRunner, scan_texts
 
 __all__ = [
+    "CallHooks",
     "Check",
     "CheckFailure",
     "CheckSpec",
@@ -28,6 +31,7 @@ __all__ = [
     "Policy",
     "PolicyRunner",
     "Redaction",
+    "RequestIds",
     "StageResult",
     "available_checks",
     "bundled_policies",
@@ -38,5 +42,6 @@ __all__ = [
     "normalize",
     "policy_from_string",
     "redact",
+    "request_context",
     "scan_texts",
 ]

@@ -1,19 +1,21 @@
 """Adapters for generators that are objects: Hugging Face pipelines and OpenAI-style clients.
 
-Neither transformers nor openai is imported here: objects are recognised by their shape.
+Neither transformers nor openai is imported here: objects are recognised by their shape
+(openai's types are imported when a reply has to be built). Each adapter describes its call
+with :class:`CallHooks` and runs it through the guard's one pipeline (``Guard.run``/``arun``).
 """
 
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
-from raikit.guardrails._decision import Decision
+from raikit.guardrails._pipeline import Call, CallHooks, aonce, once
 
 if TYPE_CHECKING:
     from raikit.guardrails._guard import Guard
-
 
 
 def adapt(guard: Guard, target: Any) -> Any | None:
@@ -39,11 +41,16 @@ def _is_hf_model(target: Any) -> bool:
     return type(target).__module__.startswith("transformers.models") and callable(getattr(target, "generate", None))
 
 
-def text_watermark_processor(guard: Guard, tokenizer: Any, decision: Decision) -> Any | None:
+def text_watermark_processor(call: Call, tokenizer: Any) -> Any | None:
     """The policy's text-watermark logits processor for ``tokenizer``, or None when disabled."""
-    settings = guard.policy.watermark.text
-    if not settings.enabled or tokenizer is None:
+    settings = call.policy.watermark.text
+    decision = call.decision
+    if not settings.enabled:
         return None
+    if tokenizer is None:
+        call.hooks.text_watermark_note = "not applied: the pipeline has no tokenizer"
+        return None
+    call.text_watermarked = True
     from raikit.guardrails._guard import watermark_key
 
     key = watermark_key(settings.key_env, "text", decision)
@@ -58,9 +65,11 @@ def text_watermark_processor(guard: Guard, tokenizer: Any, decision: Decision) -
 class GuardedPipeline:
     """A Hugging Face pipeline behind a guard: prompts and outputs checked, text or images marked.
 
-    For text generation with text watermarking enabled, the policy's ``LogitsProcessor`` is
-    passed to ``generate`` through the pipeline's ``logits_processor`` argument; the model is
-    never patched. Other attributes are those of the wrapped pipeline.
+    A batch in gives a batch out: a blocked output is replaced by the refusal in its own
+    place (``[[{"generated_text": "ok..."}], [{"generated_text": "<refusal>"}]]``). For text
+    generation with text watermarking enabled, the policy's ``LogitsProcessor`` is passed to
+    ``generate`` through the pipeline's ``logits_processor`` argument; the model is never
+    patched. Other attributes are those of the wrapped pipeline.
     """
 
     def __init__(self, guard: Guard, pipeline: Any) -> None:
@@ -72,22 +81,37 @@ class GuardedPipeline:
 
     def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         guard = self._guard
-        started = guard.clock()
-        decision = guard.new_decision(guard.generator_id or _pipeline_id(self.pipeline))
-        inputs, results = guard.check_prompt(inputs, decision)
-        if decision.blocked:
-            guard.finish(decision, started)
-            return guard.blocked(decision)
-        if getattr(self.pipeline, "task", "") == "text-generation":
-            processor = text_watermark_processor(guard, getattr(self.pipeline, "tokenizer", None), decision)
+        return guard.run(_PipelineHooks(self.pipeline, inputs, args, kwargs, guard.generator_id or _pipeline_id(self.pipeline)))
+
+
+class _PipelineHooks(CallHooks):
+    def __init__(self, pipeline: Any, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any], generator_id: str) -> None:
+        super().__init__(inputs, generator_id)
+        self.pipeline, self.args, self.kwargs = pipeline, args, dict(kwargs)
+        self.text_generation = getattr(pipeline, "task", "") == "text-generation"
+        if not self.text_generation:
+            self.text_watermark_note = "not applied: only text-generation pipelines take a logits processor"
+
+    def invoke(self, call: Call) -> Any:
+        kwargs = self.kwargs
+        if self.text_generation:
+            processor = text_watermark_processor(call, getattr(self.pipeline, "tokenizer", None))
             if processor is not None:
                 from transformers import LogitsProcessorList
 
-                kwargs["logits_processor"] = LogitsProcessorList([*kwargs.get("logits_processor", []), processor])
-        t = guard.clock()
-        output = self.pipeline(inputs, *args, **kwargs)
-        decision.timings_ms["generate"] = (guard.clock() - t) * 1000.0
-        return guard._conclude(output, decision, results, started)
+                kwargs = {**kwargs, "logits_processor": LogitsProcessorList([*kwargs.get("logits_processor", []), processor])}
+        return self.pipeline(self.prompt, *self.args, **kwargs)
+
+    def is_stream(self, output: Any) -> bool:
+        return False
+
+    def refusal(self, call: Call) -> Any:
+        text = call.policy.refusal
+        if not self.text_generation:
+            return [text for _ in self.prompt] if isinstance(self.prompt, list) else text
+        if isinstance(self.prompt, list) and self.prompt and not isinstance(self.prompt[0], dict):
+            return [[{"generated_text": text}] for _ in self.prompt]
+        return [{"generated_text": text}]
 
 
 class GuardedModel:
@@ -105,26 +129,30 @@ class GuardedModel:
         self.tokenizer = tokenizer
 
     def __call__(self, prompt: str, **generate_kwargs: Any) -> Any:
-        guard = self._guard
-        started = guard.clock()
         name = getattr(getattr(self.model, "config", None), "_name_or_path", "") or type(self.model).__name__
-        decision = guard.new_decision(guard.generator_id or f"hf-model:{name}")
-        prompt, results = guard.check_prompt(prompt, decision)
-        if decision.blocked:
-            guard.finish(decision, started)
-            return guard.blocked(decision)
-        processor = text_watermark_processor(guard, self.tokenizer, decision)
+        hooks = _ModelHooks(self, prompt, generate_kwargs, self._guard.generator_id or f"hf-model:{name}")
+        return self._guard.run(hooks)
+
+
+class _ModelHooks(CallHooks):
+    def __init__(self, owner: GuardedModel, prompt: str, kwargs: dict[str, Any], generator_id: str) -> None:
+        super().__init__(prompt, generator_id)
+        self.owner, self.kwargs = owner, dict(kwargs)
+
+    def invoke(self, call: Call) -> Any:
+        model, tokenizer, kwargs = self.owner.model, self.owner.tokenizer, dict(self.kwargs)
+        processor = text_watermark_processor(call, tokenizer)
         if processor is not None:
             from transformers import LogitsProcessorList
 
-            generate_kwargs["logits_processor"] = LogitsProcessorList([*generate_kwargs.get("logits_processor", []), processor])
-        t = guard.clock()
-        encoded = self.tokenizer(prompt, return_tensors="pt")
-        generate_kwargs.setdefault("pad_token_id", self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
-        output = self.model.generate(**encoded, **generate_kwargs)
-        text = self.tokenizer.decode(output[0, encoded["input_ids"].shape[1] :], skip_special_tokens=True)
-        decision.timings_ms["generate"] = (guard.clock() - t) * 1000.0
-        return guard._conclude(text, decision, results, started)
+            kwargs["logits_processor"] = LogitsProcessorList([*kwargs.get("logits_processor", []), processor])
+        encoded = tokenizer(self.prompt, return_tensors="pt")
+        kwargs.setdefault("pad_token_id", tokenizer.pad_token_id or tokenizer.eos_token_id)
+        output = model.generate(**encoded, **kwargs)
+        return tokenizer.decode(output[0, encoded["input_ids"].shape[1] :], skip_special_tokens=True)
+
+    def is_stream(self, output: Any) -> bool:
+        return False
 
 
 def _pipeline_id(pipeline: Any) -> str:
@@ -140,116 +168,173 @@ class _Namespace:
 
 class GuardedChatClient:
     """An OpenAI-style client whose ``chat.completions.create`` is guarded (sync or async,
-    streaming or not). Everything else is the wrapped client's."""
+    streaming or not). Everything else is the wrapped client's.
+
+    Replies are the client's own types: a ``ChatCompletion`` (a refusal is a normal
+    completion with ``finish_reason="content_filter"``; ``usage`` is kept when the model
+    ran), and for ``stream=True`` a stream of ``ChatCompletionChunk`` that iterates and
+    closes like the client's (role, ``finish_reason`` and the ``include_usage`` chunk kept).
+    """
 
     def __init__(self, guard: Guard, client: Any) -> None:
         self._guard = guard
         self.client = client
         create = client.chat.completions.create
-        is_async = inspect.iscoroutinefunction(inspect.unwrap(create)) or type(client).__name__.startswith("Async")
-        wrapped = self._acreate if is_async else self._create
+        self._async = inspect.iscoroutinefunction(inspect.unwrap(create)) or type(client).__name__.startswith("Async")
+        wrapped = self._acreate if self._async else self._create
         self.chat = _Namespace(completions=_Namespace(create=wrapped))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
 
-    def _begin(self, kwargs: dict[str, Any]) -> tuple[float, Decision, list[Any], dict[str, Any]]:
-        guard = self._guard
-        started = guard.clock()
-        decision = guard.new_decision(guard.generator_id or f"openai:{kwargs.get('model', '?')}")
-        messages, results = guard.check_prompt(kwargs.get("messages", []), decision)
-        return started, decision, results, {**kwargs, "messages": messages}
-
-    def _refusal_completion(self, decision: Decision, kwargs: dict[str, Any]) -> Any:
-        guard = self._guard
-        if guard.policy.on_block == "raise":
-            guard.blocked(decision)
-        decision.refused = True
-        return _Namespace(
-            id=f"raikit-{decision.call_id}",
-            model=kwargs.get("model"),
-            choices=[
-                _Namespace(
-                    index=0,
-                    finish_reason="content_filter",
-                    message=_Namespace(role="assistant", content=guard.policy.refusal),
-                )
-            ],
-        )
-
-    def _finish_completion(self, response: Any, decision: Decision, results: list[Any], started: float, kwargs: dict[str, Any]) -> Any:
-        guard = self._guard
-        contents = [choice.message.content or "" for choice in response.choices]
-        checked = guard.check_output(contents, decision, results)
-        guard.finish(decision, started)
-        if decision.blocked:
-            return self._refusal_completion(decision, kwargs)
-        if checked == contents:
-            return response
-        choices = [
-            c.model_copy(update={"message": c.message.model_copy(update={"content": text})})
-            for c, text in zip(response.choices, checked, strict=True)
-        ]
-        return response.model_copy(update={"choices": choices})
+    def _hooks(self, kwargs: dict[str, Any]) -> _ChatHooks:
+        generator_id = self._guard.generator_id or f"openai:{kwargs.get('model', '?')}"
+        return _ChatHooks(self.client.chat.completions.create, kwargs, generator_id, self._async)
 
     def _create(self, **kwargs: Any) -> Any:
-        guard = self._guard
-        started, decision, results, kwargs = self._begin(kwargs)
-        if decision.blocked:
-            guard.finish(decision, started)
-            return self._refusal_completion(decision, kwargs)
-        t = guard.clock()
-        response = self.client.chat.completions.create(**kwargs)
-        decision.timings_ms["generate"] = (guard.clock() - t) * 1000.0
-        if kwargs.get("stream"):
-            return self._stream(response, decision, results, started)
-        return self._finish_completion(response, decision, results, started, kwargs)
+        return self._guard.run(self._hooks(kwargs))
 
     async def _acreate(self, **kwargs: Any) -> Any:
-        guard = self._guard
-        started, decision, results, kwargs = self._begin(kwargs)
-        if decision.blocked:
-            guard.finish(decision, started)
-            return self._refusal_completion(decision, kwargs)
-        t = guard.clock()
-        response = await self.client.chat.completions.create(**kwargs)
-        decision.timings_ms["generate"] = (guard.clock() - t) * 1000.0
-        if kwargs.get("stream"):
-            return self._astream(response, decision, results, started)
-        return self._finish_completion(response, decision, results, started, kwargs)
-
-    def _stream(self, chunks: Iterator[Any], decision: Decision, results: list[Any], started: float) -> Iterator[Any]:
-        last: list[Any] = []
-
-        def texts() -> Iterator[str]:
-            for chunk in chunks:
-                last[:] = [chunk]
-                yield _delta(chunk)
-
-        for text in self._guard._stream(texts(), decision, results, started):
-            yield _chunk_with(last[0] if last else None, text)
-
-    async def _astream(self, chunks: AsyncIterator[Any], decision: Decision, results: list[Any], started: float) -> AsyncIterator[Any]:
-        last: list[Any] = []
-
-        async def texts() -> AsyncIterator[str]:
-            async for chunk in chunks:
-                last[:] = [chunk]
-                yield _delta(chunk)
-
-        async for text in self._guard._astream(texts(), decision, results, started):
-            yield _chunk_with(last[0] if last else None, text)
+        return await self._guard.arun(self._hooks(kwargs))
 
 
-def _delta(chunk: Any) -> str:
-    choices = getattr(chunk, "choices", None) or []
-    return "".join((getattr(c.delta, "content", None) or "") for c in choices if getattr(c, "delta", None) is not None)
+class _ChatHooks(CallHooks):
+    text_watermark_note = "not applied: an OpenAI-style API returns text, not logits"
+
+    def __init__(self, create: Any, kwargs: dict[str, Any], generator_id: str, is_async: bool) -> None:
+        super().__init__(kwargs.get("messages", []), generator_id)
+        self.create, self.kwargs, self.is_async = create, kwargs, is_async
+        self.streaming = bool(kwargs.get("stream"))
+
+    def invoke(self, call: Call) -> Any:
+        return self.create(**{**self.kwargs, "messages": self.prompt})
+
+    def is_stream(self, output: Any) -> bool:
+        return self.streaming
+
+    def refusal(self, call: Call) -> Any:
+        if self.streaming:
+            chunk = _refusal_chunk(call, None, str(self.kwargs.get("model", "")), role=True)
+            if self.is_async:
+                return AsyncGuardedStream(aonce(chunk), None)
+            return GuardedStream(once(chunk), None)
+        from openai.types.chat import ChatCompletion, ChatCompletionMessage
+        from openai.types.chat.chat_completion import Choice
+
+        message = ChatCompletionMessage(role="assistant", content=call.policy.refusal)
+        return ChatCompletion(
+            id=f"raikit-{call.decision.call_id}",
+            object="chat.completion",
+            created=int(time.time()),
+            model=str(self.kwargs.get("model", "")),
+            choices=[Choice(index=0, finish_reason="content_filter", message=message)],
+        )
+
+    def output_texts(self, response: Any) -> list[str]:
+        return [choice.message.content or "" for choice in response.choices]
+
+    def with_output_texts(self, response: Any, texts: list[str], blocked: list[bool]) -> Any:
+        choices = []
+        for choice, text, refused in zip(response.choices, texts, blocked, strict=True):
+            if refused:
+                message = choice.message.model_copy(update={"content": text, "tool_calls": None})
+                choices.append(choice.model_copy(update={"message": message, "finish_reason": "content_filter"}))
+            elif choice.message.content is None and not text:
+                choices.append(choice)
+            else:
+                choices.append(choice.model_copy(update={"message": choice.message.model_copy(update={"content": text})}))
+        return response.model_copy(update={"choices": choices})
+
+    def chunk_text(self, chunk: Any) -> str | None:
+        choices = getattr(chunk, "choices", None) or []
+        text = "".join((getattr(c.delta, "content", None) or "") for c in choices if getattr(c, "delta", None) is not None)
+        return text or None
+
+    def make_chunk(self, template: Any, text: str) -> Any:
+        choice = template.choices[0]
+        delta = choice.delta.model_copy(update={"content": text, "role": None})
+        return template.model_copy(update={"choices": [choice.model_copy(update={"delta": delta, "finish_reason": None})]})
+
+    def refusal_chunk(self, call: Call, template: Any) -> Any:
+        return _refusal_chunk(call, template, str(self.kwargs.get("model", "")), role=False)
+
+    def wrap_stream(self, stream: Any, upstream: Any) -> Any:
+        if self.is_async:
+            return AsyncGuardedStream(stream, upstream)
+        return GuardedStream(stream, upstream)
 
 
-def _chunk_with(template: Any, text: str) -> Any:
-    """A stream chunk like ``template`` whose delta content is ``text``."""
-    if template is None or not getattr(template, "choices", None):
-        return _Namespace(choices=[_Namespace(index=0, delta=_Namespace(content=text), finish_reason=None)])
-    choice = template.choices[0]
-    new_choice = choice.model_copy(update={"delta": choice.delta.model_copy(update={"content": text})})
-    return template.model_copy(update={"choices": [new_choice]})
+def _refusal_chunk(call: Call, template: Any, model: str, *, role: bool) -> Any:
+    from openai.types.chat import ChatCompletionChunk
+    from openai.types.chat.chat_completion_chunk import Choice, ChoiceDelta
+
+    delta = ChoiceDelta(role="assistant" if role else None, content=call.policy.refusal)
+    return ChatCompletionChunk(
+        id=getattr(template, "id", None) or f"raikit-{call.decision.call_id}",
+        object="chat.completion.chunk",
+        created=getattr(template, "created", None) or int(time.time()),
+        model=getattr(template, "model", None) or model,
+        choices=[Choice(index=0, delta=delta, finish_reason="content_filter")],
+    )
+
+
+class GuardedStream:
+    """A guarded chat stream: iterate it for ``ChatCompletionChunk``; ``close()`` or ``with``
+    ends it (and the upstream) early, recorded as ``cancelled``."""
+
+    def __init__(self, chunks: Iterator[Any], upstream: Any) -> None:
+        self._chunks = chunks
+        self.upstream = upstream
+
+    @property
+    def response(self) -> Any:
+        """The upstream HTTP response, when there is one."""
+        return getattr(self.upstream, "response", None)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> GuardedStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncGuardedStream:
+    """The ``async`` :class:`GuardedStream`: ``async for``, ``await close()``, ``async with``."""
+
+    def __init__(self, chunks: AsyncIterator[Any], upstream: Any) -> None:
+        self._chunks = chunks
+        self.upstream = upstream
+
+    @property
+    def response(self) -> Any:
+        return getattr(self.upstream, "response", None)
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self
+
+    async def __anext__(self) -> Any:
+        return await self._chunks.__anext__()
+
+    async def close(self) -> None:
+        aclose = getattr(self._chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    aclose = close
+
+    async def __aenter__(self) -> AsyncGuardedStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

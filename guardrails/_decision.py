@@ -8,8 +8,11 @@ from typing import Any, Literal
 
 from raikit.guardrails._finding import Finding
 
-Outcome = Literal["allowed", "warned", "redacted", "blocked"]
+Outcome = Literal["allowed", "warned", "redacted", "blocked", "error", "cancelled"]
 OUTCOMES: tuple[Outcome, ...] = ("allowed", "warned", "redacted", "blocked")
+#: How a call can end besides the policy's verdicts: the generator raised, or the consumer
+#: stopped reading a stream (closed it, disconnected, was cancelled) before its end.
+ENDINGS: tuple[Outcome, ...] = ("error", "cancelled")
 _BY_ACTION: dict[str, Outcome] = {"allow": "allowed", "warn": "warned", "redact": "redacted", "block": "blocked"}
 
 
@@ -54,7 +57,13 @@ class Decision:
     """What the guard did with one call.
 
     Attributes:
-        outcome: ``allowed``, ``warned``, ``redacted`` or ``blocked`` (the most severe stage).
+        outcome: ``allowed``, ``warned``, ``redacted`` or ``blocked`` (the most severe stage);
+            ``error`` when the generator raised, ``cancelled`` when a stream's consumer
+            stopped before its end (``verdict`` then keeps the policy's verdict so far).
+        request_id: The caller's request id (see :func:`raikit.guardrails.request_context`),
+            else the call id.
+        tenant_hash / user_hash: Salted hashes of the caller-supplied tenant and user ids.
+        error: The exception type the generator raised (never its message).
         stage: Where the call ended: ``prompt`` (blocked before the generator ran),
             ``output`` or ``stream``.
         prompt_findings / output_findings: Findings with the action taken; no raw text.
@@ -74,6 +83,11 @@ class Decision:
     timings_ms: dict[str, float] = field(default_factory=dict)
     refused: bool = False
     watermark: dict[str, Any] | None = None
+    request_id: str | None = None
+    tenant_hash: str | None = None
+    user_hash: str | None = None
+    error: str | None = None
+    verdict: Outcome = "allowed"
 
     @property
     def findings(self) -> list[Finding]:
@@ -83,6 +97,18 @@ class Decision:
     def blocked(self) -> bool:
         return self.outcome == "blocked"
 
+    def raise_to(self, outcome: Outcome) -> None:
+        """Raise the verdict to ``outcome`` if it is more severe."""
+        self.outcome = max(self.outcome, outcome, key=OUTCOMES.index)
+
+    def end(self, ending: Outcome, error: BaseException | None = None) -> None:
+        """Mark the call as ended by ``error`` or ``cancelled``; the verdict stays in ``verdict``."""
+        if self.outcome not in ENDINGS:
+            self.verdict = self.outcome
+        self.outcome = ending
+        if error is not None:
+            self.error = type(error).__name__
+
     def absorb(self, result: StageResult) -> None:
         """Add a stage's findings, errors and timings and raise the outcome if needed."""
         target = self.prompt_findings if result.stage == "prompt" else self.output_findings
@@ -91,7 +117,7 @@ class Decision:
         for name, ms in result.timings_ms.items():
             key = f"{result.stage}:{name}"
             self.timings_ms[key] = self.timings_ms.get(key, 0.0) + ms
-        self.outcome = max(self.outcome, result.outcome, key=OUTCOMES.index)
+        self.raise_to(result.outcome)
         self.stage = result.stage
 
     def to_record(self) -> dict[str, Any]:
@@ -112,10 +138,15 @@ class Decision:
         return {
             "kind": "decision",
             "call_id": self.call_id,
+            "request_id": self.request_id or self.call_id,
+            "tenant": self.tenant_hash,
+            "user": self.user_hash,
             "policy": self.policy_name,
             "policy_hash": self.policy_hash,
             "generator": self.generator_id,
             "decision": self.outcome,
+            "verdict": self.verdict if self.outcome in ENDINGS else self.outcome,
+            "error": self.error,
             "stage": self.stage,
             "refused": self.refused,
             "prompt_findings": [finding(f) for f in self.prompt_findings],

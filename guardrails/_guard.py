@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import inspect
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol, TypeVar
 
-from raikit.errors import PolicyViolation
 from raikit.guardrails._check import Check
-from raikit.guardrails._decision import OUTCOMES, CheckFailure, Decision, StageResult, outcome_of
-from raikit.guardrails._io import PromptLocator, collect_texts, replace_texts
+from raikit.guardrails._context import last_decision, set_last
+from raikit.guardrails._decision import Decision, StageResult
+from raikit.guardrails._io import PromptLocator
+from raikit.guardrails._pipeline import Call, CallHooks, aonce, once, run_async, run_sync
 from raikit.guardrails._policy import Policy
-from raikit.guardrails._runner import PolicyRunner, hashes_of
-from raikit.guardrails._streaming import StreamFilter
+from raikit.guardrails._runner import PolicyRunner
 
 logger = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
-_LAST: contextvars.ContextVar[Decision | None] = contextvars.ContextVar("raikit_last_decision", default=None)
+
+__all__ = ["DecisionSink", "Guard", "guard", "last_decision"]
 
 
 class DecisionSink(Protocol):
@@ -30,21 +30,11 @@ class DecisionSink(Protocol):
     def append(self, event: dict[str, Any]) -> Any: ...
 
 
-def last_decision() -> Decision | None:
-    """The decision of the latest guarded call in this thread or task.
-
-    Example:
-        >>> from raikit.guardrails import guard, last_decision
-        >>> @guard(policy=my_policy)  # doctest: +SKIP
-        ... def generate(prompt): ...
-        >>> generate("hi"); last_decision().outcome  # doctest: +SKIP
-        'allowed'
-    """
-    return _LAST.get()
-
-
 class Guard:
     """A policy bound to checks, a sink and a clock; call it on a function to guard it.
+
+    Each guard owns its checks, its worker pool and its micro-batchers (see
+    :class:`PolicyRunner`); :meth:`close` stops them.
 
     Args:
         policy: Bundled name, path or loaded :class:`Policy`.
@@ -78,36 +68,49 @@ class Guard:
         self.policy_hash = self.policy.hash
         self._locators: dict[Callable[..., Any], PromptLocator] = {}
 
-    # -- the two stages ----------------------------------------------------------------
+    def close(self) -> None:
+        """Stop this guard's worker pool and batch threads."""
+        self.runner.close()
+
+    # -- the pipeline's public hooks ---------------------------------------------------
     def new_decision(self, generator_id: str) -> Decision:
         return Decision(policy_name=self.policy.name, policy_hash=self.policy_hash, generator_id=generator_id)
 
-    def check_prompt(self, prompt: Any, decision: Decision) -> tuple[Any, list[StageResult]]:
-        """Scan the texts in ``prompt``; return the (possibly redacted) prompt and results."""
-        texts = collect_texts(prompt)
-        results = self.runner.scan(texts, stage="prompt") if texts else []
-        for result in results:
-            decision.absorb(result)
-        if decision.blocked:
-            return prompt, results
-        if any(r.text is not t for r, t in zip(results, texts, strict=True)):
-            prompt = replace_texts(prompt, [r.text for r in results])
-        return prompt, results
+    def run(self, hooks: CallHooks) -> Any:
+        """Run one guarded call described by ``hooks`` (prompt check, call, output check, record).
 
-    def check_output(self, output: Any, decision: Decision, prompt_results: list[StageResult]) -> Any:
-        """Scan the texts in ``output`` and return it redacted, or the refusal if blocked."""
-        texts = collect_texts(output)
-        seen = set().union(*(hashes_of(r) for r in prompt_results)) if prompt_results else set()
-        results = self.runner.scan(texts, stage="output", prompt_hashes=[seen] * len(texts)) if texts else []
-        for result in results:
-            decision.absorb(result)
-        if decision.blocked:
-            return None
-        if any(r.text is not t for r, t in zip(results, texts, strict=True)):
-            output = replace_texts(output, [r.text for r in results])
-        return self.mark_images(output, decision)
+        Adapters for new kinds of generator subclass :class:`CallHooks` and call this (or
+        :meth:`arun` from ``async`` code).
+        """
+        return run_sync(Call(self, hooks))
+
+    async def arun(self, hooks: CallHooks) -> Any:
+        """:meth:`run` for ``async`` code: the checks never block the event loop."""
+        return await run_async(Call(self, hooks))
+
+    def scan(self, texts: list[str], *, stage: str = "output") -> list[StageResult]:
+        """Scan texts with this guard's policy (batched with concurrent callers)."""
+        return self.runner.scan_batched(texts, stage=stage)
+
+    async def ascan(self, texts: list[str], *, stage: str = "output") -> list[StageResult]:
+        """Scan texts from ``async`` code, off the event loop and micro-batched.
+
+        Example:
+            >>> results = await guard("default").ascan(["hello"], stage="prompt")  # doctest: +SKIP
+        """
+        return await self.runner.ascan(texts, stage=stage)
+
+    def record(self, decision: Decision, started: float) -> None:
+        """Complete ``decision`` and hand it to the sink and ``on_decision`` (once per call)."""
+        decision.timings_ms["total"] = (self.clock() - started) * 1000.0
+        set_last(decision)
+        if self.sink is not None:
+            self.sink.append(decision.to_record())
+        if self.on_decision is not None:
+            self.on_decision(decision)
 
     def mark_images(self, output: Any, decision: Decision) -> Any:
+        """``output`` with the policy's image watermark on every image it holds."""
         settings = self.policy.watermark.image
         if not settings.enabled or not _may_hold_images(output):
             return output
@@ -120,21 +123,6 @@ class Guard:
         if count:
             decision.watermark = {"kind": "image", "status": "marked", "key_id": key_id(key), "count": count}
         return marked
-
-    def finish(self, decision: Decision, started: float) -> None:
-        decision.timings_ms["total"] = (self.clock() - started) * 1000.0
-        _LAST.set(decision)
-        if self.sink is not None:
-            self.sink.append(decision.to_record())
-        if self.on_decision is not None:
-            self.on_decision(decision)
-
-    def blocked(self, decision: Decision) -> Any:
-        """Raise :class:`PolicyViolation` or return the refusal, as the policy says."""
-        if self.policy.on_block == "raise":
-            raise PolicyViolation(decision)
-        decision.refused = True
-        return self.policy.refusal
 
     # -- wrapping ----------------------------------------------------------------------
     def wrap_model(self, model: Any, tokenizer: Any) -> Callable[..., Any]:
@@ -153,163 +141,72 @@ class Guard:
             return self._wrap_async_stream(target)  # type: ignore[return-value]
         if inspect.iscoroutinefunction(target):
             return self._wrap_async(target)  # type: ignore[return-value]
-        if inspect.isgeneratorfunction(target):
-            return self._wrap_stream(target)  # type: ignore[return-value]
         return self._wrap_sync(target)  # type: ignore[return-value]
 
-    def _start(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]):  # type: ignore[no-untyped-def]
-        started = self.clock()
-        decision = self.new_decision(self.generator_id or getattr(fn, "__qualname__", repr(fn)))
+    def _hooks(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], refusal: Callable[[str], Any]) -> CallHooks:
         locator = self._locators.get(fn)
         if locator is None:
             locator = self._locators[fn] = PromptLocator(fn, self.prompt_arg)
-        prompt = locator.get(args, kwargs)
-        new_prompt, results = self.check_prompt(prompt, decision)
-        if new_prompt is not prompt:
-            args, kwargs = locator.set(args, kwargs, new_prompt)
-        return started, decision, results, args, kwargs
-
-    def _timed(self, decision: Decision, since: float) -> None:
-        decision.timings_ms["generate"] = decision.timings_ms.get("generate", 0.0) + (self.clock() - since) * 1000.0
+        return _FunctionHooks(self.generator_id or getattr(fn, "__qualname__", repr(fn)), fn, locator, args, kwargs, refusal)
 
     def _wrap_sync(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        refusal = once if inspect.isgeneratorfunction(fn) else _same
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started, decision, results, args, kwargs = self._start(fn, args, kwargs)
-            if decision.blocked:
-                self.finish(decision, started)
-                return self.blocked(decision)
-            t = self.clock()
-            output = fn(*args, **kwargs)
-            self._timed(decision, t)
-            if isinstance(output, Iterator) and not isinstance(output, str | bytes | dict | list):
-                return self._stream(output, decision, results, started)
-            return self._conclude(output, decision, results, started)
+            return self.run(self._hooks(fn, args, kwargs, refusal))
 
         return wrapper
 
     def _wrap_async(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started, decision, results, args, kwargs = self._start(fn, args, kwargs)
-            if decision.blocked:
-                self.finish(decision, started)
-                return self.blocked(decision)
-            t = self.clock()
-            output = await fn(*args, **kwargs)
-            self._timed(decision, t)
-            if isinstance(output, AsyncIterator):
-                return self._astream(output, decision, results, started)
-            return self._conclude(output, decision, results, started)
-
-        return wrapper
-
-    def _conclude(self, output: Any, decision: Decision, results: list[StageResult], started: float) -> Any:
-        checked = self.check_output(output, decision, results)
-        self.finish(decision, started)
-        if decision.blocked:
-            return self.blocked(decision)
-        return checked
-
-    def _wrap_stream(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Iterator[str]:
-            started, decision, results, args, kwargs = self._start(fn, args, kwargs)
-            if decision.blocked:
-                self.finish(decision, started)
-                return iter([self._stream_refusal(decision)])
-            return self._stream(fn(*args, **kwargs), decision, results, started)
+            return await self.arun(self._hooks(fn, args, kwargs, _same))
 
         return wrapper
 
     def _wrap_async_stream(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> AsyncIterator[str]:
-            started, decision, results, args, kwargs = self._start(fn, args, kwargs)
-            if decision.blocked:
-                self.finish(decision, started)
-                return _single(self._stream_refusal(decision))
-            return self._astream(fn(*args, **kwargs), decision, results, started)
+        async def wrapper(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            stream = await self.arun(self._hooks(fn, args, kwargs, aonce))
+            try:
+                async for item in stream:
+                    yield item
+            finally:
+                await stream.aclose()
 
         return wrapper
 
-    def _stream_refusal(self, decision: Decision) -> str:
-        decision.refused = True
-        return self.policy.refusal
 
-    def stream_filter(self, results: list[StageResult]) -> StreamFilter:
-        seen = set().union(*(hashes_of(r) for r in results)) if results else set()
-        return StreamFilter(self.runner, hold_back=self.policy.streaming.hold_back, prompt_hashes=seen)
-
-    def _end_stream(self, filt: StreamFilter, decision: Decision, started: float) -> str:
-        errors: dict[str, CheckFailure] = {}
-        for result in filt.state.results:
-            for error in result.errors:
-                errors.setdefault(error.check_id, error)
-            for name, ms in result.timings_ms.items():
-                decision.timings_ms[f"stream:{name}"] = decision.timings_ms.get(f"stream:{name}", 0.0) + ms
-        decision.errors.extend(errors.values())
-        decision.output_findings.extend(filt.state.findings)
-        actions = [f.action or "allow" for f in filt.state.findings] + [e.action for e in errors.values()]
-        if filt.state.blocked:
-            actions.append("block")
-        decision.outcome = max(decision.outcome, outcome_of(actions), key=OUTCOMES.index)
-        decision.stage = "stream"
-        tail = self._stream_refusal(decision) if filt.state.blocked else ""
-        self.finish(decision, started)
-        return tail
-
-    def _stream(self, chunks: Iterator[Any], decision: Decision, results: list[StageResult], started: float) -> Iterator[str]:
-        filt = self.stream_filter(results)
-        try:
-            for chunk in chunks:
-                text = filt.feed(_chunk_text(chunk))
-                if filt.state.blocked:
-                    break
-                if text:
-                    yield text
-            else:
-                text = filt.finish()
-                if text:
-                    yield text
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        tail = self._end_stream(filt, decision, started)
-        if tail:
-            yield tail
-
-    async def _astream(
-        self, chunks: AsyncIterator[Any], decision: Decision, results: list[StageResult], started: float
-    ) -> AsyncIterator[str]:
-        filt = self.stream_filter(results)
-        try:
-            async for chunk in chunks:
-                text = filt.feed(_chunk_text(chunk))
-                if filt.state.blocked:
-                    break
-                if text:
-                    yield text
-            else:
-                text = filt.finish()
-                if text:
-                    yield text
-        finally:
-            aclose = getattr(chunks, "aclose", None)
-            if aclose is not None:
-                await aclose()
-        tail = self._end_stream(filt, decision, started)
-        if tail:
-            yield tail
+def _same(text: str) -> str:
+    return text
 
 
-def _chunk_text(chunk: Any) -> str:
-    return chunk if isinstance(chunk, str) else "".join(collect_texts(chunk))
+class _FunctionHooks(CallHooks):
+    """A plain (sync or async, returning or streaming) function as a guarded call."""
 
+    def __init__(
+        self,
+        generator_id: str,
+        fn: Callable[..., Any],
+        locator: PromptLocator,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        refusal: Callable[[str], Any],
+    ) -> None:
+        self.fn, self.locator, self.args, self.kwargs, self._refusal = fn, locator, args, kwargs, refusal
+        prompt = locator.get(args, kwargs)
+        super().__init__(prompt, generator_id)
+        self._original = prompt
 
-async def _single(text: str) -> AsyncIterator[str]:
-    yield text
+    def invoke(self, call: Call) -> Any:
+        args, kwargs = self.args, self.kwargs
+        if self.prompt is not self._original:
+            args, kwargs = self.locator.set(args, kwargs, self.prompt)
+        return self.fn(*args, **kwargs)
+
+    def refusal(self, call: Call) -> Any:
+        return self._refusal(call.policy.refusal)
 
 
 def watermark_key(key_env: str, kind: str, decision: Decision) -> str | None:

@@ -22,19 +22,31 @@ def collect_texts(value: Any) -> list[str]:
         >>> collect_texts([{"generated_text": "a"}, {"generated_text": "b"}])
         ['a', 'b']
     """
-    return list(_walk(value))
+    return [text for text, _ in _walk(value, None)]
 
 
-def _walk(value: Any) -> Iterator[str]:
+def collect_roles(value: Any) -> list[tuple[str, str | None]]:
+    """Every text in ``value`` with the chat role of the message holding it (``None`` outside chats).
+
+    Example:
+        >>> collect_roles([{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}])
+        [('be brief', 'system'), ('hi', 'user')]
+    """
+    return list(_walk(value, None))
+
+
+def _walk(value: Any, role: str | None) -> Iterator[tuple[str, str | None]]:
     if isinstance(value, str):
-        yield value
+        yield value, role
     elif isinstance(value, dict):
+        inner = value.get("role")
+        role = inner if isinstance(inner, str) else role
         for key in TEXT_KEYS:
             if key in value:
-                yield from _walk(value[key])
+                yield from _walk(value[key], role)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _walk(item)
+            yield from _walk(item, role)
 
 
 def replace_texts(value: Any, texts: list[str]) -> Any:

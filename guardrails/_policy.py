@@ -67,6 +67,8 @@ class CheckSpec:
     redact_with: Literal["placeholder", "pseudonym", "hash", "mask"] = "placeholder"
     #: Longest text (characters) the check accepts; longer ones fail the check (on_error).
     max_text_chars: int = 50_000
+    #: Chat roles whose messages this check reads (texts without a role are always read).
+    roles: tuple[str, ...] = ("user", "assistant")
 
     def applies(self, stage: str) -> bool:
         return self.enabled and self.applies_to in (stage, "both")
@@ -115,6 +117,21 @@ class AuditLogSettings:
 @dataclass(frozen=True)
 class StreamingSettings:
     hold_back: int = 64
+    #: New characters gathered before the model checks scan the stream again.
+    window: int = 256
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    """How a guard runs its checks: its own worker pool, micro-batching and backpressure."""
+
+    workers: int = 2
+    batch_wait_ms: float = 2.0
+    max_batch: int = 32
+    max_pending: int = 256
+    #: ``thread``: model checks on worker threads (an overrun check is abandoned);
+    #: ``process``: on worker processes that are killed and restarted when a check overruns.
+    isolation: Literal["thread", "process"] = "thread"
 
 
 @dataclass(frozen=True)
@@ -154,6 +171,7 @@ class Policy:
     on_block: Literal["raise", "refuse"] = "raise"
     refusal: str = "Sorry, I can't help with that."
     streaming: StreamingSettings = field(default_factory=StreamingSettings)
+    runtime: RuntimeSettings = field(default_factory=RuntimeSettings)
     watermark: WatermarkSettings = field(default_factory=WatermarkSettings)
     audit_log: AuditLogSettings = field(default_factory=AuditLogSettings)
     gates: GateSettings = field(default_factory=GateSettings)
@@ -201,6 +219,13 @@ def _check_type(value: Any, ctx: s.Context, path: str, mark: Mark) -> str:
     return value
 
 
+def _roles(value: Any, ctx: s.Context, path: str, mark: Mark) -> tuple[str, ...]:
+    items = s.list_of(s.string)(value, ctx, path, mark)
+    if not items:
+        raise s.Invalid("expected a non-empty list of chat roles (e.g. [user, assistant])")
+    return tuple(items)
+
+
 _ACTION = s.choice(*ACTIONS)
 _TYPE_RULE = s.mapping(
     {
@@ -225,6 +250,7 @@ _CHECK = s.mapping(
         "ignore_echo": (s.boolean, False),
         "redact_with": (s.choice("placeholder", "pseudonym", "hash", "mask"), "placeholder"),
         "max_text_chars": (s.integer(1, 100_000_000), 50_000),
+        "roles": (_roles, lambda: ("user", "assistant")),
     },
     CheckSpec,
 )
@@ -237,7 +263,23 @@ _POLICY = s.mapping(
         "checks": (s.list_of(_CHECK), list),
         "on_block": (s.choice("raise", "refuse"), "raise"),
         "refusal": (s.string, "Sorry, I can't help with that."),
-        "streaming": (s.mapping({"hold_back": (s.integer(0, 100_000), 64)}, StreamingSettings), StreamingSettings),
+        "streaming": (
+            s.mapping({"hold_back": (s.integer(0, 100_000), 64), "window": (s.integer(16, 1_000_000), 256)}, StreamingSettings),
+            StreamingSettings,
+        ),
+        "runtime": (
+            s.mapping(
+                {
+                    "workers": (s.integer(1, 64), 2),
+                    "batch_wait_ms": (s.number(0, 1000), 2.0),
+                    "max_batch": (s.integer(1, 4096), 32),
+                    "max_pending": (s.integer(1, 1_000_000), 256),
+                    "isolation": (s.choice("thread", "process"), "thread"),
+                },
+                RuntimeSettings,
+            ),
+            RuntimeSettings,
+        ),
         "watermark": (
             s.mapping(
                 {

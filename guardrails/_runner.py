@@ -19,24 +19,20 @@ from raikit.guardrails._registry import check_class
 if TYPE_CHECKING:
     import concurrent.futures
 
+    from raikit.guardrails._batcher import MicroBatcher
+    from raikit.guardrails._workers import CheckProcessPool
+
 logger = logging.getLogger(__name__)
-
-_POOL_LOCK = threading.Lock()
-_POOL: concurrent.futures.ThreadPoolExecutor | None = None
-
-
-def _pool() -> concurrent.futures.ThreadPoolExecutor:
-    global _POOL
-    import concurrent.futures
-
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="raikit-check")
-        return _POOL
 
 
 class PolicyRunner:
     """A policy with its checks instantiated once, ready to scan batches.
+
+    Each runner owns its worker pool (``runtime.workers`` threads, or with
+    ``runtime.isolation: process`` as many killable worker processes for the model checks,
+    created on first use) and,
+    for :meth:`ascan` and :meth:`scan_batched`, one micro-batcher per stage; nothing is shared
+    with other runners or guards. Call :meth:`close` to stop them.
 
     Args:
         policy: A bundled name, a path or a loaded :class:`Policy`.
@@ -48,6 +44,7 @@ class PolicyRunner:
         >>> runner = PolicyRunner("permissive")  # doctest: +SKIP
         >>> [r.outcome for r in runner.scan(["hello", "mail me: a@b.co"], stage="output")]  # doctest: +SKIP
         ['allowed', 'warned']
+        >>> results = await runner.ascan(["hello"], stage="prompt")  # doctest: +SKIP
     """
 
     def __init__(
@@ -67,14 +64,103 @@ class PolicyRunner:
             self.checks[spec.id] = supplied.get(spec.id) or check_class(spec.type)(
                 id=spec.id, threshold=_lowest_threshold(spec), **spec.params
             )
+        self._lock = threading.Lock()
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._batchers: dict[str, MicroBatcher] = {}
+        self._processes: CheckProcessPool | None = None
+        if self.policy.runtime.isolation == "process":
+            from raikit.guardrails._workers import CheckProcessPool
+
+            isolated = {cid: c for cid, c in self.checks.items() if not c.inline}
+            self._processes = CheckProcessPool(isolated, self.policy.runtime.workers) if isolated else None
 
     def load(self) -> None:
-        """Load every check's models now instead of on first use."""
+        """Load every check's models now instead of on first use (in the workers, if isolated)."""
         for check in self.checks.values():
-            check.load()
+            if self._processes is None or check.inline:
+                check.load()
+        if self._processes is not None:
+            self._processes.start()
+
+    def close(self) -> None:
+        """Stop this runner's batch threads and worker pool (a hung check is left behind)."""
+        with self._lock:
+            for batcher in self._batchers.values():
+                batcher.close()
+            self._batchers.clear()
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+            if self._processes is not None:
+                self._processes.close()
+
+    def pool(self) -> concurrent.futures.ThreadPoolExecutor:
+        """This runner's worker pool for model checks (``runtime.workers`` threads)."""
+        import concurrent.futures
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=self.policy.runtime.workers, thread_name_prefix="raikit-check"
+                )
+            return self._pool
+
+    def batcher(self, stage: str) -> MicroBatcher:
+        """The micro-batcher of ``stage`` (created on first use)."""
+        from raikit.guardrails._batcher import MicroBatcher
+
+        with self._lock:
+            found = self._batchers.get(stage)
+            if found is None:
+                rt = self.policy.runtime
+                found = self._batchers[stage] = MicroBatcher(
+                    self.scan, stage=stage, wait_s=rt.batch_wait_ms / 1000.0, max_batch=rt.max_batch,
+                    max_pending=rt.max_pending,
+                )
+            return found
+
+    def _cheap(self, stage: str) -> bool:
+        return all(self.checks[spec.id].inline for spec in self.specs(stage))
 
     def specs(self, stage: str) -> list[CheckSpec]:
         return [spec for spec in self.policy.checks if spec.id in self.checks and spec.applies(stage)]
+
+    def scan_batched(
+        self,
+        texts: Sequence[str],
+        *,
+        stage: str = "output",
+        prompt_hashes: Sequence[set[tuple[str, str]]] | None = None,
+        roles: Sequence[str | None] | None = None,
+    ) -> list[StageResult]:
+        """Like :meth:`scan`, but joins the texts of concurrent callers into one batch.
+
+        When only cheap ``inline`` checks apply, they run in the calling thread at once.
+        """
+        if not texts or self._cheap(stage):
+            return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
+        return self.batcher(stage).submit(texts, prompt_hashes=prompt_hashes, roles=roles)
+
+    async def ascan(
+        self,
+        texts: Sequence[str],
+        *,
+        stage: str = "output",
+        prompt_hashes: Sequence[set[tuple[str, str]]] | None = None,
+        roles: Sequence[str | None] | None = None,
+    ) -> list[StageResult]:
+        """:meth:`scan` for ``async`` code: the checks run on this runner's batch thread, in a
+        micro-batch with concurrent callers, and the event loop is never blocked.
+
+        Example:
+            >>> results = await PolicyRunner("default").ascan(["hi"], stage="prompt")  # doctest: +SKIP
+
+        When only cheap ``inline`` checks apply (no model; microseconds per text), they run
+        at once without a thread hop.
+        """
+        if not texts or self._cheap(stage):
+            return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
+        return await self.batcher(stage).asubmit(texts, prompt_hashes=prompt_hashes, roles=roles)
 
     def scan(
         self,
@@ -82,17 +168,24 @@ class PolicyRunner:
         *,
         stage: str = "output",
         prompt_hashes: Sequence[set[tuple[str, str]]] | None = None,
+        roles: Sequence[str | None] | None = None,
+        only: Sequence[CheckSpec] | None = None,
     ) -> list[StageResult]:
-        """Scan a batch with every check that applies to ``stage``.
+        """Scan a batch with every check that applies to ``stage``, in the calling thread.
 
-        Model checks run in parallel on worker threads with their time budget enforced;
-        cheap ``inline`` checks run in the calling thread.
+        Checks run one after another, so each check's time is time the caller waited and the
+        per-check timings add up to no more than the call. Model checks run on this runner's
+        worker pool with their time budget enforced; cheap ``inline`` checks run in the
+        calling thread and are timed after they return.
 
         Args:
             texts: Texts to scan (unchanged; redacted copies are returned).
             stage: ``prompt`` or ``output``.
             prompt_hashes: For outputs, per text, the ``(check_id, hash)`` pairs seen in its
                 prompt; matching output findings are marked as echoes.
+            roles: Per text, the chat role it came from (``None``: not a chat message); a
+                check reads only texts without a role or whose role is in its ``roles``.
+            only: Run just these checks (e.g. the inline ones) instead of all of ``stage``.
 
         Returns:
             One :class:`StageResult` per text.
@@ -100,35 +193,42 @@ class PolicyRunner:
         import concurrent.futures
 
         texts = list(texts)
-        specs = self.specs(stage)
+        if roles is not None and len(roles) != len(texts):
+            raise ValueError(f"roles has {len(roles)} entries for {len(texts)} texts")
         per_text: list[list[Finding]] = [[] for _ in texts]
         errors: list[list[CheckFailure]] = [[] for _ in texts]
         timings: dict[str, float] = {}
-        if texts and specs:
+        for spec in (self.specs(stage) if only is None else only) if texts else []:
+            indices = [i for i in range(len(texts)) if roles is None or roles[i] is None or roles[i] in spec.roles]
+            if not indices:
+                continue
+            subset = [texts[i] for i in indices]
             started = self.clock()
-            pooled = [spec for spec in specs if not self.checks[spec.id].inline]
-            futures = {spec.id: _pool().submit(self._timed_scan, spec, texts) for spec in pooled}
-            for spec in specs:
-                try:
-                    if spec.id in futures:
-                        remaining = max(0.0, spec.timeout_s - (self.clock() - started))
-                        results, elapsed = futures[spec.id].result(timeout=remaining)
-                    else:
-                        results, elapsed = self._timed_scan(spec, texts)
-                        if elapsed > spec.timeout_s * 1000.0:
-                            raise concurrent.futures.TimeoutError
-                    timings[spec.id] = elapsed
-                except concurrent.futures.TimeoutError:
-                    if spec.id in futures:
-                        futures[spec.id].cancel()
-                    self._fail(spec, stage, f"exceeded its time budget of {spec.timeout_s:g}s", errors)
-                    continue
-                except Exception as err:  # noqa: BLE001 - any crash follows on_error
-                    self._fail(spec, stage, f"raised {type(err).__name__}", errors)
-                    continue
-                for index, found in enumerate(results):
-                    hashes = prompt_hashes[index] if prompt_hashes is not None else set()
-                    per_text[index].extend(self._apply(spec, found, hashes))
+            try:
+                if self.checks[spec.id].inline:
+                    results = self.checks[spec.id].scan(subset)
+                    if self.clock() - started > spec.timeout_s:
+                        raise concurrent.futures.TimeoutError
+                elif self._processes is not None:
+                    results = self._processes.scan(spec.id, subset, spec.timeout_s)
+                else:
+                    future = self.pool().submit(self.checks[spec.id].scan, subset)
+                    try:
+                        results = future.result(timeout=spec.timeout_s)
+                    except concurrent.futures.TimeoutError:
+                        future.cancel()
+                        raise
+            except concurrent.futures.TimeoutError:
+                self._fail(spec, stage, f"exceeded its time budget of {spec.timeout_s:g}s", [errors[i] for i in indices])
+                continue
+            except Exception as err:  # noqa: BLE001 - any crash follows on_error
+                self._fail(spec, stage, f"raised {type(err).__name__}", [errors[i] for i in indices])
+                continue
+            finally:
+                timings[spec.id] = (self.clock() - started) * 1000.0
+            for index, found in zip(indices, results, strict=True):
+                hashes = prompt_hashes[index] if prompt_hashes is not None else set()
+                per_text[index].extend(self._apply(spec, found, hashes))
         out: list[StageResult] = []
         for index, text in enumerate(texts):
             findings = per_text[index]
@@ -139,11 +239,6 @@ class PolicyRunner:
                 new_text = redact_with_policy(text, findings, self.policy)
             out.append(StageResult(stage, outcome, tuple(findings), tuple(errors[index]), dict(timings), new_text))
         return out
-
-    def _timed_scan(self, spec: CheckSpec, texts: list[str]) -> tuple[list[list[Finding]], float]:
-        start = self.clock()
-        results = self.checks[spec.id].scan(texts)
-        return results, (self.clock() - start) * 1000.0
 
     def _fail(self, spec: CheckSpec, stage: str, reason: str, errors: list[list[CheckFailure]]) -> None:
         action = "block" if spec.on_error == "block" else "warn"
@@ -165,6 +260,11 @@ class PolicyRunner:
                 action = "block"  # a whole-text finding cannot be cut out
             kept.append(dataclasses.replace(f, action=action, echo=echo))
         return kept
+
+
+def is_whole(finding: Finding, length: int) -> bool:
+    """Whether a finding is about the whole text (no span, or a span covering all of it)."""
+    return finding.start is None or (finding.start <= 0 and (finding.end or 0) >= length)
 
 
 def _lowest_threshold(spec: CheckSpec) -> float:

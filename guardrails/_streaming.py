@@ -1,8 +1,17 @@
-"""Check a streamed output incrementally with a bounded hold-back.
+"""Check a streamed output at linear cost, with a bounded hold-back.
 
-Text is released once it is more than ``hold_back`` characters behind the newest chunk, never
-inside a finding's span and, where possible, at a whitespace boundary, so a finding that
-spans chunk boundaries is still redacted before any of it is released.
+The filter keeps the text not yet released: a *held* tail that was already scanned once and
+the *new* text after it. Cheap ``inline`` checks (the denylist) scan every chunk together
+with the ``hold_back`` characters before it, so a blocked term stops the stream at once.
+Every check runs when ``window`` new characters have gathered (or at a sentence end past
+three quarters of a window) over held + new text; afterwards everything but the last ``hold_back``
+characters is released: never inside a finding's span, and at a whitespace boundary where
+possible. Each character is therefore scored once as new text and at most about once more as
+held text, whatever the chunk sizes, and a finding that spans chunk or window boundaries is
+still seen whole before any of it is released.
+
+The filter does no I/O: :meth:`StreamFilter.window_text` says what to scan and
+:meth:`StreamFilter.apply` takes the result, so the sync and async guard share it.
 """
 
 from __future__ import annotations
@@ -10,73 +19,139 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from raikit.guardrails._decision import StageResult, outcome_of
+from raikit.guardrails._decision import CheckFailure, StageResult, outcome_of
 from raikit.guardrails._finding import Finding
-from raikit.guardrails._runner import PolicyRunner, redact_with_policy
+from raikit.guardrails._runner import PolicyRunner, is_whole, redact_with_policy
+
+_SENTENCE_END = (".", "!", "?", "\n", ". ", "! ", "? ")
 
 
 @dataclass
 class StreamState:
-    """What a stream filter has released so far (offsets are into the full output)."""
+    """What a stream filter has released and found so far (offsets are into the full output)."""
 
     released_chars: int = 0
     findings: list[Finding] = field(default_factory=list)
-    results: list[StageResult] = field(default_factory=list)
+    errors: list[CheckFailure] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
     blocked: bool = False
+    scanned_chars: int = 0  #: Characters handed to the checks in total (held + new, per scan).
 
 
 class StreamFilter:
-    """Feed chunks in, get checked text out.
+    """Feed text in, get checked text out.
+
+    Args:
+        runner: The guard's policy runner.
+        hold_back: Characters kept back after each scan.
+        window: New characters gathered before all checks scan again.
+        prompt_hashes: ``(check_id, hash)`` pairs of the prompt, for echo detection.
 
     Example:
-        >>> f = StreamFilter(runner, hold_back=32, prompt_hashes=set())  # doctest: +SKIP
-        >>> f.feed("Hello, my mail is jo")  # doctest: +SKIP
-        ''
+        >>> f = StreamFilter(runner, hold_back=32, window=128, prompt_hashes=set())  # doctest: +SKIP
+        >>> f.add("Hello, my mail is jo"); f.due()  # doctest: +SKIP
+        False
     """
 
-    def __init__(self, runner: PolicyRunner, *, hold_back: int, prompt_hashes: set[tuple[str, str]]) -> None:
+    def __init__(
+        self, runner: PolicyRunner, *, hold_back: int, window: int, prompt_hashes: set[tuple[str, str]]
+    ) -> None:
         self.runner = runner
         self.hold_back = hold_back
+        self.window = window
         self.prompt_hashes = prompt_hashes
         self.pending = ""
+        self.new_chars = 0
         self.state = StreamState()
+        self._tail = ""  # the last hold_back characters seen, for the inline checks
+        self._whole: dict[tuple[str, str], Finding] = {}
+        self._inline = [spec for spec in runner.specs("output") if runner.checks[spec.id].inline]
 
-    def feed(self, chunk: str) -> str:
-        """Add a chunk; return the text that may be released now ('' when blocked)."""
-        if self.state.blocked:
-            return ""
+    # -- input -------------------------------------------------------------------------
+    def add(self, chunk: str) -> None:
+        """Add a chunk; inline checks scan it with the text just before it."""
+        if self.state.blocked or not chunk:
+            return
         self.pending += chunk
-        return self._release(final=False)
+        self.new_chars += len(chunk)
+        if self._inline:
+            text = self._tail + chunk
+            result = self.runner.scan([text], stage="output", prompt_hashes=[self.prompt_hashes], only=self._inline)[0]
+            self._time(result)
+            self.state.scanned_chars += len(text)
+            if result.outcome == "blocked":
+                offset = self.state.released_chars + len(self.pending) - len(text)
+                self._block(result, offset)
+        keep = max(self.hold_back, 1)
+        self._tail = (self._tail + chunk)[-keep:]
 
-    def finish(self) -> str:
-        """The stream ended: check and release what is still held back."""
+    def due(self) -> bool:
+        """Whether enough new text has gathered for a scan by every check."""
+        if self.state.blocked or not self.new_chars:
+            return False
+        if self.new_chars >= self.window:
+            return True
+        return self.new_chars >= (3 * self.window) // 4 and self.pending.endswith(_SENTENCE_END)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing is held back."""
+        return not self.pending
+
+    def window_text(self) -> str:
+        """The text the next scan reads (held + new)."""
+        return self.pending
+
+    # -- results -----------------------------------------------------------------------
+    def apply(self, result: StageResult, *, final: bool) -> str:
+        """Take the scan of :meth:`window_text`; return the text that may be released now."""
+        self._time(result)
+        self.state.scanned_chars += len(self.pending)
+        self.state.errors.extend(e for e in result.errors if e not in self.state.errors)
         if self.state.blocked:
             return ""
-        return self._release(final=True)
-
-    def _release(self, *, final: bool) -> str:
-        if not self.pending:
-            return ""
-        result = self.runner.scan([self.pending], stage="output", prompt_hashes=[self.prompt_hashes])[0]
-        self.state.results.append(result)
         if result.outcome == "blocked":
-            self.state.blocked = True
-            self.state.findings.extend(self._shift(result.findings))
-            self.pending = ""
+            self._block(result, self.state.released_chars)
             return ""
-        cut = len(self.pending) if final else self._cut_point(result.findings)
+        self.new_chars = 0
+        length = len(self.pending)
+        spans = [f for f in result.findings if not is_whole(f, length)]
+        cut = length if final else self._cut_point(spans)
+        for f in result.findings:
+            if is_whole(f, length):
+                self._keep_whole(f)
         if cut <= 0:
             return ""
-        released = [f for f in result.findings if f.start is None or (f.end is not None and f.end <= cut)]
+        released = [f for f in spans if f.end is not None and f.end <= cut]
         text = self.pending[:cut]
         if outcome_of([f.action or "allow" for f in released]) == "redacted":
             text = redact_with_policy(text, released, self.runner.policy)
-        self.state.findings.extend(self._shift(released))
+        self.state.findings.extend(self._shift(released, self.state.released_chars))
         self.state.released_chars += cut
         self.pending = self.pending[cut:]
         return text
 
-    def _cut_point(self, findings: tuple[Finding, ...]) -> int:
+    def findings(self) -> list[Finding]:
+        """Every finding acted on, offsets into the full output; whole-text ones once per type."""
+        return [*self.state.findings, *self._whole.values()]
+
+    def _block(self, result: StageResult, offset: int) -> None:
+        self.state.blocked = True
+        self.state.findings.extend(self._shift(list(result.findings), offset))
+        self.state.errors.extend(e for e in result.errors if e not in self.state.errors)
+        self.pending = ""
+
+    def _keep_whole(self, finding: Finding) -> None:
+        key = (finding.check_id, finding.type)
+        shifted = self._shift([finding], self.state.released_chars)[0]
+        if key not in self._whole or finding.score > self._whole[key].score:
+            self._whole[key] = shifted
+
+    def _time(self, result: StageResult) -> None:
+        for name, ms in result.timings_ms.items():
+            self.state.timings_ms[name] = self.state.timings_ms.get(name, 0.0) + ms
+
+    def _cut_point(self, findings: list[Finding]) -> int:
         cut = len(self.pending) - self.hold_back
         if cut <= 0:
             return 0
@@ -91,8 +166,8 @@ class StreamFilter:
             cut = space + 1
         return cut
 
-    def _shift(self, findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
-        offset = self.state.released_chars
+    @staticmethod
+    def _shift(findings: list[Finding], offset: int) -> list[Finding]:
         return [
             dataclasses.replace(f, start=f.start + offset, end=(f.end or 0) + offset) if f.start is not None else f
             for f in findings

@@ -21,7 +21,7 @@ version: 1
 name: adapters
 on_block: refuse
 refusal: REFUSED
-streaming: {hold_back: 24}
+streaming: {hold_back: 24, window: 16}
 checks:
   - id: pii
     type: denylist
@@ -160,7 +160,7 @@ def test_hf_pipeline_redacts_prompt_and_checks_full_output(tiny_pipeline: object
 def test_hf_pipeline_output_block(tiny_pipeline: object) -> None:
     pipe = guarded(tiny_pipeline)
     # the words check applies to outputs only; the full text echoes the prompt
-    assert pipe("the forbidden cat", max_new_tokens=3, do_sample=False) == "REFUSED"
+    assert pipe("the forbidden cat", max_new_tokens=3, do_sample=False) == [{"generated_text": "REFUSED"}]
     assert last_decision().outcome == "blocked"  # type: ignore[union-attr]
 
 
@@ -188,3 +188,20 @@ def test_hf_model_with_tokenizer_gets_the_watermark(tiny_pipeline: object, monke
     assert isinstance(out, str) and EMAIL not in out
     decision = last_decision()
     assert decision is not None and decision.watermark["status"] == "marked"  # type: ignore[index]
+
+
+def test_hf_pipeline_batch_in_batch_out_with_one_refusal_inside(tiny_pipeline: object) -> None:
+    pipe = guarded(tiny_pipeline)
+    out = pipe(["the forbidden cat", "hello world"], max_new_tokens=3, do_sample=False)
+    assert isinstance(out, list) and len(out) == 2
+    assert out[0] == [{"generated_text": "REFUSED"}]
+    assert out[1][0]["generated_text"].startswith("hello world")
+    decision = last_decision()
+    assert decision is not None and decision.outcome == "blocked" and decision.refused
+
+
+def test_hf_pipeline_batch_blocked_at_prompt_is_a_batch_of_refusals(tiny_pipeline: object) -> None:
+    text = POLICY.replace("    applies_to: output\n", "")
+    pipe = guard(policy_from_string(text), checks={"pii": KeywordCheck(words={"EMAIL_ADDRESS": EMAIL}, id="pii")})(tiny_pipeline)
+    out = pipe(["the forbidden cat", "hello world"], max_new_tokens=3, do_sample=False)
+    assert out == [[{"generated_text": "REFUSED"}], [{"generated_text": "REFUSED"}]]

@@ -22,7 +22,7 @@ version: 1
 name: test
 on_block: {on_block}
 refusal: REFUSED
-streaming: {{hold_back: {hold_back}}}
+streaming: {{hold_back: {hold_back}, window: 16}}
 checks:
   - id: words
     type: denylist
