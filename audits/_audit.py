@@ -7,7 +7,6 @@ One call produces the whole chain of evidence in an output folder: ``report.json
 from __future__ import annotations
 
 import logging
-import math
 import os
 import secrets
 import time
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from raikit.audits._gates import evaluate_gates
 from raikit.audits._suites import AuditPrompt, load_suite
 from raikit.audits._targets import GenerationTarget
 from raikit.guardrails import Decision, Policy, PolicyRunner, StageResult, load_policy, redact
@@ -39,8 +39,8 @@ class AuditOutcome:
     paths: dict[str, Path]
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval for a proportion.
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (``scipy.stats.binomtest``); ``(0, 1)`` for ``n == 0``.
 
     Example:
         >>> [round(x, 3) for x in wilson_interval(5, 100)]
@@ -48,11 +48,10 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
     """
     if n == 0:
         return 0.0, 1.0
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(successes), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return max(0.0, float(ci.low)), min(1.0, float(ci.high))
 
 
 def _rate_entry(count: int, n: int) -> dict[str, Any]:
@@ -102,61 +101,6 @@ def summarize_checks(
             entry["error_rates"] = described["error_rates"]
         entries.append(entry)
     return entries
-
-
-def evaluate_gates(
-    policy: Policy,
-    checks: list[dict[str, Any]],
-    bias: dict[str, Any] | None,
-    baseline: dict[str, Any] | None,
-    prompt_checks: list[dict[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
-    """Each release gate with its value, limit and verdict."""
-    gates: list[dict[str, Any]] = []
-    by_id = {c["id"]: c for c in checks}
-    for check in [*checks, *(prompt_checks or [])]:
-        if check.get("n_errors"):
-            # A check that crashed measured nothing: the audit fails closed.
-            gates.append(
-                {
-                    "name": f"check_ran:{check['stage']}:{check['id']}",
-                    "metric": f"{check['stage']} texts where {check['id']} failed",
-                    "value": check["n_errors"],
-                    "limit": 0,
-                    "passed": False,
-                }
-            )
-    for key, limit in policy.gates.max_rate.items():
-        check_id, _, type_ = key.partition(":")
-        check = by_id.get(check_id)
-        if check is None:
-            continue
-        value = check["by_type"].get(type_, {"rate": 0.0})["rate"] if type_ else check["rate"]
-        metric = f"checks.{check_id}.by_type.{type_}.rate" if type_ else f"checks.{check_id}.rate"
-        gates.append({"name": f"max_rate:{key}", "metric": metric, "value": round(value, 4), "limit": limit, "passed": value <= limit})
-    if bias:
-        from raikit.audits.bias import bias_gates
-
-        gates.extend(bias_gates(bias))
-    if baseline:
-        tolerance = policy.gates.regression_tolerance
-        before = {c["id"]: c for c in baseline.get("checks", [])}
-        for check in checks:
-            old = before.get(check["id"])
-            if old is None:
-                continue
-            limit = old["rate"] + tolerance
-            gates.append(
-                {
-                    "name": f"regression:{check['id']}",
-                    "metric": f"checks.{check['id']}.rate",
-                    "value": round(check["rate"], 4),
-                    "limit": round(limit, 4),
-                    "baseline": old["rate"],
-                    "passed": check["rate"] <= limit,
-                }
-            )
-    return gates
 
 
 def _examples(results: list[StageResult], originals: list[str]) -> list[dict[str, Any]]:

@@ -18,7 +18,8 @@ Example:
 """
 
 from raikit.audits._executor import Executor, LocalExecutor, RayExecutor
-from raikit.audits.bias._audit import bias_gates, prompt_seed, run_bias_audit
+from raikit.audits._gates import bias_gates
+from raikit.audits.bias._audit import prompt_seed, run_bias_audit
 from raikit.audits.bias._crows import CrowsPair, crows_pairs_score, load_crows_pairs, score_pairs
 from raikit.audits.bias._data import data_dir
 from raikit.audits.bias._generators import DemoGenerator, FakeGenerator, load_generator

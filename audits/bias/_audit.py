@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from raikit.audits._executor import Executor, LocalExecutor
+from raikit.audits._gates import gap_verdict
 from raikit.audits.bias._data import CROWS_PAIRS_FILE, CROWS_PAIRS_LICENSE, resolve_data_file
 from raikit.audits._progress import progress_bar
 from raikit.audits.bias._scorers import Scorer, default_scorers
@@ -249,7 +250,7 @@ def _suite_entry(suite: PromptSuite, scores: dict[str, list[float]], *, seed: in
         gap = disaggregate(values, groups, seed=[seed, zlib.crc32(suite.name.encode()), m_index],
                            n_resamples=n_resamples)
         limit = _gate_limit(gates, suite.name, name)
-        passed = None if limit is None else bool((gap.difference or 0.0) <= limit)
+        passed = gap_verdict(gap.difference, limit)
         metrics[name] = {"groups": gap.groups, "difference": gap.difference, "ratio": gap.ratio,
                          "limit": limit, "passed": passed}
     return {"name": suite.name, "domain": suite.domain, "n": len(suite.items), "seed": seed,
@@ -286,26 +287,3 @@ def _paired_entries(suite: PromptSuite, scores: dict[str, list[float]], *, seed:
                 "p_value": float(f"{result.p_value:.4g}"), "test": result.test,
             })
     return entries
-
-
-def bias_gates(bias: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The report's ``gates`` entries for every gated bias metric.
-
-    Example:
-        >>> bias_gates({"suites": [{"name": "s", "metrics": {"sentiment": {
-        ...     "difference": 0.3, "limit": 0.2, "passed": False}}}]})[0]["passed"]
-        False
-    """
-    gates = []
-    for suite in bias.get("suites", []):
-        for metric, entry in suite.get("metrics", {}).items():
-            if entry.get("limit") is None:
-                continue
-            gates.append({
-                "name": f"max_gap:{suite['name']}.{metric}",
-                "metric": f"bias.suites.{suite['name']}.{metric}.difference",
-                "value": entry.get("difference"),
-                "limit": entry["limit"],
-                "passed": bool(entry.get("passed")),
-            })
-    return gates

@@ -83,9 +83,11 @@ class GroupGap:
 
     Attributes:
         groups: ``{group: {"n", "mean", "ci"}}`` in the order groups were given.
-        difference: Largest minus smallest group mean (fairlearn ``difference()``).
+        difference: Largest minus smallest group mean (fairlearn ``difference()``); ``None``
+            when a group's mean is not a finite number (NaN scores): a gap that could not be
+            measured, which a gate treats as failed.
         ratio: Smallest over largest group mean (fairlearn ``ratio()``); ``None`` when a
-            group mean is negative (a ratio of signed scores means nothing).
+            group mean is negative (a ratio of signed scores means nothing) or not finite.
     """
 
     groups: dict[str, dict[str, Any]]
@@ -139,9 +141,13 @@ def disaggregate(
                                  confidence=confidence)
         out[group] = {"n": int(member.size), "mean": _round(float(by_group[group])),
                       "ci": [_round(low), _round(high)]}
+    means = [float(by_group[g]) for g in order]
+    if not all(math.isfinite(m) for m in means):
+        # fairlearn skips NaN groups and would report a gap of 0.0 between the rest.
+        return GroupGap(groups=out, difference=None, ratio=None)
     difference = float(frame.difference(method="between_groups"))
     ratio: float | None = float(frame.ratio(method="between_groups"))
-    if any(float(by_group[g]) < 0 for g in order):
+    if any(m < 0 for m in means):
         ratio = None
     return GroupGap(groups=out, difference=_round(difference),
                     ratio=_round(ratio) if ratio is not None else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from raikit.errors import InputError
 from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
 from raikit.guardrails._normalize import normalize
@@ -53,7 +54,7 @@ class DenylistCheck(Check):
         self._compiled: list[tuple[str, re.Pattern[str]]] = []
         for type_, term in _labelled(terms, label):
             if not term.strip():
-                raise ValueError("terms must be non-empty strings")
+                raise InputError("terms must be non-empty strings")
             words = normalize(term).text.split()
             body = r"\s+".join(re.escape(w) for w in words)
             left = "" if _UNSPACED.match(words[0][0]) else r"(?<!\w)"
@@ -63,9 +64,9 @@ class DenylistCheck(Check):
             try:
                 self._compiled.append((type_, re.compile(pattern, re.IGNORECASE)))
             except re.error as err:
-                raise ValueError(f"invalid regular expression {pattern!r}: {err}") from err
+                raise InputError(f"invalid regular expression {pattern!r}: {err}") from err
         if not self._compiled:
-            raise ValueError("a denylist needs at least one entry in terms or patterns")
+            raise InputError("a denylist needs at least one entry in terms or patterns")
 
     def _scan(self, texts: list[str]) -> list[list[Finding]]:
         results: list[list[Finding]] = []
@@ -88,7 +89,7 @@ class DenylistCheck(Check):
 
 def _labelled(entries: Sequence[str] | Mapping[str, Sequence[str]], label: str) -> list[tuple[str, str]]:
     if isinstance(entries, str):
-        raise ValueError(f"expected a list of strings, got the string {entries!r}")
+        raise InputError(f"expected a list of strings, got the string {entries!r}")
     if isinstance(entries, Mapping):
         pairs = []
         for key, values in entries.items():

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from raikit.errors import InputError, MissingDependencyError
-from raikit.guardrails._check import Check
+from raikit.guardrails._check import Check, require_batch
 from raikit.guardrails._finding import Finding
 
 logger = logging.getLogger(__name__)
@@ -72,13 +72,13 @@ class TransformersClassifierCheck(Check):
     ) -> None:
         super().__init__(id=id, threshold=threshold)
         if not model_path or not isinstance(model_path, str | Path):
-            raise ValueError(f"model_path must be a local model folder, got {model_path!r}")
+            raise InputError(f"model_path must be a local model folder, got {model_path!r}")
         if max_length < 4:
-            raise ValueError(f"max_length must be at least 4 tokens, got {max_length!r}")
+            raise InputError(f"max_length must be at least 4 tokens, got {max_length!r}")
         if not 0 <= stride < max_length - 2:
-            raise ValueError(f"stride (token overlap) must be between 0 and max_length - 3, got {stride!r}")
+            raise InputError(f"stride (token overlap) must be between 0 and max_length - 3, got {stride!r}")
         if batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+            raise InputError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.model_path = str(model_path)
         self.label_map = dict(label_map) if label_map is not None else None
         self.max_length = int(max_length)
@@ -132,8 +132,7 @@ class TransformersClassifierCheck(Check):
             >>> check.predict_proba(["some text"])  # doctest: +SKIP
             [{'harassment': 0.03, 'hate': 0.01}]
         """
-        if isinstance(texts, str):
-            raise TypeError("predict_proba() takes a sequence of texts; wrap a single text in a list")
+        require_batch(texts, "predict_proba")
         self.load()
         label_probs = self._label_probs(list(texts))
         return [
@@ -175,8 +174,8 @@ class TransformersClassifierCheck(Check):
 
     def _scan(self, texts: list[str]) -> list[list[Finding]]:
         return [
-            [self.finding(name, 0, len(text), p) for name, p in probs.items() if p >= self.threshold]
-            for text, probs in zip(texts, self.predict_proba(texts))
+            [self.finding(name, None, None, p) for name, p in probs.items() if p >= self.threshold]
+            for probs in self.predict_proba(texts)
         ]
 
     def describe(self) -> dict[str, Any]:
