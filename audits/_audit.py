@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from raikit.audits._gates import evaluate_gates
+from raikit.audits._generator import Generator, generate_checked, prompt_seed
 from raikit.audits._suites import AuditPrompt, load_suite
 from raikit.audits._targets import GenerationTarget
 from raikit.guardrails import Decision, Policy, PolicyRunner, StageResult, load_policy, redact
@@ -149,7 +150,7 @@ def _watermark_key(policy: Policy, target: GenerationTarget) -> tuple[str | None
 
 
 def run_audit(
-    target: GenerationTarget,
+    target: GenerationTarget | Generator | str,
     *,
     policy: str | Policy = "default",
     out_dir: str | Path = "raikit-report",
@@ -165,7 +166,9 @@ def run_audit(
     """Audit ``target`` with ``policy`` and write the evidence to ``out_dir``.
 
     Args:
-        target: What generates (see :mod:`raikit.audits._targets`).
+        target: What generates: a :class:`GenerationTarget` (see :mod:`raikit.audits._targets`),
+            or any :class:`~raikit.audits._generator.Generator`, ``prompt -> text`` function or
+            ``module:function`` spec (wrapped with :meth:`GenerationTarget.of`).
         policy: Bundled name, path or :class:`Policy`.
         out_dir: Folder for report.json, report.html, MODEL_CARD.md and audit-log.jsonl.
         limit: Use only the first ``limit`` prompts of the suites (quick runs).
@@ -191,6 +194,7 @@ def run_audit(
     from raikit.audits._progress import progress_bar
 
     policy = load_policy(policy)
+    target = GenerationTarget.of(target)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     started_at = datetime.now(UTC)
@@ -223,11 +227,11 @@ def run_audit(
             processor = watermark.logits_processor()
 
         outputs: list[str] = []
+        all_seeds = _seeds(prompts, policy.audit.seed)
         with progress_bar("generating", total=len(texts), enabled=progress) as advance:
             for start in range(0, len(texts), batch_size):
                 batch = texts[start : start + batch_size]
-                seeds = [policy.audit.seed + start + i for i in range(len(batch))]
-                outputs.extend(target.generate(batch, seeds, processor))
+                outputs.extend(generate_checked(target.generate, batch, all_seeds[start : start + batch_size], processor))
                 advance(len(batch))
 
         prompt_results: list[StageResult] = []
@@ -261,7 +265,7 @@ def run_audit(
             found = sum(1 for d in scored if d.found)
             watermark_summary["text"] = {
                 "enabled": True,
-                "key_id": _key_id(wm_key),
+                "key_id": watermark.key_id,
                 "key_source": wm_source,
                 "n": len(scored),
                 "too_short": len(detections) - len(scored),
@@ -343,10 +347,15 @@ def _model_entry(check_id: str, described: dict[str, Any]) -> dict[str, Any]:
     return {"check": check_id, **entry}
 
 
-def _key_id(key: str) -> str:
-    from raikit.watermark import key_id
-
-    return key_id(key)
+def _seeds(prompts: Sequence[AuditPrompt], seed: int) -> list[int]:
+    """One seed per prompt from :func:`prompt_seed`: the audit seed, the suite and the index in it."""
+    index: dict[str, int] = {}
+    seeds = []
+    for item in prompts:
+        position = index.get(item.suite, 0)
+        index[item.suite] = position + 1
+        seeds.append(prompt_seed(seed, item.suite, position))
+    return seeds
 
 
 def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress: bool, batch_size: int) -> dict[str, Any]:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from raikit.audits._executor import Executor, LocalExecutor
+from raikit.audits._generator import Generator, as_generator, generate_checked, prompt_seed
 from raikit.audits._gates import gap_verdict
 from raikit.audits.bias._data import CROWS_PAIRS_FILE, CROWS_PAIRS_LICENSE, resolve_data_file
 from raikit.audits._progress import progress_bar
@@ -32,24 +33,6 @@ from raikit.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-GenerateBatch = Callable[[list[str], list[int]], list[str]]
-_BAD_OUTPUTS = "the generator returned {got} outputs for {expected} prompts"
-
-
-def prompt_seed(seed: int, suite: str, index: int) -> int:
-    """The generation seed of one prompt: a function of the global seed, the suite name and
-    the prompt's index (or, in counterfactual suites, its pair), never of the worker.
-
-    Example:
-        >>> prompt_seed(0, "bold:gender", 3) == prompt_seed(0, "bold:gender", 3)
-        True
-        >>> prompt_seed(0, "bold:gender", 3) != prompt_seed(1, "bold:gender", 3)
-        True
-    """
-    import numpy as np
-
-    sequence = np.random.SeedSequence([int(seed), zlib.crc32(suite.encode("utf-8")), int(index)])
-    return int(sequence.generate_state(1, dtype=np.uint32)[0] & 0x7FFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -66,17 +49,15 @@ class _BatchResult:
 class _GenerateAndScore:
     """The picklable unit of work an executor runs: generate one batch, then score it."""
 
-    def __init__(self, generate_batch: GenerateBatch, scorers: Sequence[Scorer]) -> None:
+    def __init__(self, generate_batch: Generator, scorers: Sequence[Scorer]) -> None:
         self.generate_batch = generate_batch
         self.scorers = list(scorers)
 
     def __call__(self, batch: tuple[list[str], list[int]]) -> _BatchResult:
         prompts, seeds = batch
         t0 = time.perf_counter()
-        outputs = list(self.generate_batch(list(prompts), list(seeds)))
+        outputs = generate_checked(self.generate_batch, prompts, seeds)
         t1 = time.perf_counter()
-        if len(outputs) != len(prompts):
-            raise InputError(_BAD_OUTPUTS.format(got=len(outputs), expected=len(prompts)))
         scores = {scorer.name: scorer.score(outputs) for scorer in self.scorers}
         t2 = time.perf_counter()
         for name, values in scores.items():
@@ -111,7 +92,7 @@ def _load_suites(suites: Sequence[BiasSuiteSpec | PromptSuite], seed: int,
 
 
 def run_bias_audit(
-    generate_batch: GenerateBatch,
+    generate_batch: Generator,
     suites: Sequence[BiasSuiteSpec | PromptSuite | Mapping[str, Any]],
     *,
     scorers: Sequence[Scorer] | None = None,
@@ -129,8 +110,10 @@ def run_bias_audit(
     """Run a bias audit of a generator and return the report's ``bias`` object.
 
     Args:
-        generate_batch: ``generate_batch(prompts, seeds) -> outputs`` (one output per prompt,
-            the continuation only). It must be picklable for process or Ray executors.
+        generate_batch: A :class:`~raikit.audits._generator.Generator` (one output per
+            prompt, the continuation only; called without a logits processor), or a
+            ``prompt -> text`` function (adapted). It must be picklable for process or Ray
+            executors.
         suites: Suite specs (:class:`BiasSuiteSpec`, a mapping for ``from_dict``) or loaded
             :class:`PromptSuite` objects. Counterfactual suites give paired tests; the others
             give per-group means and gaps.
@@ -192,7 +175,7 @@ def run_bias_audit(
     logger.info("bias audit: %d suites, %d prompts, %d batches, executor=%s",
                 len(loaded), len(prompts), len(batches), executor.describe())
 
-    job = _GenerateAndScore(generate_batch, scorers)
+    job = _GenerateAndScore(as_generator(generate_batch), scorers)
     with progress_bar("bias audit", len(prompts), enabled=progress) as advance:
         results = executor.map_batches(job, batches, on_result=lambda _i, r: advance(r.n))
     scores: dict[str, list[float]] = {name: [] for name in metric_names}

@@ -15,7 +15,7 @@ from raikit.errors import InputError
 
 @click.command()
 @click.option("--demo", is_flag=True, help="Audit the bundled demo generator (a tiny, deliberately unsafe GPT-2).")
-@click.option("--generator", "generator", metavar="MODULE:FUNCTION", help="A Python function prompt -> text to audit.")
+@click.option("--generator", "generator", metavar="MODULE:FUNCTION", help="A Python generator to audit: a function prompt -> text, or a batch generator (prompts, seeds, *, logits_processor=None) -> outputs (a class is instantiated).")
 @click.option("--hf-model", type=click.Path(file_okay=False), help="A local Hugging Face causal LM folder to audit.")
 @click.option("-p", "--policy", default="default", show_default=True, help="Bundled policy name or YAML path.")
 @click.option("-o", "--out", "out_dir", default="raikit-report", show_default=True, type=click.Path(file_okay=False), help="Folder for report.json, report.html, MODEL_CARD.md and audit-log.jsonl.")

@@ -134,7 +134,7 @@ def crows_pairs(model_path: str | None, demo: bool, kind: str, data_path: str | 
 
 @bias.command("run")
 @click.option("-g", "--generator", "generator_spec",
-              help="Batch generator 'module:function' taking (prompts, seeds).")
+              help="Generator 'module:function': a batch generator (prompts, seeds) -> outputs, or prompt -> text.")
 @click.option("--demo", is_flag=True, help="Audit the bundled demo generator.")
 @click.option("-d", "--domain", "domains", multiple=True, type=click.Choice(_DOMAINS),
               help="BOLD domain (repeatable). Default: gender, unless --prompts or "
@@ -187,7 +187,6 @@ def run(generator_spec: str | None, demo: bool, domains: tuple[str, ...], prompt
         RayExecutor,
         bias_gates,
         default_scorers,
-        load_generator,
         plot_bias,
         run_bias_audit,
     )
@@ -200,9 +199,9 @@ def run(generator_spec: str | None, demo: bool, domains: tuple[str, ...], prompt
     if demo:
         generate: Any = DemoGenerator(max_new_tokens=max_new_tokens)
     else:
-        generate = load_generator(str(generator_spec))
-        if isinstance(generate, type):
-            generate = generate()
+        from raikit.audits._generator import as_generator
+
+        generate = as_generator(str(generator_spec))
     gates = _parse_gates(gate_values)
     if not (domains or prompt_files or counterfactual):
         domains = ("gender",)
