@@ -279,8 +279,7 @@ def run_audit(
         bias_result = None
         run_bias = policy.audit.bias.enabled if bias is None else bias
         if run_bias:
-            bias_result = _run_bias(policy, target, executor, progress, batch_size)
-            data.extend(bias_result.pop("_data", []))
+            bias_result = _run_bias(policy, target, executor, progress, batch_size, data)
 
         gates = evaluate_gates(policy, checks, bias_result, baseline, prompt_checks)
         models = [_model_entry(spec_id, check.describe()) for spec_id, check in runner.checks.items()]
@@ -358,8 +357,13 @@ def _seeds(prompts: Sequence[AuditPrompt], seed: int) -> list[int]:
     return seeds
 
 
-def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress: bool, batch_size: int) -> dict[str, Any]:
-    """The bias section: BOLD domains when the data is present, counterfactual pairs always."""
+def _run_bias(
+    policy: Policy, target: GenerationTarget, executor: Any, progress: bool, batch_size: int, datasets: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The bias section: BOLD domains when the data is present, counterfactual pairs always.
+
+    The data sets it used are appended to ``datasets``.
+    """
     from raikit.audits.bias import BiasSuiteSpec, data_dir, run_bias_audit
     from raikit.errors import InputError
 
@@ -386,6 +390,7 @@ def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress:
         progress=progress,
         gates=policy.gates.max_gap,
         crows_pairs={"model": target.id} if settings.crows_pairs and target.kind == "demo" and not skipped else None,
+        datasets=datasets,
     )
     result["skipped"] = skipped
     return result

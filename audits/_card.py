@@ -315,30 +315,27 @@ def _section_bias(result: Mapping[str, Any], cil: str) -> list[str]:
     return lines
 
 
+def _watermark_line(kind: str, entry: Mapping[str, Any] | None, what: str, absent: str) -> str:
+    """One bullet of the watermark section: key id and detection rate, or why there is none."""
+    if entry and entry.get("enabled"):
+        z = f", mean z-score {fmt.num(entry.get('mean_z'), 2)}" if "mean_z" in entry else ""
+        return (
+            f"- {kind}: watermarked with key id {_code(entry.get('key_id'))}; detected in "
+            f"{fmt.num(entry.get('detected'))} of {fmt.num(entry.get('n'))} {what} ({fmt.rate(entry.get('rate'))}){z}."
+        )
+    reason = md((entry or {}).get("reason"), 120)
+    return f"- {kind}: {absent}{f' ({reason})' if reason else ''}."
+
+
 def _section_watermark(result: Mapping[str, Any]) -> list[str]:
-    lines = ["## Watermarking", ""]
     wm = result.get("watermark") or {}
-    t = wm.get("text")
-    if t and t.get("enabled"):
-        lines.append(
-            f"- Text: watermarked with key id {_code(t.get('key_id'))}; detected in "
-            f"{fmt.num(t.get('detected'))} "
-            f"of {fmt.num(t.get('n'))} generated texts ({fmt.rate(t.get('rate'))}), mean z-score "
-            f"{fmt.num(t.get('mean_z'), 2)}."
-        )
-    else:
-        reason = md((t or {}).get("reason"), 120)
-        lines.append(f"- Text: outputs are not watermarked{f' ({reason})' if reason else ''}.")
-    i = wm.get("image")
-    if i and i.get("enabled"):
-        lines.append(
-            f"- Image: watermarked with key id {_code(i.get('key_id'))}; detected in "
-            f"{fmt.num(i.get('detected'))} "
-            f"of {fmt.num(i.get('n'))} images ({fmt.rate(i.get('rate'))})."
-        )
-    else:
-        lines.append("- Image: no image watermark was audited.")
-    return [*lines, ""]
+    return [
+        "## Watermarking",
+        "",
+        _watermark_line("Text", wm.get("text"), "generated texts", "outputs are not watermarked"),
+        _watermark_line("Image", wm.get("image"), "images", "no image watermark was audited"),
+        "",
+    ]
 
 
 def _limitations(result: Mapping[str, Any]) -> list[str]:

@@ -13,20 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from raikit.audits._generator import Generator, as_generator
-from raikit.errors import InputError, MissingDependencyError
+from raikit.errors import InputError
 
 
 @cache
 def _hf_pipeline(path: str) -> tuple[Any, threading.Lock]:
-    try:
-        import transformers
-    except ImportError as err:
-        raise MissingDependencyError("transformers and torch", "pip install 'raikit[hf]'") from err
-    from raikit._hf import quiet_loading
+    from raikit._hf import import_hf, load_local
 
-    with quiet_loading():
-        tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = transformers.AutoModelForCausalLM.from_pretrained(path, local_files_only=True).eval()
+    _, transformers = import_hf()
+    tokenizer = load_local("tokenizer", path)
+    model = load_local("causal-lm", path)
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token

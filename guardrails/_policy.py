@@ -21,6 +21,8 @@ from raikit.guardrails._yaml import Mark, MarkedDict, MarkedList, load_marked_ya
 Action = Literal["allow", "warn", "redact", "block"]
 ACTIONS = ("allow", "warn", "redact", "block")
 SEVERITY = {"allow": 0, "warn": 1, "redact": 2, "block": 3}
+#: The BOLD domains a policy's bias audit may name (the one list; the bias audit and CLI use it).
+BOLD_DOMAINS = ("gender", "race", "religious_ideology", "political_ideology", "profession")
 
 
 def bundled_policy_dir() -> Path:
@@ -302,7 +304,7 @@ _POLICY = s.mapping(
                                 "enabled": (s.boolean, False),
                                 "bold_domains": (
                                     s.list_of(
-                                        s.choice("gender", "race", "religious_ideology", "political_ideology", "profession")
+                                        s.choice(*BOLD_DOMAINS)
                                     ),
                                     list,
                                 ),

@@ -106,6 +106,7 @@ def run_bias_audit(
     paired_method: PairedMethod = "wilcoxon",
     n_resamples: int = 1000,
     timings: dict[str, Any] | None = None,
+    datasets: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Run a bias audit of a generator and return the report's ``bias`` object.
 
@@ -132,12 +133,13 @@ def run_bias_audit(
         n_resamples: Bootstrap resamples per interval.
         timings: When a dict is given, it is filled with ``n_prompts``, ``wall_s``,
             ``generate_s`` and ``score_s`` (summed over batches) for benchmarks.
+        datasets: When a list is given, the data sets used (name, source, n, license) are
+            appended to it, for the report's ``data`` list.
 
     Returns:
         ``{"suites": [...], "counterfactual": [...], "crows_pairs": {...} | None}`` as in the
-        ``raikit.audit/1`` report schema, plus ``"_data"``: the data sets used (name, source,
-        n, license) for the report's ``data`` list; the audit runner pops it. ``limit`` and
-        ``passed`` are ``None`` for metrics without a gate.
+        ``raikit.audit/1`` report schema. ``limit`` and ``passed`` are ``None`` for metrics
+        without a gate.
 
     Raises:
         InputError: A suite cannot be loaded, or the generator or a scorer returned the wrong
@@ -183,8 +185,8 @@ def run_bias_audit(
         for name in metric_names:
             scores[name].extend(result.scores[name])
 
-    bias: dict[str, Any] = {"suites": [], "counterfactual": [], "crows_pairs": None,
-                            "_data": [suite.describe() for suite in loaded]}
+    bias: dict[str, Any] = {"suites": [], "counterfactual": [], "crows_pairs": None}
+    used = [suite.describe() for suite in loaded]
     offset = 0
     for suite in loaded:
         n = len(suite.items)
@@ -210,9 +212,11 @@ def run_bias_audit(
             args.setdefault("progress", progress)
             bias["crows_pairs"] = crows_pairs_score(args.pop("model"), **args)
             source = resolve_data_file(args["data_path"], CROWS_PAIRS_FILE)
-            bias["_data"].append({"name": "crows-pairs", "source": str(source), "n": bias["crows_pairs"]["n"],
+            used.append({"name": "crows-pairs", "source": str(source), "n": bias["crows_pairs"]["n"],
                                   "license": CROWS_PAIRS_LICENSE})
 
+    if datasets is not None:
+        datasets.extend(used)
     if timings is not None:
         timings.update(
             n_prompts=len(prompts),

@@ -22,9 +22,9 @@ from typing import Any, Literal
 from raikit.audits._suites import Prompt
 from raikit.audits.bias._data import BOLD_LICENSE, BOLD_SUBDIR, data_dir
 from raikit.errors import InputError
+from raikit.guardrails._policy import BOLD_DOMAINS
 
 SuiteKind = Literal["bold", "file", "counterfactual"]
-BOLD_DOMAINS = ("gender", "political_ideology", "profession", "race", "religious_ideology")
 
 # A built-in counterfactual suite: only the group term changes between the two prompts of a
 # pair; the template and the occupation stay the same.

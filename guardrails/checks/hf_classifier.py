@@ -14,13 +14,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from raikit.errors import InputError, MissingDependencyError
+from raikit.errors import InputError
 from raikit.guardrails._check import Check, require_batch
 from raikit.guardrails._finding import Finding
 
 logger = logging.getLogger(__name__)
 
-_INSTALL = "pip install 'raikit[hf]'"
 _NOT_A_MODEL = (
     "model_path {path} is not a local transformers model folder (no config.json); "
     "save one with model.save_pretrained() and tokenizer.save_pretrained()"
@@ -94,17 +93,11 @@ class TransformersClassifierCheck(Check):
         path = Path(self.model_path)
         if not (path / "config.json").is_file():
             raise InputError(_NOT_A_MODEL.format(path=path))
-        try:
-            import torch
-            from transformers import AutoModelForSequenceClassification, AutoTokenizer
-        except ImportError as err:
-            raise MissingDependencyError("torch and transformers", _INSTALL) from err
-        self._torch = torch
-        from raikit._hf import quiet_loading
+        from raikit._hf import import_hf, load_local
 
-        with quiet_loading():
-            self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-            self._model = AutoModelForSequenceClassification.from_pretrained(str(path), local_files_only=True)
+        self._torch, _ = import_hf()
+        self._tokenizer = load_local("tokenizer", path)
+        self._model = load_local("sequence-classification", path)
         self._model.to(self.device).eval()
         config = self._model.config
         if self.multi_label is None:
