@@ -10,6 +10,7 @@ from raikit.audits._log_record import load_key
 from raikit.audits._log_verify import VerifyResult
 from raikit.audits._policy_log import open_policy_log
 from raikit.audits._report import render_report_html, write_report
+from raikit.audits._result import AuditResult, Gate
 from raikit.audits._suites import AuditPrompt, load_suite
 from raikit.audits._targets import GenerationTarget, callable_target, demo_target, hf_target
 
@@ -17,7 +18,9 @@ __all__ = [
     "AuditLog",
     "AuditOutcome",
     "AuditPrompt",
+    "AuditResult",
     "Executor",
+    "Gate",
     "GenerationTarget",
     "LocalExecutor",
     "MemorySink",

@@ -19,6 +19,7 @@ from typing import Any
 
 from raikit.audits._gates import evaluate_gates
 from raikit.audits._generator import Generator, generate_checked, prompt_seed
+from raikit.audits._result import AuditResult, Gate
 from raikit.audits._suites import AuditPrompt, load_suite
 from raikit.audits._targets import GenerationTarget
 from raikit.guardrails import Decision, Policy, PolicyRunner, StageResult, load_policy, redact
@@ -33,11 +34,19 @@ _MAX_EXAMPLES = 12
 
 @dataclass
 class AuditOutcome:
-    """What :func:`run_audit` produced: the result dict, the files written and the exit code."""
+    """What :func:`run_audit` produced: the result, the files written and the exit code.
+
+    Attributes:
+        result: ``audit.to_dict()``: the ``raikit.audit/1`` JSON object written to report.json.
+        exit_code: 0 pass, 1 a gate failed, 3 the evidence failed verification.
+        paths: The files written.
+        audit: The typed result.
+    """
 
     result: dict[str, Any]
     exit_code: int
     paths: dict[str, Path]
+    audit: AuditResult | None = None
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -281,16 +290,12 @@ def run_audit(
         if run_bias:
             bias_result = _run_bias(policy, target, executor, progress, batch_size, data)
 
-        gates = evaluate_gates(policy, checks, bias_result, baseline, prompt_checks)
+        gates = [Gate.from_dict(g) for g in evaluate_gates(policy, checks, bias_result, baseline, prompt_checks)]
         models = [_model_entry(spec_id, check.describe()) for spec_id, check in runner.checks.items()]
         finished_at = datetime.now(UTC)
-        result: dict[str, Any] = {
-            "schema": "raikit.audit/1",
-            "raikit_version": __version__,
-            "ci_level": 0.95,
-            "ci_method": "Wilson score interval for rates; seeded bootstrap for bias means",
-            "verdict": "pass" if all(g["passed"] for g in gates) else "fail",
-            "run": {
+        audit = AuditResult(
+            raikit_version=__version__,
+            run={
                 "id": run_id,
                 "started": started_at.isoformat(),
                 "finished": finished_at.isoformat(),
@@ -299,24 +304,24 @@ def run_audit(
                 "executor": getattr(executor, "describe", lambda: {"kind": "local", "workers": 1})(),
                 "n_prompts": len(prompts),
             },
-            "policy": {"name": policy.name, "hash": policy.hash, "source": policy.source, "resolved": policy.to_dict()},
-            "data": data,
-            "models": models,
-            "checks": checks,
-            "prompt_checks": prompt_checks,
-            "gates": gates,
-            "bias": bias_result,
-            "watermark": watermark_summary,
-            "examples": _examples(output_results, outputs),
-        }
+            policy={"name": policy.name, "hash": policy.hash, "source": policy.source, "resolved": policy.to_dict()},
+            data=data,
+            models=models,
+            checks=checks,
+            prompt_checks=prompt_checks,
+            gates=gates,
+            bias=bias_result,
+            watermark=watermark_summary,
+            examples=_examples(output_results, outputs),
+        )
         log.append(
             {
                 "kind": "audit_run",
                 "run_id": run_id,
                 "policy_hash": policy.hash,
                 "generator": target.id,
-                "verdict": result["verdict"],
-                "gates": [{"name": g["name"], "passed": g["passed"]} for g in gates],
+                "verdict": audit.verdict,
+                "gates": [{"name": g.name, "passed": g.passed} for g in gates],
             }
         )
     finally:
@@ -324,7 +329,7 @@ def run_audit(
 
     verified = AuditLog(log_path, key=key).verify()
     seq, head = verified.records, verified.head_hash
-    result["evidence"] = {
+    audit.evidence = {
         "log_path": log_path.name,
         "log_records": seq,
         "log_head_hash": head,
@@ -333,9 +338,10 @@ def run_audit(
         "policy_hash": policy.hash,
         "card_sha256": None,
     }
-    paths = _write_evidence(result, out)
-    exit_code = EXIT_EVIDENCE if not verified.ok else EXIT_PASS if result["verdict"] == "pass" else EXIT_GATE_FAILED
-    return AuditOutcome(result, exit_code, {"log": log_path, **paths})
+    result = audit.to_dict()
+    paths = _write_evidence(result, out)  # records the card's hash in audit.evidence too
+    exit_code = EXIT_EVIDENCE if not verified.ok else EXIT_PASS if audit.verdict == "pass" else EXIT_GATE_FAILED
+    return AuditOutcome(result, exit_code, {"log": log_path, **paths}, audit)
 
 
 def _model_entry(check_id: str, described: dict[str, Any]) -> dict[str, Any]:

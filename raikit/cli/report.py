@@ -36,6 +36,12 @@ def _load_result(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: cannot read the audit result ({type(err).__name__})") from err
     except json.JSONDecodeError as err:
         raise InputError(f"{path}:{err.lineno}:{err.colno}: not valid JSON ({err.msg})") from err
+    from raikit.audits import AuditResult
+
+    try:
+        AuditResult.from_dict(data)  # shape, and a verdict that agrees with the gates
+    except InputError as err:
+        raise InputError(f"{path}: {err}") from err
     return data
 
 

@@ -59,3 +59,24 @@ def test_rate_gate_on_a_check_that_did_not_run_fails() -> None:
     )
     [gate] = evaluate_gates(policy, checks=[], bias=None, baseline=None)
     assert gate["name"] == "max_rate:words" and gate["value"] is None and gate["passed"] is False
+
+
+def test_audit_result_round_trips_and_derives_its_verdict() -> None:
+    from raikit.audits import AuditResult, Gate
+
+    result = AuditResult(gates=[Gate("max_rate:pii", "checks.pii.rate", 0.01, 0.05, True)], checks=[])
+    assert result.verdict == "pass"
+    back = AuditResult.from_json(result.to_json())
+    assert back == result and back.to_dict() == result.to_dict()
+    result.gates.append(Gate("max_gap:s.sentiment", "bias.suites.s.sentiment.difference", None, 0.1, False))
+    assert result.verdict == "fail"
+
+
+def test_a_verdict_that_disagrees_with_its_gates_is_rejected() -> None:
+    from raikit.audits import AuditResult
+    from raikit.errors import InputError
+
+    data = {"schema": "raikit.audit/1", "verdict": "pass", "checks": [],
+            "gates": [{"name": "max_rate:pii", "metric": "checks.pii.rate", "value": 0.2, "limit": 0.05, "passed": False}]}
+    with pytest.raises(InputError, match="disagrees with its gates"):
+        AuditResult.from_dict(data)

@@ -52,6 +52,11 @@ def test_the_bias_fake_generator_is_an_audit_target(tmp_path: Path, suite: Path)
     outcome = run_audit(FakeGenerator(bias={"woman": "terrible"}), policy=policy, out_dir=tmp_path / "out", progress=False)
     [check] = outcome.result["checks"]
     assert check["n_flagged"] == 5 and outcome.result["run"]["generator"]["id"] == "fake-generator"
+    from raikit.audits import AuditResult
+
+    stored = AuditResult.from_json((tmp_path / "out" / "report.json").read_text())
+    assert stored.verdict == outcome.audit.verdict == "pass" and stored.gates == outcome.audit.gates
+    assert stored.evidence["card_sha256"] == outcome.audit.evidence["card_sha256"] is not None
 
 
 def test_a_prompt_to_text_function_is_adapted_everywhere() -> None:
