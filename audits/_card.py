@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from raikit.audits import _format as fmt
+from raikit.audits._sections import WatermarkRow, watermark_rows
 
 logger = logging.getLogger(__name__)
 
@@ -315,27 +316,27 @@ def _section_bias(result: Mapping[str, Any], cil: str) -> list[str]:
     return lines
 
 
-def _watermark_line(kind: str, entry: Mapping[str, Any] | None, what: str, absent: str) -> str:
+_WATERMARK_WORDS = {
+    "text": ("Text", "generated texts", "outputs are not watermarked"),
+    "image": ("Image", "images", "no image watermark was audited"),
+}
+
+
+def _watermark_line(row: WatermarkRow) -> str:
     """One bullet of the watermark section: key id and detection rate, or why there is none."""
-    if entry and entry.get("enabled"):
-        z = f", mean z-score {fmt.num(entry.get('mean_z'), 2)}" if "mean_z" in entry else ""
+    label, what, absent = _WATERMARK_WORDS[row.kind]
+    if row.enabled:
+        z = f", mean z-score {fmt.num(row.mean_z, 2)}" if row.has_z else ""
         return (
-            f"- {kind}: watermarked with key id {_code(entry.get('key_id'))}; detected in "
-            f"{fmt.num(entry.get('detected'))} of {fmt.num(entry.get('n'))} {what} ({fmt.rate(entry.get('rate'))}){z}."
+            f"- {label}: watermarked with key id {_code(row.key_id)}; detected in "
+            f"{fmt.num(row.detected)} of {fmt.num(row.n)} {what} ({fmt.rate(row.rate)}){z}."
         )
-    reason = md((entry or {}).get("reason"), 120)
-    return f"- {kind}: {absent}{f' ({reason})' if reason else ''}."
+    reason = md(row.reason, 120) if row.kind == "text" else ""
+    return f"- {label}: {absent}{f' ({reason})' if reason else ''}."
 
 
 def _section_watermark(result: Mapping[str, Any]) -> list[str]:
-    wm = result.get("watermark") or {}
-    return [
-        "## Watermarking",
-        "",
-        _watermark_line("Text", wm.get("text"), "generated texts", "outputs are not watermarked"),
-        _watermark_line("Image", wm.get("image"), "images", "no image watermark was audited"),
-        "",
-    ]
+    return ["## Watermarking", "", *(_watermark_line(row) for row in watermark_rows(result)), ""]
 
 
 def _limitations(result: Mapping[str, Any]) -> list[str]:

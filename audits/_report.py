@@ -29,6 +29,7 @@ import yaml
 
 from raikit.audits import _format as fmt
 from raikit.audits._card import build_model_card
+from raikit.audits._sections import watermark_rows
 from raikit.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -444,27 +445,25 @@ def _section_bias(result: Mapping[str, Any], plot: Any, cil: str) -> str:
 
 
 def _section_watermark(result: Mapping[str, Any]) -> str:
-    wm = result.get("watermark") or {}
     rows = []
-    for kind in ("text", "image"):
-        w = wm.get(kind) or {}
-        if w.get("enabled"):
-            short = w.get("too_short")
+    for row in watermark_rows(result):
+        if row.enabled:
+            short = row.too_short
             note = f"{fmt.num(short)} too short to score" if fmt.is_number(short) and short else ""
             rows.append(
                 [
-                    f"<b>{kind}</b>",
+                    f"<b>{row.kind}</b>",
                     '<span class="badge pass">ON</span>',
-                    _hash(w.get("key_id")),
-                    html.escape(f"{fmt.num(w.get('detected'))} / {fmt.num(w.get('n'))}"),
-                    html.escape(fmt.rate(w.get("rate"))),
-                    html.escape(fmt.num(w.get("mean_z"), 2)),
+                    _hash(row.key_id),
+                    html.escape(f"{fmt.num(row.detected)} / {fmt.num(row.n)}"),
+                    html.escape(fmt.rate(row.rate)),
+                    html.escape(fmt.num(row.mean_z, 2)),
                     html.escape(note),
                 ]
             )
         else:
-            reason = _e(w.get("reason"), 120) or "not audited"
-            rows.append([f"<b>{kind}</b>", '<span class="badge na">OFF</span>', "", "", "", "", reason])
+            reason = _e(row.reason, 120) or "not audited"
+            rows.append([f"<b>{row.kind}</b>", '<span class="badge na">OFF</span>', "", "", "", "", reason])
     return (
         '<section id="watermark"><h2>Watermark</h2>'
         '<p class="muted small">Whether generated outputs carry a watermark, and how often the detector '
