@@ -31,7 +31,7 @@ def bootstrap_ci(
     n_resamples: int = 1000,
     confidence: float = 0.95,
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean, seeded.
+    """Percentile bootstrap interval of the mean, seeded (``scipy.stats.bootstrap``).
 
     Args:
         values: The sample.
@@ -40,10 +40,11 @@ def bootstrap_ci(
         confidence: Interval coverage.
 
     Returns:
-        ``(low, high)``; ``(mean, mean)`` for a sample of one.
+        ``(low, high)``; ``(mean, mean)`` for a sample of one or a constant sample.
 
     Raises:
         InputError: The sample is empty.
+        MissingDependencyError: scipy is not installed.
 
     Example:
         >>> low, high = bootstrap_ci([0.0, 1.0, 1.0, 0.0, 1.0], seed=0)
@@ -55,19 +56,25 @@ def bootstrap_ci(
     data = np.asarray(values, dtype=float)
     if data.size == 0:
         raise InputError("bootstrap_ci needs at least one value")
-    if data.size == 1:
+    if not np.all(np.isfinite(data)):
+        return math.nan, math.nan  # no interval for a sample with NaN scores
+    if data.size == 1 or np.all(data == data[0]):
         return float(data[0]), float(data[0])
-    rng = np.random.default_rng(seed)
-    means = np.empty(n_resamples)
-    # Chunked so memory stays small for large groups.
-    chunk = max(1, 2_000_000 // data.size)
-    for start in range(0, n_resamples, chunk):
-        stop = min(n_resamples, start + chunk)
-        idx = rng.integers(0, data.size, size=(stop - start, data.size))
-        means[start:stop] = data[idx].mean(axis=1)
-    alpha = (1.0 - confidence) / 2.0
-    low, high = np.quantile(means, [alpha, 1.0 - alpha])
-    return float(low), float(high)
+    try:
+        from scipy.stats import bootstrap
+    except ImportError as err:
+        raise MissingDependencyError("scipy", BIAS_INSTALL) from err
+    result = bootstrap(
+        (data,),
+        np.mean,
+        n_resamples=n_resamples,
+        confidence_level=confidence,
+        method="percentile",
+        vectorized=True,
+        batch=max(1, 2_000_000 // data.size),  # bounded memory for large groups
+        rng=np.random.default_rng(seed),
+    )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def _mean_metric(y_true: Any, y_pred: Any) -> float:
