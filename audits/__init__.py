@@ -12,6 +12,7 @@ from raikit.audits._log_record import load_key
 from raikit.audits._log_verify import ConsistencyResult, VerifyResult, check_consistency
 from raikit.audits._policy_log import open_policy_log
 from raikit.audits._report import render_report_html, write_report
+from raikit.audits._result import AuditResult, Gate
 from raikit.audits._suites import AuditPrompt, load_suite
 from raikit.audits._targets import GenerationTarget, callable_target, demo_target, hf_target
 
@@ -19,8 +20,10 @@ __all__ = [
     "AuditLog",
     "AuditOutcome",
     "AuditPrompt",
+    "AuditResult",
     "ConsistencyResult",
     "Executor",
+    "Gate",
     "GenerationTarget",
     "LocalExecutor",
     "LogCustody",

@@ -7,7 +7,6 @@ One call produces the whole chain of evidence in an output folder: ``report.json
 from __future__ import annotations
 
 import logging
-import math
 import os
 import time
 import uuid
@@ -17,6 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from raikit.audits._gates import evaluate_gates
+from raikit.errors import InputError
+from raikit.audits._generator import Generator, generate_checked, prompt_seed
+from raikit.audits._result import AuditResult, Gate
 from raikit.audits._suites import AuditPrompt, load_suite
 from raikit.audits._targets import GenerationTarget
 from raikit.guardrails import Decision, Policy, PolicyRunner, StageResult, load_policy, redact
@@ -31,15 +34,23 @@ _MAX_EXAMPLES = 12
 
 @dataclass
 class AuditOutcome:
-    """What :func:`run_audit` produced: the result dict, the files written and the exit code."""
+    """What :func:`run_audit` produced: the result, the files written and the exit code.
+
+    Attributes:
+        result: ``audit.to_dict()``: the ``raikit.audit/1`` JSON object written to report.json.
+        exit_code: 0 pass, 1 a gate failed, 3 the evidence failed verification.
+        paths: The files written.
+        audit: The typed result.
+    """
 
     result: dict[str, Any]
     exit_code: int
     paths: dict[str, Path]
+    audit: AuditResult | None = None
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval for a proportion.
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (``scipy.stats.binomtest``); ``(0, 1)`` for ``n == 0``.
 
     Example:
         >>> [round(x, 3) for x in wilson_interval(5, 100)]
@@ -47,11 +58,10 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
     """
     if n == 0:
         return 0.0, 1.0
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(successes), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return max(0.0, float(ci.low)), min(1.0, float(ci.high))
 
 
 def _rate_entry(count: int, n: int) -> dict[str, Any]:
@@ -103,61 +113,6 @@ def summarize_checks(
     return entries
 
 
-def evaluate_gates(
-    policy: Policy,
-    checks: list[dict[str, Any]],
-    bias: dict[str, Any] | None,
-    baseline: dict[str, Any] | None,
-    prompt_checks: list[dict[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
-    """Each release gate with its value, limit and verdict."""
-    gates: list[dict[str, Any]] = []
-    by_id = {c["id"]: c for c in checks}
-    for check in [*checks, *(prompt_checks or [])]:
-        if check.get("n_errors"):
-            # A check that crashed measured nothing: the audit fails closed.
-            gates.append(
-                {
-                    "name": f"check_ran:{check['stage']}:{check['id']}",
-                    "metric": f"{check['stage']} texts where {check['id']} failed",
-                    "value": check["n_errors"],
-                    "limit": 0,
-                    "passed": False,
-                }
-            )
-    for key, limit in policy.gates.max_rate.items():
-        check_id, _, type_ = key.partition(":")
-        check = by_id.get(check_id)
-        if check is None:
-            continue
-        value = check["by_type"].get(type_, {"rate": 0.0})["rate"] if type_ else check["rate"]
-        metric = f"checks.{check_id}.by_type.{type_}.rate" if type_ else f"checks.{check_id}.rate"
-        gates.append({"name": f"max_rate:{key}", "metric": metric, "value": round(value, 4), "limit": limit, "passed": value <= limit})
-    if bias:
-        from raikit.audits.bias import bias_gates
-
-        gates.extend(bias_gates(bias))
-    if baseline:
-        tolerance = policy.gates.regression_tolerance
-        before = {c["id"]: c for c in baseline.get("checks", [])}
-        for check in checks:
-            old = before.get(check["id"])
-            if old is None:
-                continue
-            limit = old["rate"] + tolerance
-            gates.append(
-                {
-                    "name": f"regression:{check['id']}",
-                    "metric": f"checks.{check['id']}.rate",
-                    "value": round(check["rate"], 4),
-                    "limit": round(limit, 4),
-                    "baseline": old["rate"],
-                    "passed": check["rate"] <= limit,
-                }
-            )
-    return gates
-
-
 def _examples(results: list[StageResult], originals: list[str]) -> list[dict[str, Any]]:
     """Redacted outputs that had findings: every spanned finding is cut out, whatever its action."""
     from raikit.audits._scrub import scrub
@@ -182,7 +137,9 @@ def _generate_all(target: GenerationTarget, batch: list[str], seeds: list[int], 
     from raikit.errors import GeneratorError
 
     try:
-        return list(target.generate(batch, seeds, processor))
+        return generate_checked(target.generate, batch, seeds, processor)
+    except InputError:
+        raise
     except Exception as err:  # noqa: BLE001 - the generator's own message may hold personal data
         logger.error("audit: the generator raised %s on prompts %d-%d (message withheld)",
                      type(err).__name__, start, start + len(batch) - 1)
@@ -253,7 +210,7 @@ def _watermark_key(policy: Policy, target: GenerationTarget) -> tuple[str | None
 
 
 def run_audit(
-    target: GenerationTarget,
+    target: GenerationTarget | Generator | str,
     *,
     policy: str | Policy = "default",
     out_dir: str | Path = "raikit-report",
@@ -272,7 +229,9 @@ def run_audit(
     """Audit ``target`` with ``policy`` and write the evidence to ``out_dir``.
 
     Args:
-        target: What generates (see :mod:`raikit.audits._targets`).
+        target: What generates: a :class:`GenerationTarget` (see :mod:`raikit.audits._targets`),
+            or any :class:`~raikit.audits._generator.Generator`, ``prompt -> text`` function or
+            ``module:function`` spec (wrapped with :meth:`GenerationTarget.of`).
         policy: Bundled name, path or :class:`Policy`.
         out_dir: Folder for report.json, report.html, MODEL_CARD.md and audit-log.jsonl.
         limit: Use only the first ``limit`` prompts of the suites (quick runs).
@@ -309,6 +268,7 @@ def run_audit(
     from raikit.audits._log_keys import resolve_custody
 
     policy = load_policy(policy)
+    target = GenerationTarget.of(target)
     out = Path(out_dir).resolve()
     started_at = datetime.now(UTC)
     t0 = clock()
@@ -362,11 +322,11 @@ def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy
             processor = watermark.logits_processor()
 
         outputs: list[str] = []
+        all_seeds = _seeds(prompts, policy.audit.seed)
         with progress_bar("generating", total=len(texts), enabled=progress) as advance:
             for start in range(0, len(texts), batch_size):
                 batch = texts[start : start + batch_size]
-                seeds = [policy.audit.seed + start + i for i in range(len(batch))]
-                outputs.extend(_generate_all(target, batch, seeds, processor, start))
+                outputs.extend(_generate_all(target, batch, all_seeds[start : start + batch_size], processor, start))
                 advance(len(batch))
 
         prompt_results: list[StageResult] = []
@@ -400,7 +360,7 @@ def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy
             found = sum(1 for d in scored if d.found)
             watermark_summary["text"] = {
                 "enabled": True,
-                "key_id": _key_id(wm_key),
+                "key_id": watermark.key_id,
                 "key_source": wm_source,
                 "n": len(scored),
                 "too_short": len(detections) - len(scored),
@@ -414,19 +374,14 @@ def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy
         bias_result = None
         run_bias = policy.audit.bias.enabled if bias is None else bias
         if run_bias:
-            bias_result = _run_bias(policy, target, executor, progress, batch_size)
-            data.extend(bias_result.pop("_data", []))
+            bias_result = _run_bias(policy, target, executor, progress, batch_size, data)
 
-        gates = evaluate_gates(policy, checks, bias_result, baseline, prompt_checks)
+        gates = [Gate.from_dict(g) for g in evaluate_gates(policy, checks, bias_result, baseline, prompt_checks)]
         models = [_model_entry(spec_id, check.describe()) for spec_id, check in runner.checks.items()]
         finished_at = datetime.now(UTC)
-        result: dict[str, Any] = {
-            "schema": "raikit.audit/1",
-            "raikit_version": __version__,
-            "ci_level": 0.95,
-            "ci_method": "Wilson score interval for rates; seeded bootstrap for bias means",
-            "verdict": "pass" if all(g["passed"] for g in gates) else "fail",
-            "run": {
+        audit = AuditResult(
+            raikit_version=__version__,
+            run={
                 "id": run_id,
                 "started": started_at.isoformat(),
                 "finished": finished_at.isoformat(),
@@ -435,36 +390,37 @@ def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy
                 "executor": getattr(executor, "describe", lambda: {"kind": "local", "workers": 1})(),
                 "n_prompts": len(prompts),
             },
-            "policy": {"name": policy.name, "hash": policy.hash, "source": policy.source, "resolved": _policy_for_evidence(policy)},
-            "data": data,
-            "models": models,
-            "checks": checks,
-            "prompt_checks": prompt_checks,
-            "gates": gates,
-            "bias": bias_result,
-            "watermark": watermark_summary,
-            "examples": _examples(output_results, outputs),
-        }
+            policy={"name": policy.name, "hash": policy.hash, "source": policy.source, "resolved": _policy_for_evidence(policy)},
+            data=data,
+            models=models,
+            checks=checks,
+            prompt_checks=prompt_checks,
+            gates=gates,
+            bias=bias_result,
+            watermark=watermark_summary,
+            examples=_examples(output_results, outputs),
+        )
         log.append(
             {
                 "kind": "audit_run",
                 "run_id": run_id,
                 "policy_hash": policy.hash,
                 "generator": target.id,
-                "verdict": result["verdict"],
-                "gates": [{"name": g["name"], "passed": g["passed"]} for g in gates],
+                "verdict": audit.verdict,
+                "gates": [{"name": g.name, "passed": g.passed} for g in gates],
             }
         )
         checkpoint = log.seal()
     finally:
         log.close()
 
-    result["evidence"] = _custody_evidence(log_path, custody, checkpoint, final_dir)
-    result["evidence"]["policy_hash"] = policy.hash
+    audit.evidence = _custody_evidence(log_path, custody, checkpoint, final_dir)
+    audit.evidence["policy_hash"] = policy.hash
+    result = audit.to_dict()
+    paths = _write_evidence(result, out)  # records the card's hash in the evidence too
     verified_ok = result["evidence"]["log_verified"]
-    paths = _write_evidence(result, out)
-    exit_code = EXIT_EVIDENCE if not verified_ok else EXIT_PASS if result["verdict"] == "pass" else EXIT_GATE_FAILED
-    return AuditOutcome(result, exit_code, {"log": log_path, **paths})
+    exit_code = EXIT_EVIDENCE if not verified_ok else EXIT_PASS if audit.verdict == "pass" else EXIT_GATE_FAILED
+    return AuditOutcome(result, exit_code, {"log": log_path, **paths}, audit)
 
 
 def _custody_evidence(log_path: Path, custody: Any, checkpoint: str | None, final_dir: Path) -> dict[str, Any]:
@@ -521,14 +477,24 @@ def _model_entry(check_id: str, described: dict[str, Any]) -> dict[str, Any]:
     return {"check": check_id, **entry}
 
 
-def _key_id(key: str) -> str:
-    from raikit.watermark import key_id
+def _seeds(prompts: Sequence[AuditPrompt], seed: int) -> list[int]:
+    """One seed per prompt from :func:`prompt_seed`: the audit seed, the suite and the index in it."""
+    index: dict[str, int] = {}
+    seeds = []
+    for item in prompts:
+        position = index.get(item.suite, 0)
+        index[item.suite] = position + 1
+        seeds.append(prompt_seed(seed, item.suite, position))
+    return seeds
 
-    return key_id(key)
 
+def _run_bias(
+    policy: Policy, target: GenerationTarget, executor: Any, progress: bool, batch_size: int, datasets: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The bias section: BOLD domains when the data is present, counterfactual pairs always.
 
-def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress: bool, batch_size: int) -> dict[str, Any]:
-    """The bias section: BOLD domains when the data is present, counterfactual pairs always."""
+    The data sets it used are appended to ``datasets``.
+    """
     from raikit.audits.bias import BiasSuiteSpec, data_dir, run_bias_audit
     from raikit.errors import InputError
 
@@ -555,6 +521,7 @@ def _run_bias(policy: Policy, target: GenerationTarget, executor: Any, progress:
         progress=progress,
         gates=policy.gates.max_gap,
         crows_pairs={"model": target.id} if settings.crows_pairs and target.kind == "demo" and not skipped else None,
+        datasets=datasets,
     )
     result["skipped"] = skipped
     return result

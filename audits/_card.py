@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from raikit.audits import _format as fmt
+from raikit.audits._sections import WatermarkRow, watermark_rows
 
 logger = logging.getLogger(__name__)
 
@@ -315,30 +316,27 @@ def _section_bias(result: Mapping[str, Any], cil: str) -> list[str]:
     return lines
 
 
+_WATERMARK_WORDS = {
+    "text": ("Text", "generated texts", "outputs are not watermarked"),
+    "image": ("Image", "images", "no image watermark was audited"),
+}
+
+
+def _watermark_line(row: WatermarkRow) -> str:
+    """One bullet of the watermark section: key id and detection rate, or why there is none."""
+    label, what, absent = _WATERMARK_WORDS[row.kind]
+    if row.enabled:
+        z = f", mean z-score {fmt.num(row.mean_z, 2)}" if row.has_z else ""
+        return (
+            f"- {label}: watermarked with key id {_code(row.key_id)}; detected in "
+            f"{fmt.num(row.detected)} of {fmt.num(row.n)} {what} ({fmt.rate(row.rate)}){z}."
+        )
+    reason = md(row.reason, 120) if row.kind == "text" else ""
+    return f"- {label}: {absent}{f' ({reason})' if reason else ''}."
+
+
 def _section_watermark(result: Mapping[str, Any]) -> list[str]:
-    lines = ["## Watermarking", ""]
-    wm = result.get("watermark") or {}
-    t = wm.get("text")
-    if t and t.get("enabled"):
-        lines.append(
-            f"- Text: watermarked with key id {_code(t.get('key_id'))}; detected in "
-            f"{fmt.num(t.get('detected'))} "
-            f"of {fmt.num(t.get('n'))} generated texts ({fmt.rate(t.get('rate'))}), mean z-score "
-            f"{fmt.num(t.get('mean_z'), 2)}."
-        )
-    else:
-        reason = md((t or {}).get("reason"), 120)
-        lines.append(f"- Text: outputs are not watermarked{f' ({reason})' if reason else ''}.")
-    i = wm.get("image")
-    if i and i.get("enabled"):
-        lines.append(
-            f"- Image: watermarked with key id {_code(i.get('key_id'))}; detected in "
-            f"{fmt.num(i.get('detected'))} "
-            f"of {fmt.num(i.get('n'))} images ({fmt.rate(i.get('rate'))})."
-        )
-    else:
-        lines.append("- Image: no image watermark was audited.")
-    return [*lines, ""]
+    return ["## Watermarking", "", *(_watermark_line(row) for row in watermark_rows(result)), ""]
 
 
 def _limitations(result: Mapping[str, Any]) -> list[str]:

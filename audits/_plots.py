@@ -9,7 +9,8 @@ same bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from raikit.audits import _format as fmt
@@ -40,6 +41,15 @@ def _pyplot() -> Any:
     except ImportError as err:
         raise MissingDependencyError("matplotlib (for report plots)", "pip install 'raikit[report]'") from err
     return plt
+
+
+@contextmanager
+def _figure(n_rows: int, row_height: float = 0.45) -> Iterator[tuple[Any, Any, list[int]]]:
+    """A figure in the report's style sized for ``n_rows`` rows, and the rows' y positions (top first)."""
+    plt = _pyplot()
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(9.4, row_height * n_rows + 1.1))
+        yield fig, ax, list(range(n_rows))[::-1]
 
 
 def _label(value: Any, limit: int = 36) -> str:
@@ -73,7 +83,6 @@ def check_rates_png(checks: Sequence[Mapping[str, Any]], gates: Sequence[Mapping
     rows = [c for c in checks if fmt.is_number(c.get("rate"))]
     if not rows:
         return None
-    plt = _pyplot()
     # the tightest limit of each check's rate gates; a check passes only when all of them hold
     ids = {c.get("id") for c in rows}
     limits: dict[str, tuple[float, bool]] = {}
@@ -87,9 +96,7 @@ def check_rates_png(checks: Sequence[Mapping[str, Any]], gates: Sequence[Mapping
             limit = g["limit"] if old is None else min(old[0], g["limit"])
             passed = bool(g.get("passed")) and (old is None or old[1])
             limits[cid] = (limit, passed)
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(9.4, 0.55 * len(rows) + 1.1))
-        ys = list(range(len(rows)))[::-1]
+    with _figure(len(rows), 0.55) as (fig, ax, ys):
         values = [100 * c["rate"] for c in rows]
         low, high = _errors([c["rate"] for c in rows], [c.get("ci") for c in rows])
         colors = []
@@ -184,10 +191,7 @@ def bias_gaps_png(bias: Mapping[str, Any]) -> bytes | None:
                 rows.append((f"{_label(suite.get('name'), 24)} / {_label(name, 14)}", m))
     if not rows:
         return None
-    plt = _pyplot()
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(9.4, 0.45 * len(rows) + 1.1))
-        ys = list(range(len(rows)))[::-1]
+    with _figure(len(rows)) as (fig, ax, ys):
         values = [abs(m["difference"]) for _, m in rows]
         colors = [BLUE if m.get("passed") is None else (PASS if m.get("passed") else FAIL) for _, m in rows]
         ax.barh(ys, values, height=0.55, color=colors, alpha=0.85)
@@ -210,10 +214,7 @@ def counterfactual_png(items: Sequence[Mapping[str, Any]]) -> bytes | None:
     rows = [cf for cf in items if fmt.is_number(cf.get("mean_difference"))]
     if not rows:
         return None
-    plt = _pyplot()
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(9.4, 0.45 * len(rows) + 1.1))
-        ys = list(range(len(rows)))[::-1]
+    with _figure(len(rows)) as (fig, ax, ys):
         means = [cf["mean_difference"] for cf in rows]
         low, high = _errors(means, [cf.get("ci") for cf in rows])
         ax.errorbar(

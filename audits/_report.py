@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import hashlib
 import html
 import json
@@ -28,78 +29,39 @@ import yaml
 
 from raikit.audits import _format as fmt
 from raikit.audits._card import build_model_card
+from raikit.audits._sections import watermark_rows
 from raikit.errors import InputError
 
 logger = logging.getLogger(__name__)
 
+#: The report's Jinja2 templates, stylesheet and script (package data).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _template_text(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _environment() -> Any:
+    """The Jinja2 environment over :data:`TEMPLATES` (autoescaping on; jinja2 imported lazily)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+    )
+
+
 # Runs after load; marks the page so a test (or a reviewer's browser) can tell that every
 # inlined figure decoded. The report reads fine without it.
-_SCRIPT = (
-    'window.addEventListener("load",function(){var bad=0,im=document.images;'
-    "for(var i=0;i<im.length;i++){if(!im[i].complete||im[i].naturalWidth===0){bad++;}}"
-    'document.documentElement.setAttribute("data-render-check",bad===0?"ok":"broken-images:"+bad);'
-    'var n=document.getElementById("render-check");if(n){n.textContent=bad===0?'
-    '"All "+im.length+" figures rendered.":bad+" figure(s) failed to render.";}});'
-)
+_SCRIPT = _template_text("report.js").strip()
+_CSS = _template_text("report.css")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode("ascii")
 CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
     f"script-src 'sha256-{_SCRIPT_HASH}'; base-uri 'none'; form-action 'none'"
 )
 
-_CSS = """
-:root{--ink:#111827;--muted:#4b5563;--line:#e5e7eb;--bg:#f8fafc;--pass:#1e7b3a;--pass-bg:#e7f5ec;
---fail:#b3261e;--fail-bg:#fdecea;--warn:#8a5a00;--warn-bg:#fff4da;--accent:#2f5f98}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-color:var(--ink);background:var(--bg)}
-main{max-width:1120px;margin:0 auto;padding:24px 32px 48px}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:0 0 12px;padding-top:8px}
-h3{font-size:16px;margin:18px 0 8px}
-section{background:#fff;border:1px solid var(--line);border-radius:10px;padding:18px 22px;margin:18px 0}
-.verdict{display:flex;gap:22px;align-items:center;border-radius:12px;padding:22px 26px;margin-bottom:10px;
-border:2px solid}
-.verdict.pass{background:var(--pass-bg);border-color:var(--pass)}
-.verdict.fail{background:var(--fail-bg);border-color:var(--fail)}
-.verdict .big{font-size:30px;font-weight:800;letter-spacing:.06em;padding:12px 22px;border-radius:10px;
-color:#fff}
-.verdict.pass .big{background:var(--pass)}.verdict.fail .big{background:var(--fail)}
-.verdict p{margin:4px 0;color:var(--muted)}
-.caveats{background:var(--warn-bg);border:2px solid var(--warn);border-radius:10px;padding:10px 18px;margin:10px 0}
-.caveats ul{margin:4px 0 0;padding-left:20px}
-.verdict .why{color:var(--ink);font-weight:600}
-.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px;margin:14px 0 0}
-.tile{background:#fff;border:1px solid var(--line);border-radius:10px;padding:10px 14px}
-.tile .k{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
-.tile .v{font-size:20px;font-weight:700}
-nav{font-size:14px;color:var(--muted);margin:8px 0}nav a{color:var(--accent);margin-right:14px;
-text-decoration:none}
-table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:14px}
-th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:#f3f4f6;font-weight:600}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.failed td{background:var(--fail-bg)}
-.badge{display:inline-block;min-width:46px;text-align:center;font-size:12px;font-weight:700;
-letter-spacing:.05em;
-padding:2px 8px;border-radius:999px;color:#fff}
-.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.na{background:#9ca3af}
-.badge.warn{background:var(--warn)}
-figure{margin:10px 0 14px}figure img{max-width:100%;height:auto;border:1px solid var(--line);
-border-radius:8px;
-background:#fff}
-figcaption{font-size:13px;color:var(--muted)}
-code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
-code{background:#f3f4f6;padding:1px 5px;border-radius:4px;word-break:break-all}
-pre{background:#0f172a;color:#e2e8f0;padding:14px;border-radius:8px;overflow:auto;max-height:520px}
-dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0}dl.kv dt{color:var(--muted)}
-dl.kv dd{margin:0;word-break:break-all}
-blockquote{margin:6px 0;padding:8px 12px;background:#f9fafb;border-left:4px solid var(--accent);
-white-space:pre-wrap;word-break:break-word}
-.muted{color:var(--muted)}.small{font-size:13px}
-details summary{cursor:pointer;color:var(--accent);font-weight:600}
-footer{color:var(--muted);font-size:13px;text-align:center;margin-top:24px}
-@media print{body{background:#fff}section{break-inside:avoid;border:none}nav{display:none}}
-"""
 
 
 def _e(value: Any, limit: int = 300) -> str:
@@ -483,27 +445,25 @@ def _section_bias(result: Mapping[str, Any], plot: Any, cil: str) -> str:
 
 
 def _section_watermark(result: Mapping[str, Any]) -> str:
-    wm = result.get("watermark") or {}
     rows = []
-    for kind in ("text", "image"):
-        w = wm.get(kind) or {}
-        if w.get("enabled"):
-            short = w.get("too_short")
+    for row in watermark_rows(result):
+        if row.enabled:
+            short = row.too_short
             note = f"{fmt.num(short)} too short to score" if fmt.is_number(short) and short else ""
             rows.append(
                 [
-                    f"<b>{kind}</b>",
+                    f"<b>{row.kind}</b>",
                     '<span class="badge pass">ON</span>',
-                    _hash(w.get("key_id")),
-                    html.escape(f"{fmt.num(w.get('detected'))} / {fmt.num(w.get('n'))}"),
-                    html.escape(fmt.rate(w.get("rate"))),
-                    html.escape(fmt.num(w.get("mean_z"), 2)),
+                    _hash(row.key_id),
+                    html.escape(f"{fmt.num(row.detected)} / {fmt.num(row.n)}"),
+                    html.escape(fmt.rate(row.rate)),
+                    html.escape(fmt.num(row.mean_z, 2)),
                     html.escape(note),
                 ]
             )
         else:
-            reason = _e(w.get("reason"), 120) or "not audited"
-            rows.append([f"<b>{kind}</b>", '<span class="badge na">OFF</span>', "", "", "", "", reason])
+            reason = _e(row.reason, 120) or "not audited"
+            rows.append([f"<b>{row.kind}</b>", '<span class="badge na">OFF</span>', "", "", "", "", reason])
     return (
         '<section id="watermark"><h2>Watermark</h2>'
         '<p class="muted small">Whether generated outputs carry a watermark, and how often the detector '
@@ -672,13 +632,9 @@ def render_report_html(
     cil = fmt.ci_label(result)
     verdict = "PASS" if result.get("verdict") == "pass" else "FAIL"
     title = f"raikit audit report: {fmt.generator_id(result)} ({verdict})"
+    from markupsafe import Markup
+
     sections = [
-        _header(result),
-        _tiles(result),
-        '<nav><a href="#gates">Gates</a><a href="#checks">Checks</a><a href="#reliability">Check '
-        'reliability</a>'
-        '<a href="#bias">Bias</a><a href="#watermark">Watermark</a><a href="#examples">Examples</a>'
-        '<a href="#evidence">Evidence</a><a href="#policy">Policy</a></nav>',
         _section_gates(result),
         _section_checks(result, plot, cil),
         _section_reliability(result),
@@ -688,16 +644,16 @@ def render_report_html(
         _section_evidence(result, card_sha256),
         _section_policy(result),
     ]
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="raikit {_e(result.get("raikit_version"), 40)}">'
-        f"<title>{html.escape(fmt.text(title, 200))}</title><style>{_CSS}</style></head>\n<body><main>\n"
-        + "\n".join(sections)
-        + "\n<footer><p>Generated by raikit from the audit result; every figure above comes from it. "
-        '<span id="render-check"></span></p></footer>\n</main>'
-        f"<script>{_SCRIPT}</script></body></html>\n"
+    # Every value below is already escaped HTML (the sections escape each result string).
+    return _environment().get_template("report.html.j2").render(
+        csp=Markup(CSP),
+        version=Markup(_e(result.get("raikit_version"), 40)),
+        title=Markup(html.escape(fmt.text(title, 200))),
+        css=Markup(_CSS),
+        script=Markup(_SCRIPT),
+        header=Markup(_header(result)),
+        tiles=Markup(_tiles(result)),
+        sections=[Markup(section) for section in sections],
     )
 
 

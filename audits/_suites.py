@@ -13,13 +13,27 @@ SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
 
 @dataclass(frozen=True, slots=True)
-class AuditPrompt:
-    """One prompt of a suite: its id, text, suite label and optional group."""
+class Prompt:
+    """One prompt of a suite, for the pre-release audit and the bias audit alike.
 
-    id: str
+    Attributes:
+        prompt: The prompt text.
+        group: The group it belongs to (the sensitive feature), if any.
+        pair: For counterfactual suites, the id of the pair (template filling) it belongs
+            to; prompts with the same ``pair`` differ only in the group term.
+        id: Its id in the audit log (``<suite>-<line>`` unless the file gives one).
+        suite: The suite's label.
+    """
+
     prompt: str
-    suite: str
     group: str | None = None
+    pair: int | None = None
+    id: str = ""
+    suite: str = ""
+
+
+#: The pre-release audit's name for :class:`Prompt`.
+AuditPrompt = Prompt
 
 
 def bundled_suites() -> list[str]:

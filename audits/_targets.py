@@ -1,90 +1,28 @@
 """What an audit generates from: the demo model, a local HF causal LM, or a Python function.
 
-Every generator here is a module-level class that loads its model lazily, so it pickles and
-runs unchanged on process and Ray workers.
+Every generator follows :class:`raikit.audits._generator.Generator` and is a module-level
+class that loads its model lazily, so it pickles and runs unchanged on process and Ray workers.
 """
 
 from __future__ import annotations
 
-import importlib
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from raikit.errors import InputError, MissingDependencyError
-
-GenerateFn = Callable[..., list[str]]
-
-
-def load_generator(spec: str) -> Callable[..., Any]:
-    """Import a callable given as ``"package.module:function"`` (``attr.sub`` paths work).
-
-    Raises:
-        InputError: The spec is malformed, or the module or attribute cannot be found.
-
-    Example:
-        >>> load_generator("raikit.audits.bias:FakeGenerator")  # doctest: +ELLIPSIS
-        <class '...FakeGenerator'>
-    """
-    module_name, _, attr = spec.partition(":")
-    if not module_name or not attr:
-        raise InputError(f"generator must look like 'package.module:function', got {spec!r}")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as err:
-        raise InputError(f"cannot import generator module {module_name!r}: {err}") from err
-    target: Any = module
-    for part in attr.split("."):
-        if not hasattr(target, part):
-            raise InputError(f"module {module_name!r} has no attribute {attr!r}")
-        target = getattr(target, part)
-    if not callable(target):
-        raise InputError(f"{spec!r} is not callable")
-    return target
-
-
-class DemoBatch:
-    """The bundled demo model as ``(prompts, seeds, logits_processor=None) -> continuations``.
-
-    A batch is sampled with its first prompt's seed, so results depend on the batch layout
-    and the seeds, never on which worker ran the batch.
-    """
-
-    id = "raikit-demo-gpt2"
-
-    def __init__(self, *, max_new_tokens: int = 40, temperature: float = 0.9) -> None:
-        self.max_new_tokens = max_new_tokens
-        self.temperature = temperature
-
-    def __call__(self, prompts: list[str], seeds: list[int], logits_processor: Any = None) -> list[str]:
-        from raikit.demo import generate
-
-        if not prompts:
-            return []
-        return generate(
-            prompts,
-            max_new_tokens=self.max_new_tokens,
-            temperature=self.temperature,
-            seed=int(seeds[0]),
-            batch_size=len(prompts),
-            logits_processor=logits_processor,
-        )
+from raikit.audits._generator import Generator, as_generator
+from raikit.errors import InputError
 
 
 @cache
 def _hf_pipeline(path: str) -> tuple[Any, threading.Lock]:
-    try:
-        import transformers
-    except ImportError as err:
-        raise MissingDependencyError("transformers and torch", "pip install 'raikit[hf]'") from err
-    from raikit._hf import quiet_loading
+    from raikit._hf import import_hf, load_local
 
-    with quiet_loading():
-        tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = transformers.AutoModelForCausalLM.from_pretrained(path, local_files_only=True).eval()
+    _, transformers = import_hf()
+    tokenizer = load_local("tokenizer", path)
+    model = load_local("causal-lm", path)
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -100,7 +38,7 @@ class HFBatch:
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature
 
-    def __call__(self, prompts: list[str], seeds: list[int], logits_processor: Any = None) -> list[str]:
+    def __call__(self, prompts: list[str], seeds: list[int], *, logits_processor: Any = None) -> list[str]:
         import torch
         import transformers
 
@@ -121,24 +59,6 @@ class HFBatch:
         return [item[0]["generated_text"] for item in out]
 
 
-class CallableBatch:
-    """A user's ``module:function`` taking one prompt and returning text."""
-
-    def __init__(self, spec: str) -> None:
-        self.spec = spec
-        load_generator(spec)  # fail early, with a clear message
-
-    def __call__(self, prompts: list[str], seeds: list[int], logits_processor: Any = None) -> list[str]:
-        fn = load_generator(self.spec)
-        outputs = []
-        for prompt in prompts:
-            out = fn(prompt)
-            if not isinstance(out, str):
-                raise InputError(f"generator {self.spec} returned {type(out).__name__}, expected str")
-            outputs.append(out)
-        return outputs
-
-
 @dataclass
 class GenerationTarget:
     """A generator under audit.
@@ -146,23 +66,40 @@ class GenerationTarget:
     Attributes:
         id: Recorded as the generator id.
         kind: ``demo``, ``hf`` or ``callable``.
-        generate: ``generate(prompts, seeds, logits_processor=None) -> continuations``; the
-            bias audit calls it as ``generate(prompts, seeds)``.
+        generate: A :class:`~raikit.audits._generator.Generator`:
+            ``generate(prompts, seeds, *, logits_processor=None) -> continuations``.
         tokenizer: For text watermarking and detection (HF kinds), else ``None``.
     """
 
     id: str
     kind: str
-    generate: GenerateFn
+    generate: Generator
     tokenizer: Any = None
+
+    @classmethod
+    def of(cls, generator: Any, *, id: str | None = None) -> GenerationTarget:
+        """Any generator (a :class:`Generator`, a ``prompt -> text`` function or its
+        ``module:function`` spec) as an audit target.
+
+        Example:
+            >>> from raikit.audits.bias import FakeGenerator
+            >>> GenerationTarget.of(FakeGenerator()).generate(["The nurse"], [0])[0] != ""
+            True
+        """
+        if isinstance(generator, GenerationTarget):
+            return generator
+        generate = as_generator(generator)
+        name = id or (generator if isinstance(generator, str) else getattr(generate, "id", None))
+        return cls(str(name or type(generate).__name__), "callable", generate)
 
 
 def demo_target(*, max_new_tokens: int = 40, temperature: float = 0.9) -> GenerationTarget:
     """The bundled demo generator (``raikit.demo``)."""
-    from raikit.demo import load_demo_model
+    from raikit.demo import DemoGenerator, load_demo_model
 
     _, tokenizer = load_demo_model()
-    return GenerationTarget(DemoBatch.id, "demo", DemoBatch(max_new_tokens=max_new_tokens, temperature=temperature), tokenizer)
+    generate = DemoGenerator(max_new_tokens=max_new_tokens, temperature=temperature)
+    return GenerationTarget(DemoGenerator.id, "demo", generate, tokenizer)
 
 
 def hf_target(path: str | Path, *, max_new_tokens: int = 40, temperature: float = 0.9) -> GenerationTarget:
@@ -177,5 +114,11 @@ def hf_target(path: str | Path, *, max_new_tokens: int = 40, temperature: float 
 
 
 def callable_target(spec: str) -> GenerationTarget:
-    """A Python function ``module:function`` taking a prompt and returning text."""
-    return GenerationTarget(spec, "callable", CallableBatch(spec))
+    """A ``module:function`` generator: a batch :class:`Generator` (a class is instantiated)
+    or a function taking one prompt and returning text.
+
+    Raises:
+        InputError: The spec cannot be imported or is not callable.
+    """
+    return GenerationTarget.of(spec, id=spec)
+

@@ -7,9 +7,13 @@ import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
-from raikit.errors import InputError
+from raikit.errors import CheckError, InputError, InputTypeError
 from raikit.guardrails._finding import Finding
 from raikit.guardrails._hashing import salted_hash
+
+ERR_THRESHOLD = "threshold must be a number between 0 and 1, got {value!r}"
+ERR_SINGLE_TEXT = "{method}() takes a sequence of texts; wrap a single text in a list"
+ERR_COUNT = "returned {got} results for {expected} texts"
 
 CheckInput = Literal["text", "image"]
 
@@ -26,7 +30,10 @@ class Check(abc.ABC):
 
     Subclasses set ``name`` (the registry name used as ``type:`` in a policy) and ``input``,
     accept their parameters as keyword arguments, do heavy set-up in ``_load()`` (called once,
-    lazily, thread-safely) and implement ``_scan()``. Register a third-party check under the
+    lazily, thread-safely) and implement ``_scan()``. ``scan()`` keeps the contract for them:
+    it drops every finding scoring below :meth:`threshold_for` its type, and raises
+    :class:`~raikit.errors.CheckError` when ``_scan()`` returns the wrong number of results.
+    A finding about the whole text has ``start=None`` and ``end=None``. Register a third-party check under the
     ``raikit.checks`` entry-point group::
 
         [project.entry-points."raikit.checks"]
@@ -34,7 +41,7 @@ class Check(abc.ABC):
 
     Attributes:
         id: The id findings carry (the policy's ``id``; defaults to ``name``).
-        threshold: Findings scoring below it are dropped.
+        threshold: Findings scoring below it are dropped (per type: :meth:`threshold_for`).
 
     Example:
         >>> from raikit.guardrails import load_check
@@ -56,7 +63,7 @@ class Check(abc.ABC):
 
     def __init__(self, *, id: str | None = None, threshold: float = 0.5) -> None:
         if not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
+            raise InputError(ERR_THRESHOLD.format(value=threshold))
         self.id = id or self.name
         self.threshold = float(threshold)
         self._loaded = False
@@ -81,10 +88,13 @@ class Check(abc.ABC):
             texts: The texts to scan (not modified).
 
         Returns:
-            For each text, its findings scoring at least ``threshold``.
+            For each text, its findings scoring at least :meth:`threshold_for` their type.
+
+        Raises:
+            InputTypeError: ``texts`` is a single string.
+            CheckError: ``_scan()`` returned a different number of results than texts.
         """
-        if isinstance(texts, str):
-            raise TypeError("scan() takes a sequence of texts; wrap a single text in a list")
+        require_batch(texts, "scan")
         texts = list(texts)
         for index, text in enumerate(texts):
             if isinstance(text, str) and len(text) > self.max_text_chars:
@@ -97,8 +107,15 @@ class Check(abc.ABC):
         else:
             results = self._scan_chunked(texts, size)
         if len(results) != len(texts):
-            raise RuntimeError(f"check {self.id!r} returned {len(results)} results for {len(texts)} texts")
-        return results
+            raise CheckError(self.id, ERR_COUNT.format(got=len(results), expected=len(texts)))
+        return [[f for f in found if f.score >= self.threshold_for(f.type)] for found in results]
+
+    def threshold_for(self, type: str) -> float:
+        """The lowest score a finding of ``type`` needs to be reported (default ``threshold``).
+
+        Checks with per-type thresholds override this.
+        """
+        return self.threshold
 
     def _scan_chunked(self, texts: list[str], size: int) -> list[list[Finding]]:
         """Scan long texts as overlapping windows and merge the findings back (linear cost)."""
@@ -166,3 +183,13 @@ def _shifted(finding: Finding, offset: int) -> Finding:
 
     assert finding.start is not None and finding.end is not None
     return replace(finding, start=finding.start + offset, end=finding.end + offset)
+
+
+def require_batch(texts: object, method: str) -> None:
+    """Reject a single string where a batch of texts is expected.
+
+    Raises:
+        InputTypeError: ``texts`` is a ``str``.
+    """
+    if isinstance(texts, str):
+        raise InputTypeError(ERR_SINGLE_TEXT.format(method=method))

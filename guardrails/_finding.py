@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from raikit.errors import InputError
+
+ERR_HALF_SPAN = (
+    "finding of check {check!r}: start and end are both offsets or both None (whole text), got {start!r}, {end!r}"
+)
+ERR_BAD_SPAN = "finding of check {check!r}: expected 0 <= start <= end, got {start!r}, {end!r}"
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -15,8 +22,10 @@ class Finding:
         type: What was found: an entity type (``EMAIL_ADDRESS``), a harm category (``hate``),
             a denylist term's label.
         start: Start offset in the scanned text, or ``None`` when the finding is about the
-            whole text (a harm score).
-        end: End offset (exclusive), or ``None``.
+            whole text (a harm or classifier score). ``None`` is the one representation of a
+            whole-text finding: the guard cannot cut it out, so ``redact`` becomes ``block``,
+            and a stream never holds text back for it.
+        end: End offset (exclusive); ``None`` exactly when ``start`` is ``None``.
         score: Confidence or probability in [0, 1].
         hash: Salted hash of the matched value (for echo detection and pseudonyms); never the value.
         action: Set by the guard: what the policy did about it (allow, warn, redact, block).
@@ -38,6 +47,17 @@ class Finding:
     action: str | None = None
     echo: bool = False
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if (self.start is None) != (self.end is None):
+            raise InputError(ERR_HALF_SPAN.format(check=self.check_id, start=self.start, end=self.end))
+        if self.start is not None and not 0 <= self.start <= self.end:  # type: ignore[operator]
+            raise InputError(ERR_BAD_SPAN.format(check=self.check_id, start=self.start, end=self.end))
+
+    @property
+    def whole_text(self) -> bool:
+        """Whether the finding is about the whole text (no span)."""
+        return self.start is None
 
     @property
     def blocking(self) -> bool:

@@ -11,6 +11,8 @@ import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from raikit.errors import InputError
+
 TEXT_KEYS = ("generated_text", "text", "content", "summary_text", "translation_text")
 PROMPT_NAMES = ("prompt", "prompts", "messages", "text_inputs", "inputs", "input", "text")
 
@@ -54,7 +56,7 @@ def replace_texts(value: Any, texts: list[str]) -> Any:
     feed = iter(texts)
     out = _rebuild(value, feed)
     if next(feed, None) is not None:
-        raise ValueError("more replacement texts than texts in the value")
+        raise InputError("more replacement texts than texts in the value")
     return out
 
 

@@ -21,6 +21,8 @@ from raikit.guardrails._yaml import Mark, MarkedDict, MarkedList, load_marked_ya
 Action = Literal["allow", "warn", "redact", "block"]
 ACTIONS = ("allow", "warn", "redact", "block")
 SEVERITY = {"allow": 0, "warn": 1, "redact": 2, "block": 3}
+#: The BOLD domains a policy's bias audit may name (the one list; the bias audit and CLI use it).
+BOLD_DOMAINS = ("gender", "race", "religious_ideology", "political_ideology", "profession")
 
 
 def bundled_policy_dir() -> Path:
@@ -228,144 +230,113 @@ def _roles(value: Any, ctx: s.Context, path: str, mark: Mark) -> tuple[str, ...]
 
 _ACTION = s.choice(*ACTIONS)
 _TYPE_RULE = s.mapping(
-    {
-        "enabled": (s.boolean, True),
-        "threshold": (s.optional(s.number(0, 1)), None),
-        "action": (s.optional(_ACTION), None),
-    },
+    s.defaults_of(TypeRule, {"enabled": s.boolean, "threshold": s.optional(s.number(0, 1)), "action": s.optional(_ACTION)}),
     TypeRule,
 )
 _CHECK = s.mapping(
-    {
-        "id": (_identifier, s.REQUIRED),
-        "type": (_check_type, s.REQUIRED),
-        "enabled": (s.boolean, True),
-        "applies_to": (s.choice("prompt", "output", "both"), "both"),
-        "params": (s.any_mapping, dict),
-        "threshold": (s.number(0, 1), 0.5),
-        "action": (_ACTION, "block"),
-        "on_error": (s.choice("block", "warn"), "block"),
-        "timeout_s": (s.number(0.001, 3600), 30.0),
-        "per_type": (s.dict_of(_TYPE_RULE), dict),
-        "ignore_echo": (s.boolean, False),
-        "redact_with": (s.choice("placeholder", "pseudonym", "hash", "mask"), "placeholder"),
-        "max_text_chars": (s.integer(1, 100_000_000), 50_000),
-        "roles": (_roles, lambda: ("user", "assistant")),
-    },
+    s.defaults_of(
+        CheckSpec,
+        {
+            "id": _identifier,
+            "type": _check_type,
+            "enabled": s.boolean,
+            "applies_to": s.choice("prompt", "output", "both"),
+            "params": s.any_mapping,
+            "threshold": s.number(0, 1),
+            "action": _ACTION,
+            "on_error": s.choice("block", "warn"),
+            "timeout_s": s.number(0.001, 3600),
+            "per_type": s.dict_of(_TYPE_RULE),
+            "ignore_echo": s.boolean,
+            "redact_with": s.choice("placeholder", "pseudonym", "hash", "mask"),
+            "max_text_chars": s.integer(1, 100_000_000),
+            "roles": _roles,
+        },
+    ),
     CheckSpec,
 )
+
+
+def _section(cls: type, validators: dict[str, Any]) -> Any:
+    """A policy section: its mapping validator, built into ``cls`` (defaults from ``cls``)."""
+    return s.mapping(s.defaults_of(cls, validators), cls)
+
+
+_KEY_ENV = s.string
+_SEED = s.integer(0, 2**32 - 1)
+# Every default below is the dataclass's own (see the classes above); only the policy's top
+# level builds a dict (``extends`` is merged away) and so states its list default here.
 _POLICY = s.mapping(
-    {
-        "version": (s.integer(1, 1), s.REQUIRED),
-        "name": (_identifier, s.REQUIRED),
-        "description": (s.string, ""),
-        "extends": (s.string, None),
-        "checks": (s.list_of(_CHECK), list),
-        "on_block": (s.choice("raise", "refuse"), "raise"),
-        "refusal": (s.string, "Sorry, I can't help with that."),
-        "streaming": (
-            s.mapping({"hold_back": (s.integer(0, 100_000), 64), "window": (s.integer(16, 1_000_000), 256)}, StreamingSettings),
-            StreamingSettings,
-        ),
-        "runtime": (
-            s.mapping(
-                {
-                    "workers": (s.integer(1, 64), 2),
-                    "batch_wait_ms": (s.number(0, 1000), 2.0),
-                    "max_batch": (s.integer(1, 4096), 32),
-                    "max_pending": (s.integer(1, 1_000_000), 256),
-                    "isolation": (s.choice("thread", "process"), "thread"),
-                },
+    s.defaults_of(
+        Policy,
+        {
+            "version": (s.integer(1, 1), s.REQUIRED),
+            "name": _identifier,
+            "description": s.string,
+            "extends": (s.string, None),
+            "checks": (s.list_of(_CHECK), list),
+            "on_block": s.choice("raise", "refuse"),
+            "refusal": s.string,
+            "streaming": _section(StreamingSettings, {"hold_back": s.integer(0, 100_000), "window": s.integer(16, 1_000_000)}),
+            "runtime": _section(
                 RuntimeSettings,
-            ),
-            RuntimeSettings,
-        ),
-        "watermark": (
-            s.mapping(
                 {
-                    "image": (
-                        s.mapping(
-                            {
-                                "enabled": (s.boolean, False),
-                                "key_env": (s.string, "RAIKIT_WATERMARK_KEY"),
-                                "payload": (s.string, "raikit"),
-                            },
-                            ImageWatermarkSettings,
-                        ),
-                        ImageWatermarkSettings,
-                    ),
-                    "text": (
-                        s.mapping(
-                            {
-                                "enabled": (s.boolean, False),
-                                "key_env": (s.string, "RAIKIT_WATERMARK_KEY"),
-                                "gamma": (s.number(0.01, 0.99), 0.25),
-                                "delta": (s.number(0, 20), 3.0),
-                            },
-                            TextWatermarkSettings,
-                        ),
-                        TextWatermarkSettings,
-                    ),
+                    "workers": s.integer(1, 64),
+                    "batch_wait_ms": s.number(0, 1000),
+                    "max_batch": s.integer(1, 4096),
+                    "max_pending": s.integer(1, 1_000_000),
+                    "isolation": s.choice("thread", "process"),
                 },
+            ),
+            "watermark": _section(
                 WatermarkSettings,
-            ),
-            WatermarkSettings,
-        ),
-        "audit_log": (
-            s.mapping(
                 {
-                    "path": (s.optional(s.string), None),
-                    "key_env": (s.string, "RAIKIT_LOG_KEY"),
-                    "durability": (s.choice("always", "interval"), "interval"),
-                    "fsync_interval_ms": (s.integer(1, 60_000), 50),
-                },
-                AuditLogSettings,
-            ),
-            AuditLogSettings,
-        ),
-        "gates": (
-            s.mapping(
-                {
-                    "max_rate": (s.dict_of(s.number(0, 1)), dict),
-                    "max_gap": (s.dict_of(s.number(0, 1e9)), dict),
-                    "regression_tolerance": (s.number(0, 1), 0.02),
-                },
-                GateSettings,
-            ),
-            GateSettings,
-        ),
-        "audit": (
-            s.mapping(
-                {
-                    "suites": (s.list_of(s.string), lambda: ["demo"]),
-                    "max_new_tokens": (s.integer(1, 4096), 40),
-                    "temperature": (s.number(0, 10), 0.9),
-                    "seed": (s.integer(0, 2**32 - 1), 0),
-                    "bias": (
-                        s.mapping(
-                            {
-                                "enabled": (s.boolean, False),
-                                "bold_domains": (
-                                    s.list_of(
-                                        s.choice("gender", "race", "religious_ideology", "political_ideology", "profession")
-                                    ),
-                                    list,
-                                ),
-                                "per_group": (s.integer(1, 1_000_000), 20),
-                                "counterfactual": (s.boolean, True),
-                                "crows_pairs": (s.boolean, False),
-                                "seed": (s.integer(0, 2**32 - 1), 0),
-                            },
-                            BiasAuditSettings,
-                        ),
-                        BiasAuditSettings,
+                    "image": _section(ImageWatermarkSettings, {"enabled": s.boolean, "key_env": _KEY_ENV, "payload": s.string}),
+                    "text": _section(
+                        TextWatermarkSettings,
+                        {"enabled": s.boolean, "key_env": _KEY_ENV, "gamma": s.number(0.01, 0.99), "delta": s.number(0, 20)},
                     ),
                 },
-                AuditSettings,
             ),
-            AuditSettings,
-        ),
-    },
+            "audit_log": _section(
+                AuditLogSettings,
+                {
+                    "path": s.optional(s.string),
+                    "key_env": _KEY_ENV,
+                    "durability": s.choice("always", "interval"),
+                    "fsync_interval_ms": s.integer(1, 60_000),
+                },
+            ),
+            "gates": _section(
+                GateSettings,
+                {
+                    "max_rate": s.dict_of(s.number(0, 1)),
+                    "max_gap": s.dict_of(s.number(0, 1e9)),
+                    "regression_tolerance": s.number(0, 1),
+                },
+            ),
+            "audit": _section(
+                AuditSettings,
+                {
+                    "suites": s.list_of(s.string),
+                    "max_new_tokens": s.integer(1, 4096),
+                    "temperature": s.number(0, 10),
+                    "seed": _SEED,
+                    "bias": _section(
+                        BiasAuditSettings,
+                        {
+                            "enabled": s.boolean,
+                            "bold_domains": s.list_of(s.choice(*BOLD_DOMAINS)),
+                            "per_group": s.integer(1, 1_000_000),
+                            "counterfactual": s.boolean,
+                            "crows_pairs": s.boolean,
+                            "seed": _SEED,
+                        },
+                    ),
+                },
+            ),
+        },
+    ),
 )
 
 

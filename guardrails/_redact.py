@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from raikit.errors import InputError
 from raikit.guardrails._finding import Finding
 
 Operator = Literal["placeholder", "pseudonym", "hash", "mask"]
@@ -70,7 +71,7 @@ def redact(text: str, findings: Iterable[Finding], operator: Operator = "placeho
         'mail [EMAIL_ADDRESS]com now'
     """
     if operator not in OPERATORS:
-        raise ValueError(f"operator must be one of {', '.join(OPERATORS)}, got {operator!r}")
+        raise InputError(f"operator must be one of {', '.join(OPERATORS)}, got {operator!r}")
     pseudonyms: dict[tuple[str, str], int] = {}
     counters: dict[str, int] = {}
     out: list[str] = []

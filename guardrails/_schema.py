@@ -127,6 +127,31 @@ def dict_of(item: Validator) -> Validator:
     return check
 
 
+def defaults_of(cls: type, fields: dict[str, Any]) -> dict[str, tuple[Validator, Any]]:
+    """``mapping`` fields whose defaults come from the dataclass ``cls`` (written once, there).
+
+    ``fields`` maps key -> validator, or key -> ``(validator, default)`` for a key the
+    dataclass does not have or whose raw default differs. A dataclass field without a default
+    is ``REQUIRED``.
+    """
+    import dataclasses
+
+    by_name = {f.name: f for f in dataclasses.fields(cls)}
+    out: dict[str, tuple[Validator, Any]] = {}
+    for key, spec in fields.items():
+        if isinstance(spec, tuple):
+            out[key] = spec
+            continue
+        f = by_name[key]
+        if f.default is not dataclasses.MISSING:
+            out[key] = (spec, f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            out[key] = (spec, f.default_factory)
+        else:
+            out[key] = (spec, REQUIRED)
+    return out
+
+
 def mapping(fields: dict[str, tuple[Validator, Any]], build: Callable[..., Any] = dict) -> Validator:
     """A mapping with known keys: ``fields`` maps key -> (validator, default or REQUIRED)."""
 

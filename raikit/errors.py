@@ -5,9 +5,10 @@ Every exception derives from :class:`RaikitError`::
     RaikitError
     ├── PolicyError              a policy file is malformed (file, line, column, key path)
     ├── PolicyViolation          a guarded call was blocked (carries the decision)
-    ├── CheckError               a check crashed or ran out of time
+    ├── CheckError               a check crashed or broke its contract (wrong result count)
     ├── MissingDependencyError   an optional package or model is not installed (says what to pip install)
     ├── InputError               an input (text file, image, prompt suite) cannot be read
+    │   ├── InputTypeError       an argument has the wrong type (also a ``TypeError``)
     │   └── GeneratorError       the generator under audit raised (its message is withheld)
     └── EvidenceError            an audit log, checkpoint or report failed verification
                                  or cannot be written
@@ -109,6 +110,10 @@ class MissingDependencyError(RaikitError, ImportError):
 
 class InputError(RaikitError, ValueError):
     """An input (file, image, prompt suite, argument) cannot be read or is invalid."""
+
+
+class InputTypeError(InputError, TypeError):
+    """An argument has the wrong type (a single string where a list of texts is expected)."""
 
 
 class EvidenceError(RaikitError):

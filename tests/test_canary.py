@@ -101,7 +101,7 @@ def test_audit_paths(tmp_path: Path, logged: pytest.LogCaptureFixture) -> None:
     policy = policy_from_string(
         f"version: 1\nname: canary-audit\nextends: default\naudit:\n  suites: ['{suite}']\n  bias: {{enabled: false}}\n"
     )
-    target = GenerationTarget("canary-generator", "callable", lambda prompts, seeds, processor: [TEXT for _ in prompts])
+    target = GenerationTarget("canary-generator", "callable", lambda prompts, seeds, *, logits_processor=None: [TEXT for _ in prompts])
     outcome = run_audit(target, policy=policy, out_dir=tmp_path / "out", progress=False)
     blobs = {path.name: path.read_text() for path in (tmp_path / "out").iterdir() if path.suffix in (".json", ".html", ".md", ".jsonl")}
     blobs["captured logging"] = logged.text

@@ -32,6 +32,9 @@ def test_wheel_contents(wheel: Path) -> None:
         "raikit/guardrails/checks/denylist.py",
         "raikit/audits/_audit.py",
         "raikit/audits/suites/demo.jsonl",
+        "raikit/audits/templates/report.html.j2",
+        "raikit/audits/templates/report.css",
+        "raikit/audits/templates/report.js",
         "raikit/watermark/__init__.py",
         "raikit/policies/default.yaml",
         "raikit/policies/strict.yaml",
@@ -60,3 +63,32 @@ def test_installed_wheel_imports_and_loads_bundled_policies(wheel: Path, tmp_pat
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["strict", "3"]
+
+
+#: Modules used only to train or benchmark (issue 18): they belong in the top-level,
+#: non-installed ``training/`` folder, never in the wheel.
+TRAINING_MODULES = [
+    "guardrails/harm/_web_hate.py",
+    "guardrails/harm/_web_violence_sexual.py",
+    "guardrails/harm/_templates.py",
+    "guardrails/harm/_chat.py",
+    "guardrails/harm/_training.py",
+    "guardrails/harm/_cache.py",
+    "guardrails/harm/_datasets.py",
+    "guardrails/harm/_perturb.py",
+    "guardrails/pii/_synth.py",
+    "watermark/_attacks.py",
+]
+_STILL_IN_SOURCE = [m for m in TRAINING_MODULES if (ROOT / m).exists()]
+
+
+@pytest.mark.xfail(
+    bool(_STILL_IN_SOURCE),
+    reason=f"training modules not yet moved to training/ on this branch: {_STILL_IN_SOURCE}",
+    strict=True,
+)
+def test_wheel_lists_no_training_modules(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = [m for m in TRAINING_MODULES if f"raikit/{m}" in names]
+    assert shipped == []
+    assert not any(n.startswith(("training/", "raikit/training/")) for n in names)

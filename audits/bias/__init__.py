@@ -18,10 +18,12 @@ Example:
 """
 
 from raikit.audits._executor import Executor, LocalExecutor, RayExecutor
-from raikit.audits.bias._audit import bias_gates, prompt_seed, run_bias_audit
+from raikit.audits._gates import bias_gates
+from raikit.audits._generator import load_generator, prompt_seed
+from raikit.audits.bias._audit import run_bias_audit
 from raikit.audits.bias._crows import CrowsPair, crows_pairs_score, load_crows_pairs, score_pairs
 from raikit.audits.bias._data import data_dir
-from raikit.audits.bias._generators import DemoGenerator, FakeGenerator, load_generator
+from raikit.audits.bias._generators import FakeGenerator
 from raikit.audits.bias._plots import plot_bias
 from raikit.audits.bias._scorers import (
     CallableScorer,
@@ -35,6 +37,7 @@ from raikit.audits.bias._scorers import (
 )
 from raikit.audits.bias._stats import GroupGap, PairedResult, bootstrap_ci, disaggregate, paired_test
 from raikit.audits.bias._suites import BUILTIN_COUNTERFACTUAL, BiasSuiteSpec, PromptItem, PromptSuite
+from raikit.demo import DemoGenerator
 
 __all__ = [
     "BUILTIN_COUNTERFACTUAL",

@@ -17,11 +17,13 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from raikit.audits._executor import Executor, LocalExecutor
+from raikit.audits._generator import Generator, as_generator, generate_checked, prompt_seed
+from raikit.audits._gates import gap_verdict
 from raikit.audits.bias._data import CROWS_PAIRS_FILE, CROWS_PAIRS_LICENSE, resolve_data_file
 from raikit.audits._progress import progress_bar
 from raikit.audits.bias._scorers import Scorer, default_scorers
@@ -31,24 +33,6 @@ from raikit.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-GenerateBatch = Callable[[list[str], list[int]], list[str]]
-_BAD_OUTPUTS = "the generator returned {got} outputs for {expected} prompts"
-
-
-def prompt_seed(seed: int, suite: str, index: int) -> int:
-    """The generation seed of one prompt: a function of the global seed, the suite name and
-    the prompt's index (or, in counterfactual suites, its pair), never of the worker.
-
-    Example:
-        >>> prompt_seed(0, "bold:gender", 3) == prompt_seed(0, "bold:gender", 3)
-        True
-        >>> prompt_seed(0, "bold:gender", 3) != prompt_seed(1, "bold:gender", 3)
-        True
-    """
-    import numpy as np
-
-    sequence = np.random.SeedSequence([int(seed), zlib.crc32(suite.encode("utf-8")), int(index)])
-    return int(sequence.generate_state(1, dtype=np.uint32)[0] & 0x7FFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -65,17 +49,15 @@ class _BatchResult:
 class _GenerateAndScore:
     """The picklable unit of work an executor runs: generate one batch, then score it."""
 
-    def __init__(self, generate_batch: GenerateBatch, scorers: Sequence[Scorer]) -> None:
+    def __init__(self, generate_batch: Generator, scorers: Sequence[Scorer]) -> None:
         self.generate_batch = generate_batch
         self.scorers = list(scorers)
 
     def __call__(self, batch: tuple[list[str], list[int]]) -> _BatchResult:
         prompts, seeds = batch
         t0 = time.perf_counter()
-        outputs = list(self.generate_batch(list(prompts), list(seeds)))
+        outputs = generate_checked(self.generate_batch, prompts, seeds)
         t1 = time.perf_counter()
-        if len(outputs) != len(prompts):
-            raise InputError(_BAD_OUTPUTS.format(got=len(outputs), expected=len(prompts)))
         scores = {scorer.name: scorer.score(outputs) for scorer in self.scorers}
         t2 = time.perf_counter()
         for name, values in scores.items():
@@ -110,7 +92,7 @@ def _load_suites(suites: Sequence[BiasSuiteSpec | PromptSuite], seed: int,
 
 
 def run_bias_audit(
-    generate_batch: GenerateBatch,
+    generate_batch: Generator,
     suites: Sequence[BiasSuiteSpec | PromptSuite | Mapping[str, Any]],
     *,
     scorers: Sequence[Scorer] | None = None,
@@ -124,12 +106,15 @@ def run_bias_audit(
     paired_method: PairedMethod = "wilcoxon",
     n_resamples: int = 1000,
     timings: dict[str, Any] | None = None,
+    datasets: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Run a bias audit of a generator and return the report's ``bias`` object.
 
     Args:
-        generate_batch: ``generate_batch(prompts, seeds) -> outputs`` (one output per prompt,
-            the continuation only). It must be picklable for process or Ray executors.
+        generate_batch: A :class:`~raikit.audits._generator.Generator` (one output per
+            prompt, the continuation only; called without a logits processor), or a
+            ``prompt -> text`` function (adapted). It must be picklable for process or Ray
+            executors.
         suites: Suite specs (:class:`BiasSuiteSpec`, a mapping for ``from_dict``) or loaded
             :class:`PromptSuite` objects. Counterfactual suites give paired tests; the others
             give per-group means and gaps.
@@ -148,12 +133,13 @@ def run_bias_audit(
         n_resamples: Bootstrap resamples per interval.
         timings: When a dict is given, it is filled with ``n_prompts``, ``wall_s``,
             ``generate_s`` and ``score_s`` (summed over batches) for benchmarks.
+        datasets: When a list is given, the data sets used (name, source, n, license) are
+            appended to it, for the report's ``data`` list.
 
     Returns:
         ``{"suites": [...], "counterfactual": [...], "crows_pairs": {...} | None}`` as in the
-        ``raikit.audit/1`` report schema, plus ``"_data"``: the data sets used (name, source,
-        n, license) for the report's ``data`` list; the audit runner pops it. ``limit`` and
-        ``passed`` are ``None`` for metrics without a gate.
+        ``raikit.audit/1`` report schema. ``limit`` and ``passed`` are ``None`` for metrics
+        without a gate.
 
     Raises:
         InputError: A suite cannot be loaded, or the generator or a scorer returned the wrong
@@ -191,7 +177,7 @@ def run_bias_audit(
     logger.info("bias audit: %d suites, %d prompts, %d batches, executor=%s",
                 len(loaded), len(prompts), len(batches), executor.describe())
 
-    job = _GenerateAndScore(generate_batch, scorers)
+    job = _GenerateAndScore(as_generator(generate_batch), scorers)
     with progress_bar("bias audit", len(prompts), enabled=progress) as advance:
         results = executor.map_batches(job, batches, on_result=lambda _i, r: advance(r.n))
     scores: dict[str, list[float]] = {name: [] for name in metric_names}
@@ -199,8 +185,8 @@ def run_bias_audit(
         for name in metric_names:
             scores[name].extend(result.scores[name])
 
-    bias: dict[str, Any] = {"suites": [], "counterfactual": [], "crows_pairs": None,
-                            "_data": [suite.describe() for suite in loaded]}
+    bias: dict[str, Any] = {"suites": [], "counterfactual": [], "crows_pairs": None}
+    used = [suite.describe() for suite in loaded]
     offset = 0
     for suite in loaded:
         n = len(suite.items)
@@ -226,9 +212,11 @@ def run_bias_audit(
             args.setdefault("progress", progress)
             bias["crows_pairs"] = crows_pairs_score(args.pop("model"), **args)
             source = resolve_data_file(args["data_path"], CROWS_PAIRS_FILE)
-            bias["_data"].append({"name": "crows-pairs", "source": str(source), "n": bias["crows_pairs"]["n"],
+            used.append({"name": "crows-pairs", "source": str(source), "n": bias["crows_pairs"]["n"],
                                   "license": CROWS_PAIRS_LICENSE})
 
+    if datasets is not None:
+        datasets.extend(used)
     if timings is not None:
         timings.update(
             n_prompts=len(prompts),
@@ -249,7 +237,7 @@ def _suite_entry(suite: PromptSuite, scores: dict[str, list[float]], *, seed: in
         gap = disaggregate(values, groups, seed=[seed, zlib.crc32(suite.name.encode()), m_index],
                            n_resamples=n_resamples)
         limit = _gate_limit(gates, suite.name, name)
-        passed = None if limit is None else bool((gap.difference or 0.0) <= limit)
+        passed = gap_verdict(gap.difference, limit)
         metrics[name] = {"groups": gap.groups, "difference": gap.difference, "ratio": gap.ratio,
                          "limit": limit, "passed": passed}
     return {"name": suite.name, "domain": suite.domain, "n": len(suite.items), "seed": seed,
@@ -286,26 +274,3 @@ def _paired_entries(suite: PromptSuite, scores: dict[str, list[float]], *, seed:
                 "p_value": float(f"{result.p_value:.4g}"), "test": result.test,
             })
     return entries
-
-
-def bias_gates(bias: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The report's ``gates`` entries for every gated bias metric.
-
-    Example:
-        >>> bias_gates({"suites": [{"name": "s", "metrics": {"sentiment": {
-        ...     "difference": 0.3, "limit": 0.2, "passed": False}}}]})[0]["passed"]
-        False
-    """
-    gates = []
-    for suite in bias.get("suites", []):
-        for metric, entry in suite.get("metrics", {}).items():
-            if entry.get("limit") is None:
-                continue
-            gates.append({
-                "name": f"max_gap:{suite['name']}.{metric}",
-                "metric": f"bias.suites.{suite['name']}.{metric}.difference",
-                "value": entry.get("difference"),
-                "limit": entry["limit"],
-                "passed": bool(entry.get("passed")),
-            })
-    return gates

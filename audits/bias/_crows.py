@@ -25,11 +25,11 @@ from typing import Any, Literal
 
 from raikit.audits.bias._data import CROWS_PAIRS_FILE, resolve_data_file
 from raikit.audits._progress import progress_bar
-from raikit.errors import InputError, MissingDependencyError
+from raikit._hf import import_hf as _import_hf
+from raikit.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-HF_INSTALL = "pip install 'raikit[hf]'"
 LMKind = Literal["causal", "masked"]
 
 
@@ -72,14 +72,6 @@ def load_crows_pairs(
     return pairs
 
 
-def _import_hf() -> tuple[Any, Any]:
-    try:
-        import torch
-        import transformers
-    except ImportError as err:
-        raise MissingDependencyError("torch and transformers", HF_INSTALL) from err
-    return torch, transformers
-
 
 DEMO_ALIASES = ("demo", "raikit-demo-gpt2")
 
@@ -97,14 +89,10 @@ def _load_model(model: Any, kind: LMKind) -> tuple[Any, Any, str]:
         path = Path(model)
         if not path.exists():
             raise InputError(f"model folder not found: {path}")
-        auto = transformers.AutoModelForCausalLM if kind == "causal" else transformers.AutoModelForMaskedLM
-        try:
-            lm = auto.from_pretrained(str(path), local_files_only=True)
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        except (OSError, ValueError) as err:
-            raise InputError(
-                f"cannot load a {kind} language model from {path}: {type(err).__name__}"
-            ) from err
+        from raikit._hf import load_local
+
+        lm = load_local("causal-lm" if kind == "causal" else "masked-lm", path)
+        tokenizer = load_local("tokenizer", path)
         name = path.name
     else:
         try:

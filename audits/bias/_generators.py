@@ -1,21 +1,18 @@
-"""Generators the bias audit drives: ``generate_batch(prompts, seeds) -> outputs``.
+"""A ready fake of the generator protocol (:class:`raikit.audits._generator.Generator`).
 
-Any callable with that signature works. This module adds: :class:`FakeGenerator` (fast,
-deterministic, optionally biased by construction, for tests), :class:`DemoGenerator` (the
-bundled demo language model) and :func:`load_generator` (``"module:function"``).
+:class:`FakeGenerator` is fast, deterministic and optionally biased by construction; it is a
+valid target of every audit (``GenerationTarget.of(FakeGenerator())``), like the demo
+model's :class:`raikit.demo.DemoGenerator`.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from raikit.audits._targets import DemoBatch, load_generator
-
-__all__ = ["BIASED_DEMO", "DemoGenerator", "FakeGenerator", "GenerateBatch", "load_generator"]
-
-GenerateBatch = Callable[[list[str], list[int]], list[str]]
+__all__ = ["BIASED_DEMO", "FakeGenerator"]
 
 _NEUTRAL = ("the", "city", "was", "known", "for", "a", "long", "career", "in", "and", "later", "moved",
             "to", "work", "on", "many", "projects", "with", "friends", "family", "during", "years")
@@ -50,7 +47,9 @@ class FakeGenerator:
     def _has(term: str, prompt: str) -> bool:
         return re.search(rf"\b{re.escape(term)}\b", prompt, re.IGNORECASE) is not None
 
-    def __call__(self, prompts: list[str], seeds: list[int]) -> list[str]:
+    id = "fake-generator"
+
+    def __call__(self, prompts: list[str], seeds: list[int], *, logits_processor: Any = None) -> list[str]:
         outputs = []
         for prompt, seed in zip(prompts, seeds, strict=True):
             if any(self._has(term, prompt) for term in self.refuse):
@@ -62,23 +61,6 @@ class FakeGenerator:
             outputs.append(" ".join([text, *extra]))
         return outputs
 
-
-class DemoGenerator(DemoBatch):
-    """raikit's demo language model (``raikit.demo.generate``) as a batch generator
-    (:class:`raikit.audits._targets.DemoBatch` with the bias audit's shorter default).
-
-    Args:
-        max_new_tokens: New tokens per output.
-        temperature: Sampling temperature.
-
-    Example:
-        >>> gen = DemoGenerator(max_new_tokens=5)  # doctest: +SKIP
-        >>> gen(["The nurse said"], [0])  # doctest: +SKIP
-        [' that she would be back']
-    """
-
-    def __init__(self, *, max_new_tokens: int = 24, temperature: float = 0.9) -> None:
-        super().__init__(max_new_tokens=max_new_tokens, temperature=temperature)
 
 # A ready-made generator biased by construction (outputs about women get negative words),
 # for demos and tests: ``raikit bias run -g raikit.audits.bias._generators:BIASED_DEMO``.

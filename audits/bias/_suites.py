@@ -1,7 +1,7 @@
 """Prompt suites: BOLD, the user's own CSV/JSONL files, and counterfactual templates.
 
 A suite spec (:class:`BiasSuiteSpec`) says *what* to load; :meth:`BiasSuiteSpec.load` turns it
-into a :class:`PromptSuite`: a fixed, ordered list of :class:`PromptItem` (prompt, group and,
+into a :class:`PromptSuite`: a fixed, ordered list of :class:`Prompt` (prompt, group and,
 for counterfactual suites, the pair it belongs to). Sampling is seeded per group, so the
 same spec and seed always give the same prompts in the same order.
 """
@@ -19,11 +19,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from raikit.audits._suites import Prompt
 from raikit.audits.bias._data import BOLD_LICENSE, BOLD_SUBDIR, data_dir
 from raikit.errors import InputError
+from raikit.guardrails._policy import BOLD_DOMAINS
 
 SuiteKind = Literal["bold", "file", "counterfactual"]
-BOLD_DOMAINS = ("gender", "political_ideology", "profession", "race", "religious_ideology")
 
 # A built-in counterfactual suite: only the group term changes between the two prompts of a
 # pair; the template and the occupation stay the same.
@@ -50,28 +51,12 @@ BUILTIN_COUNTERFACTUAL: dict[str, dict[str, Any]] = {
 
 
 @dataclass(frozen=True)
-class PromptItem:
-    """One prompt of a suite.
-
-    Attributes:
-        prompt: The prompt text.
-        group: The group it belongs to (the sensitive feature).
-        pair: For counterfactual suites, the id of the pair (template filling) it belongs
-            to; items with the same ``pair`` differ only in the group term.
-    """
-
-    prompt: str
-    group: str
-    pair: int | None = None
-
-
-@dataclass(frozen=True)
 class PromptSuite:
     """A loaded suite: ordered items plus facts for the report (never the prompts)."""
 
     name: str
     kind: SuiteKind
-    items: tuple[PromptItem, ...]
+    items: tuple[Prompt, ...]
     domain: str | None = None
     source: str = ""
     license: str | None = None
@@ -213,16 +198,16 @@ class BiasSuiteSpec:
             raise InputError(f"{where}: unknown group(s) {missing}; available: {sorted(by_group)}")
         return {g: by_group[g] for g in wanted}
 
-    def _sample(self, by_group: dict[str, list[str]], seed: int) -> list[PromptItem]:
+    def _sample(self, by_group: dict[str, list[str]], seed: int) -> list[Prompt]:
         import numpy as np
 
-        items: list[PromptItem] = []
+        items: list[Prompt] = []
         for group, prompts in by_group.items():
             if self.per_group is not None and self.per_group < len(prompts):
                 rng = np.random.default_rng([seed, zlib.crc32(group.encode("utf-8"))])
                 keep = sorted(rng.choice(len(prompts), size=self.per_group, replace=False).tolist())
                 prompts = [prompts[i] for i in keep]
-            items.extend(PromptItem(prompt=p, group=group) for p in prompts)
+            items.extend(Prompt(prompt=p, group=group) for p in prompts)
         return items
 
     def _load_bold(self, seed: int, data_path: str | os.PathLike[str] | None) -> PromptSuite:
@@ -319,7 +304,7 @@ def counterfactual_items(
     fillers: Mapping[str, Sequence[str]],
     *,
     where: str = "counterfactual",
-) -> list[PromptItem]:
+) -> list[Prompt]:
     """Fill every template with every combination of fillers, once per group term.
 
     Items of the same pair share everything but the group term, and are emitted together.
@@ -329,7 +314,7 @@ def counterfactual_items(
         ...                                           {"job": ["cook"]})]
         ['A man cook', 'A woman cook']
     """
-    items: list[PromptItem] = []
+    items: list[Prompt] = []
     pair = 0
     for t_index, template in enumerate(templates):
         names = {fname for _, fname, _, _ in string.Formatter().parse(template) if fname is not None}
@@ -342,6 +327,10 @@ def counterfactual_items(
         for combo in itertools.product(*(fillers[k] for k in keys)):
             values = dict(zip(keys, combo, strict=True))
             for group, term in terms.items():
-                items.append(PromptItem(prompt=template.format(group=term, **values), group=group, pair=pair))
+                items.append(Prompt(prompt=template.format(group=term, **values), group=group, pair=pair))
             pair += 1
     return items
+
+
+#: The bias audit's name for :class:`raikit.audits._suites.Prompt` (one prompt type everywhere).
+PromptItem = Prompt

@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from raikit.errors import CheckError, InputError
 from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
-from raikit.errors import CheckError
 from raikit.guardrails._normalize import normalize
 
 
@@ -72,7 +72,7 @@ class DenylistCheck(Check):
         self._slow: list[tuple[str, Any]] = []
         for type_, term in _labelled(terms, label):
             if not term.strip():
-                raise ValueError("terms must be non-empty strings")
+                raise InputError("terms must be non-empty strings")
             words = normalize(term).text.split()
             body = r"\s+".join(re.escape(w) for w in words)
             left = "" if _UNSPACED.match(words[0][0]) else r"(?<!\w)"
@@ -88,9 +88,9 @@ class DenylistCheck(Check):
 
                 self._slow.append((type_, regex.compile(pattern, regex.IGNORECASE | regex.V0)))
             except regex.error as err:
-                raise ValueError(f"invalid regular expression {pattern!r}: {err}") from err
+                raise InputError(f"invalid regular expression {pattern!r}: {err}") from err
         if not self._compiled and not self._slow:
-            raise ValueError("a denylist needs at least one entry in terms or patterns")
+            raise InputError("a denylist needs at least one entry in terms or patterns")
 
     def _matches(self, text: str, deadline: float) -> Iterator[tuple[str, Any]]:
         for type_, pattern in self._compiled:
@@ -128,7 +128,7 @@ class DenylistCheck(Check):
 
 def _labelled(entries: Sequence[str] | Mapping[str, Sequence[str]], label: str) -> list[tuple[str, str]]:
     if isinstance(entries, str):
-        raise ValueError(f"expected a list of strings, got the string {entries!r}")
+        raise InputError(f"expected a list of strings, got the string {entries!r}")
     if isinstance(entries, Mapping):
         pairs = []
         for key, values in entries.items():

@@ -104,12 +104,16 @@ class HarmCheck(Check):
         self.load()
         return self._model.predict_proba(list(texts))
 
+    def threshold_for(self, type: str) -> float:
+        """The category's threshold (``thresholds``, else ``threshold``)."""
+        return self.thresholds.get(type, self.threshold)
+
     def _scan(self, texts: list[str]) -> list[list[Finding]]:
         results: list[list[Finding]] = []
-        for text, probs in zip(texts, self.predict_proba(texts)):
+        for probs in self.predict_proba(texts):
             results.append(
                 [
-                    self.finding(category, 0, len(text), probs[category])
+                    self.finding(category, None, None, probs[category])
                     for category in self.categories
                     if probs[category] >= self.thresholds[category]
                 ]

@@ -14,13 +14,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from raikit.errors import InputError, MissingDependencyError
-from raikit.guardrails._check import Check
+from raikit.errors import InputError
+from raikit.guardrails._check import Check, require_batch
 from raikit.guardrails._finding import Finding
 
 logger = logging.getLogger(__name__)
 
-_INSTALL = "pip install 'raikit[hf]'"
 _NOT_A_MODEL = (
     "model_path {path} is not a local transformers model folder (no config.json); "
     "save one with model.save_pretrained() and tokenizer.save_pretrained()"
@@ -72,13 +71,13 @@ class TransformersClassifierCheck(Check):
     ) -> None:
         super().__init__(id=id, threshold=threshold)
         if not model_path or not isinstance(model_path, str | Path):
-            raise ValueError(f"model_path must be a local model folder, got {model_path!r}")
+            raise InputError(f"model_path must be a local model folder, got {model_path!r}")
         if max_length < 4:
-            raise ValueError(f"max_length must be at least 4 tokens, got {max_length!r}")
+            raise InputError(f"max_length must be at least 4 tokens, got {max_length!r}")
         if not 0 <= stride < max_length - 2:
-            raise ValueError(f"stride (token overlap) must be between 0 and max_length - 3, got {stride!r}")
+            raise InputError(f"stride (token overlap) must be between 0 and max_length - 3, got {stride!r}")
         if batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+            raise InputError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.model_path = str(model_path)
         self.label_map = dict(label_map) if label_map is not None else None
         self.max_length = int(max_length)
@@ -94,17 +93,11 @@ class TransformersClassifierCheck(Check):
         path = Path(self.model_path)
         if not (path / "config.json").is_file():
             raise InputError(_NOT_A_MODEL.format(path=path))
-        try:
-            import torch
-            from transformers import AutoModelForSequenceClassification, AutoTokenizer
-        except ImportError as err:
-            raise MissingDependencyError("torch and transformers", _INSTALL) from err
-        self._torch = torch
-        from raikit._hf import quiet_loading
+        from raikit._hf import import_hf, load_local
 
-        with quiet_loading():
-            self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-            self._model = AutoModelForSequenceClassification.from_pretrained(str(path), local_files_only=True)
+        self._torch, _ = import_hf()
+        self._tokenizer = load_local("tokenizer", path)
+        self._model = load_local("sequence-classification", path)
         self._model.to(self.device).eval()
         config = self._model.config
         if self.multi_label is None:
@@ -132,8 +125,7 @@ class TransformersClassifierCheck(Check):
             >>> check.predict_proba(["some text"])  # doctest: +SKIP
             [{'harassment': 0.03, 'hate': 0.01}]
         """
-        if isinstance(texts, str):
-            raise TypeError("predict_proba() takes a sequence of texts; wrap a single text in a list")
+        require_batch(texts, "predict_proba")
         self.load()
         label_probs = self._label_probs(list(texts))
         return [
@@ -175,8 +167,8 @@ class TransformersClassifierCheck(Check):
 
     def _scan(self, texts: list[str]) -> list[list[Finding]]:
         return [
-            [self.finding(name, 0, len(text), p) for name, p in probs.items() if p >= self.threshold]
-            for text, probs in zip(texts, self.predict_proba(texts))
+            [self.finding(name, None, None, p) for name, p in probs.items() if p >= self.threshold]
+            for probs in self.predict_proba(texts)
         ]
 
     def describe(self) -> dict[str, Any]:

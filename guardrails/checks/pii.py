@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from raikit.errors import InputError
 from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
 
@@ -56,19 +57,19 @@ class PiiCheck(Check):
     ) -> None:
         super().__init__(id=id, threshold=threshold)
         if language != "en":
-            raise ValueError(f"language must be 'en' (the only one supported), got {language!r}")
+            raise InputError(f"language must be 'en' (the only one supported), got {language!r}")
         if entities is not None and (
             isinstance(entities, str) or not all(isinstance(e, str) for e in entities)
         ):
-            raise ValueError(f"entities must be a list of entity type names, got {entities!r}")
+            raise InputError(f"entities must be a list of entity type names, got {entities!r}")
         thresholds = dict(entity_thresholds or {})
         for key, value in thresholds.items():
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
-                raise ValueError(
+                raise InputError(
                     f"entity_thresholds[{key!r}] must be a number between 0 and 1, got {value!r}"
                 )
         if not isinstance(model, str) or not model:
-            raise ValueError(f"model must be a spaCy package name or a local path, got {model!r}")
+            raise InputError(f"model must be a spaCy package name or a local path, got {model!r}")
         self.entities = list(entities) if entities is not None else None
         self.entity_thresholds = {k: float(v) for k, v in thresholds.items()}
         self.model = model
@@ -89,14 +90,15 @@ class PiiCheck(Check):
     def _scan(self, texts: list[str]) -> list[list[Finding]]:
         out = []
         for detections in self._engine.analyze(texts):
-            findings = [
-                self.finding(d.type, d.start, d.end, d.score, value=d.canonical, recognizer=d.recognizer)
-                for d in detections
-                if d.score >= self.entity_thresholds.get(d.type, self.threshold)
-            ]
-            out.append(findings)
+            out.append(
+                [self.finding(d.type, d.start, d.end, d.score, value=d.canonical, recognizer=d.recognizer) for d in detections]
+            )
         logger.debug("pii check %s: %d findings in %d texts", self.id, sum(map(len, out)), len(texts))
         return out
+
+    def threshold_for(self, type: str) -> float:
+        """``entity_thresholds[type]``, else ``threshold``."""
+        return self.entity_thresholds.get(type, self.threshold)
 
     def describe(self) -> dict[str, Any]:
         """Adds the NER model (name, kind, version) and the entity types."""

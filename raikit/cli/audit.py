@@ -6,7 +6,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import click
 
@@ -16,7 +15,7 @@ from raikit.errors import InputError
 
 @click.command()
 @click.option("--demo", is_flag=True, help="Audit the bundled demo generator (a tiny, deliberately unsafe GPT-2).")
-@click.option("--generator", "generator", metavar="MODULE:FUNCTION", help="A Python function prompt -> text to audit.")
+@click.option("--generator", "generator", metavar="MODULE:FUNCTION", help="A Python generator to audit: a function prompt -> text, or a batch generator (prompts, seeds, *, logits_processor=None) -> outputs (a class is instantiated).")
 @click.option("--hf-model", type=click.Path(file_okay=False), help="A local Hugging Face causal LM folder to audit.")
 @click.option("-p", "--policy", default="default", show_default=True, help="Bundled policy name or YAML path.")
 @click.option("-o", "--out", "out_dir", default="raikit-report", show_default=True, type=click.Path(file_okay=False), help="Folder for report.json, report.html, MODEL_CARD.md and audit-log.jsonl.")
@@ -185,19 +184,16 @@ def custody_lines(evidence: dict[str, Any]) -> list[str]:
 
 
 def junit_xml(result: dict[str, Any]) -> str:
-    """The release gates as a JUnit XML test suite (one test case per gate)."""
+    """The release gates as a JUnit XML test suite (one test case per gate, ``xml.etree``)."""
+    import xml.etree.ElementTree as ET
+
     gates = result["gates"]
     failures = sum(1 for g in gates if not g["passed"])
-    cases = []
+    suite = ET.Element("testsuite", name="raikit-audit", tests=str(len(gates)), failures=str(failures))
     for gate in gates:
-        body = ""
+        case = ET.SubElement(suite, "testcase", classname="raikit.gates", name=str(gate["name"]))
         if not gate["passed"]:
             message = f"{gate.get('metric', gate['name'])} = {gate.get('value')} exceeds limit {gate.get('limit')}"
-            body = f"<failure message={quoteattr(message)}>{escape(message)}</failure>"
-        cases.append(f'  <testcase classname="raikit.gates" name={quoteattr(gate["name"])}>{body}</testcase>')
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuite name="raikit-audit" tests="{len(gates)}" failures="{failures}">\n' + "\n".join(cases) + "\n</testsuite>\n"
-    )
-
-
+            ET.SubElement(case, "failure", message=message).text = message
+    ET.indent(suite)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"

@@ -10,8 +10,8 @@ import click
 
 from raikit.cli._common import EXIT_FAILED, echo_json, handle_errors
 from raikit.errors import InputError
+from raikit.guardrails._policy import BOLD_DOMAINS
 
-_DOMAINS = ("gender", "race", "religious_ideology", "political_ideology", "profession")
 
 
 def _parse_gates(values: tuple[str, ...]) -> dict[str, float]:
@@ -134,9 +134,9 @@ def crows_pairs(model_path: str | None, demo: bool, kind: str, data_path: str | 
 
 @bias.command("run")
 @click.option("-g", "--generator", "generator_spec",
-              help="Batch generator 'module:function' taking (prompts, seeds).")
+              help="Generator 'module:function': a batch generator (prompts, seeds) -> outputs, or prompt -> text.")
 @click.option("--demo", is_flag=True, help="Audit the bundled demo generator.")
-@click.option("-d", "--domain", "domains", multiple=True, type=click.Choice(_DOMAINS),
+@click.option("-d", "--domain", "domains", multiple=True, type=click.Choice(BOLD_DOMAINS),
               help="BOLD domain (repeatable). Default: gender, unless --prompts or "
                    "--counterfactual is given.")
 @click.option("--prompts", "prompt_files", multiple=True, type=click.Path(dir_okay=False),
@@ -187,7 +187,6 @@ def run(generator_spec: str | None, demo: bool, domains: tuple[str, ...], prompt
         RayExecutor,
         bias_gates,
         default_scorers,
-        load_generator,
         plot_bias,
         run_bias_audit,
     )
@@ -200,9 +199,9 @@ def run(generator_spec: str | None, demo: bool, domains: tuple[str, ...], prompt
     if demo:
         generate: Any = DemoGenerator(max_new_tokens=max_new_tokens)
     else:
-        generate = load_generator(str(generator_spec))
-        if isinstance(generate, type):
-            generate = generate()
+        from raikit.audits._generator import as_generator
+
+        generate = as_generator(str(generator_spec))
     gates = _parse_gates(gate_values)
     if not (domains or prompt_files or counterfactual):
         domains = ("gender",)
@@ -223,7 +222,6 @@ def run(generator_spec: str | None, demo: bool, domains: tuple[str, ...], prompt
                             executor=runner, seed=seed, batch_size=batch_size,
                             progress=not (no_progress or as_json), gates=gates, crows_pairs=crows,
                             data_path=data_path)
-    result.pop("_data", None)
     if out_path:
         try:
             Path(out_path).write_text(json.dumps(result, indent=2, sort_keys=True), encoding="utf-8")

@@ -36,16 +36,17 @@ def _load_result(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: cannot read the audit result ({type(err).__name__})") from err
     except json.JSONDecodeError as err:
         raise InputError(f"{path}:{err.lineno}:{err.colno}: not valid JSON ({err.msg})") from err
+    from raikit.audits import AuditResult
+
+    try:
+        AuditResult.from_dict(data)  # shape, and a verdict that agrees with the gates
+    except InputError as err:
+        raise InputError(f"{path}: {err}") from err
     return data
 
 
 _card_options = [
-    click.option(
-        "--license",
-        "license_",
-        default=None,
-        help="Hub licence id for the card, e.g. apache-2.0 (default: other).",
-    ),
+    click.option("--license", "license", default=None, help="Hub licence id for the card, e.g. apache-2.0 (default: other)."),
     click.option("--intended-use", default=None, help="One paragraph: what the model is for."),
     click.option("--out-of-scope-use", default=None, help="One paragraph: what it must not be used for."),
 ]
@@ -57,16 +58,19 @@ def _with_card_options(func: Any) -> Any:
     return func
 
 
+def _result_and_out(dest: str, *, folder: bool, default: str, help: str) -> Any:
+    """The RESULT argument and the ``--out`` option every evidence command takes."""
+
+    def decorate(func: Any) -> Any:
+        out = click.Path(file_okay=not folder, dir_okay=folder, path_type=Path)
+        func = click.option("--out", dest, type=out, default=Path(default), show_default=True, help=help)(func)
+        return click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))(func)
+
+    return decorate
+
+
 @click.command("report", epilog=_REPORT_EXAMPLE)
-@click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("raikit-report"),
-    show_default=True,
-    help="Folder for report.html, report.json and the model card.",
-)
+@_result_and_out("out_dir", folder=True, default="raikit-report", help="Folder for report.html, report.json and the model card.")
 @click.option(
     "--card/--no-card",
     default=True,
@@ -77,29 +81,12 @@ def _with_card_options(func: Any) -> Any:
 @_with_card_options
 @click.option("--json", "as_json", is_flag=True, help="Print the paths and verdict as JSON.")
 @handle_errors
-def report_command(
-    result: Path,
-    out_dir: Path,
-    card: bool,
-    plots: bool,
-    license_: str | None,
-    intended_use: str | None,
-    out_of_scope_use: str | None,
-    as_json: bool,
-) -> None:
+def report_command(result: Path, out_dir: Path, card: bool, plots: bool, as_json: bool, **card_fields: str | None) -> None:
     """Write the compliance report (self-contained HTML + JSON) for an audit RESULT."""
     from raikit.audits._report import write_report
 
     data = _load_result(result)
-    paths = write_report(
-        data,
-        out_dir,
-        card=card,
-        plots=plots,
-        license=license_,
-        intended_use=intended_use,
-        out_of_scope_use=out_of_scope_use,
-    )
+    paths = write_report(data, out_dir, card=card, plots=plots, **card_fields)
     summary = {
         "ok": True,
         "verdict": data.get("verdict"),
@@ -119,33 +106,16 @@ def report_command(
 
 
 @click.command("card", epilog=_CARD_EXAMPLE)
-@click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("README.md"),
-    show_default=True,
-    help="Where to write the model card.",
-)
+@_result_and_out("out_path", folder=False, default="README.md", help="Where to write the model card.")
 @_with_card_options
 @click.option("--json", "as_json", is_flag=True, help="Print the path and the card's SHA-256 as JSON.")
 @handle_errors
-def card_command(
-    result: Path,
-    out_path: Path,
-    license_: str | None,
-    intended_use: str | None,
-    out_of_scope_use: str | None,
-    as_json: bool,
-) -> None:
+def card_command(result: Path, out_path: Path, as_json: bool, **card_fields: str | None) -> None:
     """Write a Hugging Face model card (README.md) for an audit RESULT."""
     from raikit.audits._card import write_model_card
 
     data = _load_result(result)
-    path, digest = write_model_card(
-        data, out_path, license=license_, intended_use=intended_use, out_of_scope_use=out_of_scope_use
-    )
+    path, digest = write_model_card(data, out_path, **card_fields)
     if as_json:
         echo_json({"ok": True, "card": str(path), "sha256": digest})
     else:

@@ -18,6 +18,7 @@ from raikit.errors import InputError
 
 DEFAULT_KEY_ENV = "RAIKIT_WATERMARK_KEY"
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
+FOLDER = click.Path(file_okay=False)
 NO_KEY = "no watermark key: set ${var} or pass --key-file PATH"
 KEY_FILE_UNREADABLE = "cannot read key file {path}: {reason}"
 
@@ -54,14 +55,9 @@ def _load_tokenizer(path: str | None) -> Any:
         from raikit.demo import DEMO_MODEL_DIR
 
         path = str(DEMO_MODEL_DIR)
-    try:
-        from transformers import AutoTokenizer
-    except ImportError as err:
-        raise MissingDependencyError("transformers", "pip install 'raikit[hf]'") from err
-    try:
-        return AutoTokenizer.from_pretrained(path, local_files_only=True)
-    except (OSError, ValueError) as err:
-        raise InputError(f"cannot load a tokenizer from {path}: {type(err).__name__}") from err
+    from raikit._hf import load_local
+
+    return load_local("tokenizer", path)
 
 
 @click.group()
@@ -84,12 +80,7 @@ def watermark() -> None:
     "--payload", default="default", show_default=True, help="Model or deployment id (<= 7 bytes carried verbatim)."
 )
 @click.option("--overwrite", is_flag=True, help="Allow replacing an existing file (the input itself without --out).")
-@click.option(
-    "--model",
-    "model_dir",
-    type=click.Path(file_okay=False),
-    help="Text mode: a local causal LM folder; IMAGE is then a prompt file continued with the text watermark.",
-)
+@click.option("--model", "model_dir", type=FOLDER, help="Text mode: a local causal LM folder; IMAGE is then a prompt file continued with the text watermark.")
 @click.option("--max-new-tokens", default=100, show_default=True, help="Text mode: tokens to generate.")
 @_key_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -145,16 +136,11 @@ def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tok
         prompt = prompt_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"cannot read {prompt_file}: {type(err).__name__}") from err
-    try:
-        import torch
-        from transformers import AutoModelForCausalLM
-    except ImportError as err:
-        raise MissingDependencyError("torch and transformers", "pip install 'raikit[hf]'") from err
+    from raikit._hf import import_hf, load_local
+
+    torch, _ = import_hf()
     tokenizer = _load_tokenizer(str(model_dir))
-    try:
-        model = AutoModelForCausalLM.from_pretrained(str(model_dir), local_files_only=True).eval()
-    except (OSError, ValueError) as err:
-        raise InputError(f"cannot load a causal LM from {model_dir}: {type(err).__name__}") from err
+    model = load_local("causal-lm", model_dir)
     wm = TextWatermark(key=key, tokenizer=tokenizer)
     inputs = tokenizer(prompt, return_tensors="pt")
     with torch.no_grad():
@@ -176,12 +162,7 @@ def _is_text(path: Path, force_text: bool) -> bool:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--text", "force_text", is_flag=True, help="Treat inputs as text files ('-' = stdin); .txt/.md always are.")
 @click.option("--payload", "payloads", multiple=True, help="Candidate payload id (repeatable; for ids over 7 bytes).")
-@click.option(
-    "--tokenizer",
-    "tokenizer_dir",
-    type=click.Path(file_okay=False),
-    help="Text: local tokenizer folder (default: the bundled demo model's).",
-)
+@click.option("--tokenizer", "tokenizer_dir", type=FOLDER, help="Text: local tokenizer folder (default: the bundled demo model's).")
 @click.option("--gamma", default=0.25, show_default=True, help="Text: green fraction used at generation.")
 @click.option("--context-width", default=1, show_default=True, help="Text: context tokens seeding the green list.")
 @click.option("--z-threshold", default=4.0, show_default=True, help="Text: z-score at which a text is marked.")

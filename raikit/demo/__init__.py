@@ -15,12 +15,13 @@ Example:
 
 from __future__ import annotations
 
-from raikit.demo._generate import demo_generator, demo_pipeline, generate
+from raikit.demo._generate import DemoGenerator, demo_generator, demo_pipeline, generate
 from raikit.demo._model import DEMO_GENERATOR_ID, DEMO_MODEL_DIR, load_demo_model
 
 __all__ = [
     "DEMO_GENERATOR_ID",
     "DEMO_MODEL_DIR",
+    "DemoGenerator",
     "demo_generator",
     "demo_pipeline",
     "generate",

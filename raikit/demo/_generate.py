@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from raikit.demo._model import _import_hf, load_demo_model
+from raikit.demo._model import DEMO_GENERATOR_ID, _import_hf, load_demo_model
 from raikit.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -171,3 +171,39 @@ def demo_pipeline() -> Callable[..., Any]:
     _, transformers = _import_hf()
     model, tokenizer = load_demo_model()
     return transformers.pipeline("text-generation", model=model, tokenizer=tokenizer, device="cpu")
+
+
+class DemoGenerator:
+    """The demo model as an audit generator: ``(prompts, seeds, *, logits_processor=None)``.
+
+    A batch is sampled with its first prompt's seed, so results depend on the batch layout
+    and the seeds, never on which worker ran the batch. Loads lazily and pickles, so it runs
+    unchanged on process and Ray workers.
+
+    Args:
+        max_new_tokens: New tokens per output (``raikit bias run`` passes 24).
+        temperature: Sampling temperature.
+
+    Example:
+        >>> gen = DemoGenerator(max_new_tokens=5)  # doctest: +SKIP
+        >>> gen(["The nurse said"], [0])  # doctest: +SKIP
+        [' that she would be back']
+    """
+
+    id = DEMO_GENERATOR_ID
+
+    def __init__(self, *, max_new_tokens: int = 40, temperature: float = 0.9) -> None:
+        self.max_new_tokens = max_new_tokens
+        self.temperature = temperature
+
+    def __call__(self, prompts: list[str], seeds: list[int], *, logits_processor: Any = None) -> list[str]:
+        if not prompts:
+            return []
+        return generate(
+            list(prompts),
+            max_new_tokens=self.max_new_tokens,
+            temperature=self.temperature,
+            seed=int(seeds[0]),
+            batch_size=len(prompts),
+            logits_processor=logits_processor,
+        )

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from raikit._hf import import_hf as _import_hf
 from raikit.errors import MissingDependencyError
 
 logger = logging.getLogger(__name__)
@@ -18,14 +19,6 @@ _REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokeni
 _LOAD_LOCK = threading.Lock()
 _CACHE: tuple[Any, Any] | None = None
 
-
-def _import_hf() -> tuple[Any, Any]:
-    try:
-        import torch
-        import transformers
-    except ImportError as err:
-        raise MissingDependencyError("transformers and torch", "pip install 'raikit[hf]'") from err
-    return torch, transformers
 
 
 def load_demo_model() -> tuple[Any, Any]:
@@ -61,19 +54,12 @@ def load_demo_model() -> tuple[Any, Any]:
                 f"the bundled demo model (missing {', '.join(missing)} in {DEMO_MODEL_DIR})",
                 "python scripts/train_demo_generator.py  # from a raikit source checkout",
             )
-        hf_logging = transformers.utils.logging
-        bars_were_on = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # a library does not draw on the user's terminal
-        try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(str(DEMO_MODEL_DIR), local_files_only=True)
-            tokenizer.padding_side = "left"
-            tokenizer.truncation_side = "left"
-            model = transformers.AutoModelForCausalLM.from_pretrained(
-                str(DEMO_MODEL_DIR), local_files_only=True
-            )
-        finally:
-            if bars_were_on:
-                hf_logging.enable_progress_bar()
+        from raikit._hf import load_local
+
+        tokenizer = load_local("tokenizer", DEMO_MODEL_DIR)
+        tokenizer.padding_side = "left"
+        tokenizer.truncation_side = "left"
+        model = load_local("causal-lm", DEMO_MODEL_DIR)
         model.to(torch.float32).eval()
         logger.debug("loaded demo model %s from %s", DEMO_GENERATOR_ID, DEMO_MODEL_DIR)
         _CACHE = (model, tokenizer)

@@ -37,7 +37,7 @@ audit:
 
 
 def fake_target(bad_every: int) -> GenerationTarget:
-    def run(prompts: list[str], seeds: list[int], processor: object) -> list[str]:
+    def run(prompts: list[str], seeds: list[int], *, logits_processor: object = None) -> list[str]:
         return ["a forbidden reply" if int(p.split()[-1]) % bad_every == 0 else "a fine reply" for p in prompts]
 
     return GenerationTarget("fake-generator", "callable", run)
@@ -144,11 +144,14 @@ def test_cli_audit_with_generator_json_and_junit(tmp_path: Path, suite: Path, mo
 def test_generators_pickle_for_process_and_ray_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pickle
 
-    from raikit.audits._targets import CallableBatch, DemoBatch, HFBatch
+    from raikit.audits._generator import TextFunctionGenerator
+    from raikit.audits._targets import HFBatch
+    from raikit.audits.bias import FakeGenerator
+    from raikit.demo import DemoGenerator
 
     (tmp_path / "pickle_gen.py").write_text("def answer(prompt):\n    return prompt.upper()\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    for generate in (DemoBatch(max_new_tokens=5), HFBatch(tmp_path), CallableBatch("pickle_gen:answer")):
+    for generate in (DemoGenerator(max_new_tokens=5), HFBatch(tmp_path), TextFunctionGenerator("pickle_gen:answer"), FakeGenerator()):
         clone = pickle.loads(pickle.dumps(generate))
         assert type(clone) is type(generate) and vars(clone) == vars(generate)
-    assert pickle.loads(pickle.dumps(CallableBatch("pickle_gen:answer")))(["hi"], [0]) == ["HI"]
+    assert pickle.loads(pickle.dumps(TextFunctionGenerator("pickle_gen:answer")))(["hi"], [0]) == ["HI"]

@@ -25,7 +25,7 @@ def loaded():
 
 
 def test_public_names_are_exactly_the_documented_ones():
-    expected = ["DEMO_GENERATOR_ID", "DEMO_MODEL_DIR", "demo_generator", "demo_pipeline", "generate",
+    expected = ["DEMO_GENERATOR_ID", "DEMO_MODEL_DIR", "DemoGenerator", "demo_generator", "demo_pipeline", "generate",
                 "load_demo_model"]
     assert demo.__all__ == sorted(demo.__all__) == expected
     assert demo.DEMO_GENERATOR_ID == "raikit-demo-gpt2"

@@ -43,8 +43,8 @@ def _audit(**kw):
 
 
 def test_bias_object_has_the_schema_shape():
-    bias = _audit(gates={"sentiment": 0.1})
-    data = bias.pop("_data")  # the audit runner moves it to the report's data list
+    data: list[dict] = []
+    bias = _audit(gates={"sentiment": 0.1}, datasets=data)  # for the report's data list
     assert [d["name"] for d in data] == ["people", "jobs"] and [d["n"] for d in data] == [60, 48]
     assert set(bias) == {"suites", "counterfactual", "crows_pairs"}
     assert bias["crows_pairs"] is None

@@ -135,7 +135,7 @@ def test_scan_gives_whole_text_findings_at_threshold(single_label: Path) -> None
     text = "you are kind"
     findings = check.scan([text])[0]
     assert {f.type for f in findings} == set(LABELS.values())
-    assert all(f.start == 0 and f.end == len(text) and f.check_id == "tox" for f in findings)
+    assert all(f.start is None and f.end is None and f.check_id == "tox" for f in findings)
     strict = TransformersClassifierCheck(model_path=str(single_label), threshold=1.0)
     assert strict.scan([text]) == [[]]
 
@@ -154,3 +154,16 @@ def test_missing_model_path_names_the_path(tmp_path: Path) -> None:
 def test_bad_parameters_are_named(single_label: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         TransformersClassifierCheck(model_path=str(single_label), **kwargs)
+
+
+def test_redact_of_a_whole_text_score_blocks_and_does_not_hold_back_a_stream(single_label: Path) -> None:
+    from raikit.guardrails import PolicyRunner, policy_from_string
+
+    policy = policy_from_string(
+        "version: 1\nname: t\nchecks:\n  - id: tox\n    type: transformers\n    action: redact\n"
+        f"    threshold: 0.0\n    params: {{model_path: {str(single_label)!r}}}\n"
+    )
+    [result] = PolicyRunner(policy).scan(["you are kind"], stage="output")
+    assert result.findings and all(f.start is None for f in result.findings)
+    assert {f.action for f in result.findings} == {"block"}  # cannot be cut out
+    assert result.outcome == "blocked"
