@@ -53,7 +53,7 @@ def no_env_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def target(calls: list[int] | None = None, fail: bool = False) -> GenerationTarget:
-    def run(prompts: list[str], seeds: list[int], processor: object) -> list[str]:
+    def run(prompts: list[str], seeds: list[int], *, logits_processor: object = None) -> list[str]:
         if calls is not None:
             calls.append(len(prompts))
         if fail:
@@ -224,7 +224,7 @@ def test_denylist_terms_are_hashes_in_report_json_and_html(tmp_path: Path, polic
 
 
 def test_examples_in_the_report_are_scrubbed_after_normalisation(tmp_path: Path, policy) -> None:
-    def run(prompts: list[str], seeds: list[int], processor: object) -> list[str]:
+    def run(prompts: list[str], seeds: list[int], *, logits_processor: object = None) -> list[str]:
         return ["forbidden: write to jo\u034f.doe@exa\u202emple.com or 4111\u202e1111 1111 1111" for _ in prompts]
 
     out = tmp_path / "r"
