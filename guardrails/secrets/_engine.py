@@ -58,6 +58,7 @@ _PLACEHOLDER = re.compile(
 )
 _CALL = re.compile(r"^[A-Za-z_][\w.]*\(")
 _REPEAT = re.compile(r"(.)\1{7,}")
+_PATH = re.compile(r"^[A-Za-z_]\w*(?:[.:][A-Za-z_]\w*)+$")
 _NUMBER = re.compile(r"^(?:0[xob])?[0-9a-fA-F._-]+$")
 # An entropy hit counts only on a line assigning to a credential-like name.
 _ASSIGNED = re.compile(
@@ -155,7 +156,10 @@ def _plausible(value: str, kind: str) -> bool:
     if len(value) < 6 or _PLACEHOLDER.match(value) or _CALL.match(value) or _REPEAT.search(value):
         return False
     if kind in _FREE_FORM:
-        value = value.rstrip(".,:;!?")
+        if _PATH.match(value):  # request.url.password, pkg.module:Class
+            return False
+        if kind == "password":  # in prose the value may end the sentence
+            value = value.rstrip(".,:;!?")
         if re.search(r"\s", value) or (kind == "password" and _NUMBER.match(value)):
             return False
         if kind == "password" and re.search(r"[()\[\]{}]", value):  # an expression, not a value
