@@ -2,7 +2,10 @@
 
 For every held-out source the head is retrained (the recipe of scripts/train_injection_model.py)
 on all other sources, then measured on the held-out attacks against benign prompts that no
-fold trains on (self-instruct seed tasks and the neuralchemy validation benign prompts).
+fold trains on: half of the self-instruct seed tasks and of the neuralchemy validation benign
+prompts (split by group, seed 16; the other half is trained on, as the shipped model trains on
+all of them). Half of the forbidden questions (plain harmful questions, not injections) is
+held out the same way and its flag rate printed.
 Printed per fold: AUPRC, TPR at 1% FPR (threshold at the 99th percentile of the benign
 scores), TPR and benign flag rate at the shipped threshold 0.5; the same for the stock
 baselines in the same run: the old default denylist (three phrases) and a frozen-MiniLM +
@@ -41,7 +44,8 @@ from training.injection.train import fit_head  # noqa: E402
 
 CACHE = "/tmp/raikit_injection_cache"
 BENIGN = ("self_instruct", "neuralchemy_benign:val")
-ALWAYS_OUT = (*BENIGN, "forbidden_questions")
+SPLIT = (*BENIGN, "forbidden_questions")
+"""Sources split in halves by group: one half trained on, the other held out of every fold."""
 OLD_DENYLIST = ["ignore all previous instructions", "ignore previous instructions", "disregard your system prompt"]
 ANY = OUTPUTS.index("any")
 INDIRECT = OUTPUTS.index("indirect")
@@ -121,16 +125,21 @@ def main() -> None:
     def deny_scores(texts: list[str]) -> np.ndarray:
         return np.array([1.0 if f else 0.0 for f in denylist.scan(texts)])
 
+    import random
+
     examples = all_examples(data)
-    benign = [e.text for e in examples if e.source in BENIGN]
-    forbidden = [e.text for e in examples if e.source == "forbidden_questions"]
-    print(f"benign prompts held out of every fold: {len(benign)} ({' + '.join(BENIGN)}); "
-          f"forbidden questions (plain harmful questions, not injections): {len(forbidden)}")
+    groups = sorted({e.group for e in examples if e.source in SPLIT})
+    held_groups = set(random.Random(SEED).sample(groups, len(groups) // 2))
+    held_out = [e for e in examples if e.source in SPLIT and e.group in held_groups]
+    benign = [e.text for e in held_out if e.source in BENIGN]
+    forbidden = [e.text for e in held_out if e.source == "forbidden_questions"]
+    print(f"benign prompts held out of every fold: {len(benign)} (half of {' + '.join(BENIGN)}); "
+          f"forbidden questions held out (plain harmful questions, not injections): {len(forbidden)}")
     print(f"{'held-out source':42s} {'n':>5s} | {'AUPRC':>6s} {'TPR@1%':>6s} {'TPR@.5':>6s} {'FPR@.5':>6s} | "
           f"{'probe AUPRC':>11s} {'TPR@1%':>6s} | {'denylist TPR':>12s} {'FPR':>5s} | ratio AUPRC")
     for name, (kind, held) in FOLDS.items():
         t0 = time.perf_counter()
-        train = [e for e in examples if e.source not in held and e.source not in ALWAYS_OUT]
+        train = [e for e in examples if e.source not in held and not (e.source in SPLIT and e.group in held_groups)]
         head = fit_head(train, feats, SEED)
         y_train = np.array([e.labels[INDIRECT if kind != "prompt" else ANY] for e in train], dtype=object)
         known = np.array([v is not None for v in y_train])

@@ -69,6 +69,7 @@ def main() -> None:
             "yizhongw/self-instruct seed tasks (Apache-2.0)",
             "microsoft/BIPIA training contexts (e-mail, table, code; segments) and training attacks (MIT)",
             "raikit written benign look-alikes, attacks and documents (training/injection/*.jsonl)",
+            "WNUT-17 training posts (600 segments, as text without injection; CC BY 4.0)",
         ],
         examples=len(examples),
         sources=sources,

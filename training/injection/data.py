@@ -145,6 +145,26 @@ def written(name: str = "all") -> list[Example]:
 BIPIA_ROWS = {"email": 50, "code": 25, "table": 15}
 
 
+def social_posts(data: Path, limit: int = 600) -> list[Example]:
+    """WNUT-17 training posts (real social-media text) as document segments without injection."""
+    out: list[Example] = []
+    words: list[str] = []
+    path = data / "pii" / "wnut17" / "wnut17train.conll"
+    for line in path.open(encoding="utf-8"):
+        token = line.split("\t")[0].strip()
+        if token:
+            words.append(token)
+            continue
+        if words:
+            text = " ".join(words)
+            for seg in segments(text):
+                out.append(Example(text[seg.start : seg.end], _labels(0.0, 0.0, 0.0), "wnut17_posts", f"wn:{len(out)}", "segment"))
+            words = []
+        if len(out) >= limit:
+            break
+    return out
+
+
 def bipia_contexts(data: Path, kind: str, limit_chars: int = 2000, limit_rows: int | None = None) -> list[str]:
     """Clean BIPIA contexts of one kind (email, table, code): the first ``limit_rows``, each cut to ``limit_chars``."""
     out = []
@@ -222,5 +242,6 @@ def all_examples(data: Path) -> list[Example]:
             *self_instruct(data),
             *written(),
             *bipia_segments(data, ("email", "table", "code"), ("text", "code")),
+            *social_posts(data),
         ]
     )
