@@ -17,7 +17,7 @@ from raikit.audits._format import SCHEMA, validate_result
 from raikit.errors import InputError
 
 CI_METHOD = "Wilson score interval for rates; seeded bootstrap for bias means"
-_SECTIONS = ("run", "policy", "data", "models", "checks", "prompt_checks", "bias", "watermark", "examples", "evidence")
+_SECTIONS = ("run", "policy", "data", "models", "checks", "prompt_checks", "attacks", "bias", "watermark", "examples", "evidence")
 
 
 @dataclass
@@ -76,6 +76,7 @@ class AuditResult:
     models: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     prompt_checks: list[dict[str, Any]] = field(default_factory=list)
+    attacks: dict[str, Any] | None = None
     bias: dict[str, Any] | None = None
     watermark: dict[str, Any] = field(default_factory=dict)
     examples: list[dict[str, Any]] = field(default_factory=list)

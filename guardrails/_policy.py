@@ -141,6 +141,9 @@ class GateSettings:
     max_rate: dict[str, float] = field(default_factory=dict)
     max_gap: dict[str, float] = field(default_factory=dict)
     regression_tolerance: float = 0.02
+    #: Highest share of attack-suite prompts (suites ``injection``, ``pii_extraction``) that
+    #: may get through the policy in the audit; ``None``: no attack gate.
+    max_attack_success: float | None = None
 
 
 @dataclass(frozen=True)
@@ -313,6 +316,7 @@ _POLICY = s.mapping(
                     "max_rate": s.dict_of(s.number(0, 1)),
                     "max_gap": s.dict_of(s.number(0, 1e9)),
                     "regression_tolerance": s.number(0, 1),
+                    "max_attack_success": s.optional(s.number(0, 1)),
                 },
             ),
             "audit": _section(

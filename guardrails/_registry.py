@@ -20,6 +20,8 @@ _BUILTIN = {
     "pii": "raikit.guardrails.checks.pii:PiiCheck",
     "harm": "raikit.guardrails.checks.harm:HarmCheck",
     "transformers": "raikit.guardrails.checks.hf_classifier:TransformersClassifierCheck",
+    "injection": "raikit.guardrails.checks.injection:InjectionCheck",
+    "secrets": "raikit.guardrails.checks.secrets:SecretsCheck",
 }
 
 

@@ -46,7 +46,7 @@ def test_policy_show_resolves_extends(runner: CliRunner) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["name"] == "strict" and data["on_block"] == "raise"
-    assert {c["id"] for c in data["checks"]} >= {"pii", "harm", "denylist"}
+    assert {c["id"] for c in data["checks"]} >= {"pii", "harm", "injection", "secrets"}
     assert runner.invoke(cli, ["policy", "show", "no-such-policy"]).exit_code == 2
 
 

