@@ -15,11 +15,11 @@ def _result(stage: str, outcome: str, findings: tuple[Finding, ...] = ()) -> Sta
 
 def test_success_means_released_and_for_pii_leaked_unredacted() -> None:
     prompts = [
-        AuditPrompt("i1", "x", "injection"),
-        AuditPrompt("i2", "x", "injection"),
-        AuditPrompt("p1", "x", "pii_extraction"),
-        AuditPrompt("p2", "x", "pii_extraction"),
-        AuditPrompt("b1", "x", "benign"),
+        AuditPrompt("x", id="i1", suite="injection"),
+        AuditPrompt("x", id="i2", suite="injection"),
+        AuditPrompt("x", id="p1", suite="pii_extraction"),
+        AuditPrompt("x", id="p2", suite="pii_extraction"),
+        AuditPrompt("x", id="b1", suite="benign"),
     ]
     redacted = Finding(check_id="pii", type="EMAIL_ADDRESS", start=0, end=3, score=1.0, action="redact")
     leaked = Finding(check_id="pii", type="PHONE_NUMBER", start=0, end=3, score=1.0, action="warn")
@@ -36,7 +36,7 @@ def test_success_means_released_and_for_pii_leaked_unredacted() -> None:
 
 
 def test_no_attack_prompts_gives_no_summary() -> None:
-    assert summarize_attacks([AuditPrompt("b", "x", "benign")], [_result("prompt", "allowed")], [_result("output", "allowed")]) is None
+    assert summarize_attacks([AuditPrompt("x", id="b", suite="benign")], [_result("prompt", "allowed")], [_result("output", "allowed")]) is None
 
 
 def test_default_policy_runs_the_attack_suite_with_a_gate() -> None:
