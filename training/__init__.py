@@ -1,0 +1,1 @@
+"""Training-only code and data of raikit's bundled models (not installed with the package)."""
