@@ -53,7 +53,7 @@ ORDINARY = ROOT / "benchmarks" / "data" / "ordinary_prompts.jsonl"
 # Scheme of the persons + locations sets, and how each system's types map into it.
 PERSON_LOCATION = {
     "raikit": {"PERSON": "PERSON", "GPE": "LOCATION", "STREET_ADDRESS": "LOCATION"},
-    "stock": {"PERSON": "PERSON", "LOCATION": "LOCATION"},
+    "stock": {"PERSON": "PERSON", "GPE": "LOCATION"},  # stock LOCATION, renamed GPE by stock_presidio()
 }
 # Synthetic sets use the presidio synth scheme; stock presidio names places LOCATION.
 SYNTH_STOCK = {"LOCATION": "GPE"}

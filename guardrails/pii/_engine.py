@@ -242,6 +242,16 @@ def _trim_number(text: str, r: _Raw) -> _Raw:
     return r if (start, end) == (r.start, r.end) else _Raw(r.type, start, end, r.score, r.recognizer)
 
 
+def _is_address_like(text: str, r: _Raw) -> bool:
+    """A NER "phone number" holding two or more words ("846 31 Rue Al Imam") is an address."""
+    return r.type == "PHONE_NUMBER" and r.recognizer == "ner" and len(re.findall(r"[^\W\d_]{2,}", text[r.start : r.end])) >= 2
+
+
+def _is_place_name(text: str, r: _Raw) -> bool:
+    value = text[r.start : r.end]
+    return not any(ch.isdigit() for ch in value) and re.search(r"[^\W\d_]{2,}", value) is not None
+
+
 def _trim_verb(text: str, r: _Raw) -> _Raw:
     """Cut a leading instruction verb off a name span ("Explain Kubernetes" -> "Kubernetes")."""
     start = strip_instruction_verb(text, r.start, r.end)
@@ -250,6 +260,7 @@ def _trim_verb(text: str, r: _Raw) -> _Raw:
 
 def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
     """Apply the structure and context rules (:func:`plausible`) to every detection."""
+    raws = [_Raw("STREET_ADDRESS", r.start, r.end, r.score, r.recognizer) if _is_address_like(text, r) else r for r in raws]
     raws = [_trim_number(text, r) if r.type in _NUMBER_TYPES else r for r in raws]
     raws = [_trim_verb(text, r) if r.type in _NAME_SPAN_TYPES else r for r in raws]
     spans = [(r.start, r.end, r.type) for r in raws]
@@ -257,6 +268,10 @@ def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
     for r in raws:
         placed = r.type == "ZIP_CODE" and near_address(spans, r.start, r.end, text)
         score = plausible(text, r.type, r.start, r.end, r.score, placed=placed)
+        if score is None and r.type == "STREET_ADDRESS" and r.recognizer == "ner" and _is_place_name(text, r):
+            # An "address" of words only (no number, no street word) is a place name at most.
+            kept = _Raw("GPE", r.start, r.end, r.score, r.recognizer)
+            score, r = plausible(text, "GPE", r.start, r.end, r.score), kept
         if score is not None:
             out.append(r if score == r.score else _Raw(r.type, r.start, r.end, score, r.recognizer))
     return out

@@ -92,6 +92,8 @@ def plausible(
         return None
     rule = _RULES.get(entity)
     if rule is not None:
+        if entity != "STREET_ADDRESS":
+            value = _compact(value)
         return rule(text, start, end, value, score)
     if entity in _NAME_TYPES:
         kept = _name(value, entity, score)
@@ -119,6 +121,15 @@ def strip_instruction_verb(text: str, start: int, end: int) -> int:
     if not _SENTENCE_START.search(text[max(0, start - 3) : start]) and start != 0:
         return start
     return start + m.end()
+
+
+def _compact(value: str) -> str:
+    """A spaced-out value ("1 9 9.3 3.1 9 9.7 2": three or more lone characters, half the pieces
+    at most two long) without its spaces, so the rules judge the value that was hidden."""
+    pieces = value.split()
+    if sum(len(p) == 1 for p in pieces) >= 3 and sum(len(p) <= 2 for p in pieces) * 2 >= len(pieces):
+        return "".join(pieces)
+    return value
 
 
 def _name(value: str, entity: str, score: float) -> float | None:
@@ -199,10 +210,19 @@ def _address(text: str, start: int, end: int, value: str, score: float) -> float
     street = any(w.rstrip(".") in lists["street_words"] or w.endswith(lists["street_suffixes"]) for w in words)
     if street:
         return score
-    letters = [w for w in words if len(w.rstrip(".")) > 1]
-    if any(ch.isdigit() for ch in value) and len(letters) >= 2 and not _SCORE.search(value):
-        return score if in_context(text, "STREET_ADDRESS", start, end) else None
-    return None
+    if in_context(text, "STREET_ADDRESS", start, end) and any(ch.isdigit() for ch in value):
+        return score
+    # A house number beside a capitalised name ("5586 Þórunnarstræti 31"), but not a year
+    # ("2018 FIFA World Cup"), a score ("Halftime 0-1") or a row of numbers ("Scores 9 5 4 14").
+    numbers = re.findall(r"\d+", value)
+    names = re.findall(r"(?<![\w])[^\W\d_][^\W\d_]+", value)
+    if not numbers or not any(w[0].isupper() for w in names) or len(names) + len(numbers) < 2:
+        return None
+    if _SCORE.search(value) or _SPACED_SMALL.search(value) and len(numbers) >= 3:
+        return None
+    if all(re.fullmatch(r"(?:19|20)\d\d", n) for n in numbers):
+        return None
+    return score
 
 
 def _driver_license(text: str, start: int, end: int, value: str, score: float) -> float | None:
@@ -238,8 +258,8 @@ def near_address(spans: Sequence[tuple[int, int, str]], start: int, end: int, te
     for s, e, t in spans:
         if t not in ("STREET_ADDRESS", "GPE"):
             continue
-        if 0 <= start - e <= 3 and re.fullmatch(r"[\s,]*", text[e:start]):
+        if 0 <= start - e <= 30 and re.fullmatch(r"[\s,]*(?:[^\W\d_]{1,3}[\s,]+)?", text[e:start]):
             return True
-        if 0 <= s - end <= 3 and re.fullmatch(r"[\s,]*", text[end:s]):
+        if 0 <= s - end <= 8 and re.fullmatch(r"[\s,]*", text[end:s]):
             return True
     return False
