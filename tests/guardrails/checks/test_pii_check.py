@@ -306,3 +306,15 @@ def test_describe_says_which_language_has_no_ner(check):
     info = check.describe()
     assert info["language"] == "auto"
     assert info["ner_by_language"]["en"] == "raikit" and info["ner_by_language"]["es"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Sehr geehrte Frau Schneider, bitte rufen Sie Herrn Becker in Hamburg unter 040 1234567 an.", "040 1234567"),
+        ("Hola, soy Lucía, mi teléfono es +34 612 345 678.", "+34 612 345 678"),
+    ],
+)
+def test_default_policy_redacts_phones_in_other_languages(default_scan, text, value):
+    (res,) = default_scan([text])
+    assert value not in res.text and "[PHONE_NUMBER]" in res.text, res.text
