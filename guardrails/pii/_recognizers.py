@@ -124,10 +124,35 @@ def _windowed_phone_recognizer(regions: Sequence[str]) -> Any:
     return WindowedPhoneRecognizer(supported_regions=tuple(regions), name="PhoneRecognizer")
 
 
-def default_recognizers() -> list[Any]:
-    """presidio's predefined English recognizers plus raikit's AGE, ZIP_CODE and TITLE ones.
+_FR_NIR = (
+    r"\b[12][ .]?\d{2}[ .]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}\b"
+)
 
-    URLs are reported as ``DOMAIN_NAME``; phone numbers are matched for 16 regions.
+
+def _fr_nir_recognizer() -> Any:
+    """French social security number (NIR): format and its mod-97 key."""
+    pa = _presidio()
+
+    class FrNirRecognizer(pa.PatternRecognizer):
+        def validate_result(self, pattern_text: str) -> bool:
+            value = re.sub(r"[ .]", "", pattern_text).upper()
+            if len(value) != 15:
+                return False
+            body = value[:13].replace("2A", "19").replace("2B", "18")
+            return body.isdigit() and 97 - int(body) % 97 == int(value[13:])
+
+    return FrNirRecognizer(
+        supported_entity="FR_NIR", name="raikit_fr_nir", patterns=[pa.Pattern("fr_nir", _FR_NIR, 0.5)],
+        context=["nir", "insee", "sécurité", "sociale", "sécu"], supported_language="fr",
+    )
+
+
+def default_recognizers() -> list[Any]:
+    """presidio's predefined recognizers plus raikit's AGE, ZIP_CODE, TITLE and French NIR ones.
+
+    URLs are reported as ``DOMAIN_NAME``; phone numbers are matched for 16 regions; national ids
+    with a checksum or a strict format are matched for the US, the UK, Germany, Spain and France
+    (they run on text of any language: an id keeps its format in any sentence).
 
     Example:
         >>> sorted({e for r in default_recognizers() for e in r.supported_entities})[:3]  # doctest: +SKIP
@@ -152,6 +177,13 @@ def default_recognizers() -> list[Any]:
         pr.UsItinRecognizer(),
         pr.UsPassportRecognizer(),
         pr.UsSsnRecognizer(),
+        pr.DeTaxIdRecognizer(),
+        pr.DeIdCardRecognizer(),
+        pr.DePassportRecognizer(),
+        pr.DeSocialSecurityRecognizer(),
+        pr.EsNifRecognizer(),
+        pr.EsNieRecognizer(),
+        _fr_nir_recognizer(),
         _pattern_recognizer("AGE", "raikit_age", _AGE_PATTERNS, _AGE_CONTEXT),
         _pattern_recognizer("ZIP_CODE", "raikit_zip", _ZIP_PATTERNS, _ZIP_CONTEXT),
         _pattern_recognizer("TITLE", "raikit_title", _TITLE_PATTERNS, []),

@@ -169,7 +169,8 @@ def test_entities_enable_and_entity_thresholds(check):
         ({"threshold": 1.5}, "threshold"),
         ({"entity_thresholds": {"PERSON": "high"}}, "entity_thresholds['PERSON']"),
         ({"entities": "PERSON"}, "entities must be a list"),
-        ({"language": "de"}, "language must be 'en'"),
+        ({"language": "xx"}, "language must be one of en, de, fr, es or 'auto'"),
+        ({"models": ["fr_core_news_sm"]}, "models must map a language"),
     ],
 )
 def test_bad_parameters_are_named(kwargs, message):
@@ -211,3 +212,109 @@ def test_dev_rows_recall_floor(check, shared_data):
             total += 1
             hit += any(f.start < span["end_position"] and f.end > span["start_position"] for f in findings)
     assert hit / total >= 0.85
+
+
+# --- the default policy on ordinary prompts (issue 13) --------------------------------------
+
+ORDINARY = [
+    "What is the capital of France?",
+    "Translate to German",
+    "Translate to German: the meeting starts at noon.",
+    "You are a friendly assistant for Northwind Traders. Answer questions about our catalogue.",
+    "Summarise the match: Halftime 0-1, final score 2-1.",
+    "The quarters went 9 5 4 14; who led at the break?",
+    "Nursing note: given 100cc NS at 0600, RESP clear, GU: foley draining, CV: RRR, Neuro: intact.",
+    "Is Tr0ub4dor&3 a good password? My old one was hunter2@secret.",
+    "Compare the economies of Germany and Japan.",
+    "Upgrade from version 1.2.3.4 before Friday.",
+    "Order 123456789 has not arrived yet.",
+]
+
+
+@pytest.fixture(scope="module")
+def default_scan():
+    from raikit.guardrails import scan_texts
+
+    scan_texts("default", ["warm up"], stage="prompt")  # models load outside the check's time budget
+    return lambda texts: scan_texts("default", texts, stage="prompt")
+
+
+def test_default_policy_leaves_ordinary_prompts_alone(default_scan):
+    results = default_scan(ORDINARY)
+    for text, res in zip(ORDINARY, results, strict=True):
+        acted = [f"{f.type}:{f.action}" for f in res.findings if f.action in ("redact", "block")]
+        assert res.outcome in ("allowed", "warned"), (text, res.outcome, acted)
+        assert res.text == text
+
+
+@pytest.mark.parametrize(
+    ("addition", "entity", "value"),
+    [
+        (" Reply to margaret.thompson@example.org.", "EMAIL_ADDRESS", "margaret.thompson@example.org"),
+        (" Call me on (415) 555-0132.", "PHONE_NUMBER", "(415) 555-0132"),
+        (" Ship it to 742 Evergreen Terrace, Springfield.", "STREET_ADDRESS", "742 Evergreen Terrace"),
+        (" My name is Margaret Thompson.", "PERSON", "Margaret Thompson"),
+        (" My IBAN is DE89370400440532013000.", "IBAN_CODE", "DE89370400440532013000"),
+        (" The login came from 203.0.113.42.", "IP_ADDRESS", "203.0.113.42"),
+        (" Mi DNI es 12345678Z.", "ES_NIF", "12345678Z"),
+        (" Mon numéro de sécurité sociale est 185077512345608.", "FR_NIR", "185077512345608"),
+    ],
+)
+def test_default_policy_redacts_a_private_persons_identifiers_in_the_same_prompts(default_scan, addition, entity, value):
+    bases = [text if text[-1] in ".?!" else text + "." for text in ORDINARY[:4]]
+    prompts = [base + addition for base in bases]
+    for base, text, res in zip(bases, prompts, default_scan(prompts), strict=True):
+        assert res.outcome == "redacted", (text, res.outcome, [str(f) for f in res.findings])
+        assert value not in res.text and f"[{entity}]" in res.text, res.text
+        assert res.text.startswith(base), res.text  # the ordinary part is left alone
+
+
+@pytest.mark.parametrize(
+    ("addition", "entity"),
+    [(" My SSN is 078-05-1120.", "US_SSN"), (" Card 4111 1111 1111 1111 please.", "CREDIT_CARD")],
+)
+def test_default_policy_blocks_ssn_and_cards(default_scan, addition, entity):
+    (res,) = default_scan([ORDINARY[0] + addition])
+    assert res.outcome == "blocked"
+    assert entity in {f.type for f in res.findings if f.action == "block"}
+
+
+def test_generic_entities_are_reported_but_not_acted_on(default_scan):
+    (res,) = default_scan(["What is the capital of France? I work at Siemens in Munich since 2019."])
+    assert res.text.startswith("What is the capital of France?")
+    generic = {f.type for f in res.findings} & {"GPE", "ORGANIZATION", "DATE_TIME", "NRP"}
+    assert generic, [str(f) for f in res.findings]
+    assert all(f.action == "allow" for f in res.findings if f.type in generic)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("Schreiben Sie an anna.schmidt@example.de oder rufen Sie 030 1234567 an.", "EMAIL_ADDRESS", "anna.schmidt@example.de"),
+        ("Ma carte est au nom de Jean Dupont, IBAN FR1420041010050500013M02606.", "IBAN_CODE", "FR1420041010050500013M02606"),
+        ("Ma carte est au nom de Jean Dupont, IBAN FR1420041010050500013M02606.", "PERSON", "Jean Dupont"),
+        ("Mi correo es lucia.garcia@example.es y mi teléfono +34 912 345 678.", "PHONE_NUMBER", "+34 912 345 678"),
+    ],
+)
+def test_other_languages_are_read(check, text, entity, value):
+    start = text.index(value)
+    found = [f for f in check.scan([text])[0] if f.type == entity]
+    assert any(f.start <= start and f.end >= start + len(value) - 1 for f in found), [str(f) for f in found]
+
+
+def test_describe_says_which_language_has_no_ner(check):
+    info = check.describe()
+    assert info["language"] == "auto"
+    assert info["ner_by_language"]["en"] == "raikit" and info["ner_by_language"]["es"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Sehr geehrte Frau Schneider, bitte rufen Sie Herrn Becker in Hamburg unter 040 1234567 an.", "040 1234567"),
+        ("Hola, soy Lucía, mi teléfono es +34 612 345 678.", "+34 612 345 678"),
+    ],
+)
+def test_default_policy_redacts_phones_in_other_languages(default_scan, text, value):
+    (res,) = default_scan([text])
+    assert value not in res.text and "[PHONE_NUMBER]" in res.text, res.text

@@ -21,3 +21,20 @@ def test_importing_the_check_loads_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_training_material_is_not_imported_by_the_package_or_the_default_policy():
+    code = (
+        "import sys, raikit.guardrails\n"
+        "from raikit.guardrails import load_policy\n"
+        "load_policy('default')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('training', 'faker')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_synthetic_generator_lives_outside_the_package():
+    import importlib.util
+
+    assert importlib.util.find_spec("raikit.guardrails.pii._synth") is None
