@@ -95,11 +95,11 @@ class Gateway:
         self.config = config
         self.audit_log = sink if sink is not None else _open_audit_log(config)
         self.admission = Admission(config.max_concurrency, config.max_queue, config.queue_timeout_s)
-        self.pool = GuardPool(sink=self.audit_log, threads=config.check_threads, checks=checks,
+        self.pool = GuardPool(sink=self.audit_log, checks=checks,
                               on_decision=self._decided, generator_id=f"raikit-serve:{config.upstream}")
         for policy in {config.policy, *(c.policy for c in (config.keys.clients or {}).values() if c.policy)}:
             self.pool.add_policy(policy)
-        self.metrics = Metrics(lambda: self.admission.waiting + self.pool.waiting)
+        self.metrics = Metrics(lambda: self.admission.waiting)
         self.tracer_provider = tracer_provider
         self.tracer = make_tracer(config.trace_exporter, tracer_provider)
         self.upstream_transport = upstream_transport
@@ -123,6 +123,7 @@ class Gateway:
                 background.cancel_scope.cancel()
         # uvicorn has drained in-flight requests and streams before lifespan shutdown.
         self.ready = False
+        await anyio.to_thread.run_sync(self.pool.close)
         await self.upstream.aclose()
         close = getattr(self.audit_log, "close", None)
         if close is not None:
@@ -141,7 +142,7 @@ class Gateway:
             logger.error("loading the policies' models failed: %s", self.load_error)
             return
         self.ready = True
-        logger.info("raikit serve ready: upstream %s, policies %s", self.config.upstream, sorted(self.pool._guards))
+        logger.info("raikit serve ready: upstream %s, policies %s", self.config.upstream, self.pool.policies)
 
     def _decided(self, ctx: CallContext, decision: Any) -> None:
         self.metrics.observe_decision(decision)
