@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from raikit.errors import PolicyViolation
+from raikit.errors import InputError, PolicyViolation
 from raikit.serve._config import ServeConfig
 from raikit.serve._guarding import CallContext, GuardPool
 from raikit.serve._metrics import Metrics
@@ -221,6 +221,8 @@ class Gateway:
         except PolicyViolation:
             response = JSONResponse(error_body("blocked by the content policy", "invalid_request_error",
                                                "content_filter"), status_code=400)
+        except InputError as err:  # e.g. a lone surrogate; the message locates it, never quotes text
+            response = JSONResponse(error_body(str(err), "invalid_request_error"), status_code=400)
         except Exception:
             logger.exception("request %s failed", getattr(request.state, "request_id", "?"))
             response = JSONResponse(error_body("gateway error", "server_error"), status_code=500)

@@ -376,3 +376,13 @@ def test_concurrent_streams_hold_no_thread_each(gateway, fake):
         bodies = asyncio.run(many())
     assert all(b.endswith("[DONE]") for b in bodies)
     assert peak[0] <= baseline + 2, (baseline, peak[0])
+
+
+def test_lone_surrogate_prompt_is_a_400_and_one_error_record(gateway, fake, tmp_path):
+    with gateway() as gw:
+        response = httpx.post(gw.url + "/v1/chat/completions", headers={"authorization": f"Bearer {CLIENT_KEY}",
+                                                                         "content-type": "application/json"},
+                              content=b'{"model": "m", "messages": [{"role": "user", "content": "hi \\ud800 there"}]}')
+    assert response.status_code == 400 and "lone surrogate" in response.json()["error"]["message"]
+    assert fake[0].received == []
+    assert [(r["decision"], r["error"]) for r in records(tmp_path)] == [("error", "InputError")]
