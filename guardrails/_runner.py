@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from raikit.guardrails._check import Check
 from raikit.guardrails._decision import CheckFailure, StageResult, outcome_of
 from raikit.guardrails._finding import Finding
+from raikit.guardrails._normalize import check_texts
 from raikit.guardrails._policy import CheckSpec, Policy, load_policy
 from raikit.guardrails._redact import redact
 from raikit.guardrails._registry import check_class
@@ -61,9 +62,11 @@ class PolicyRunner:
         for spec in self.policy.checks:
             if not spec.enabled:
                 continue
-            self.checks[spec.id] = supplied.get(spec.id) or check_class(spec.type)(
+            check = supplied.get(spec.id) or check_class(spec.type)(
                 id=spec.id, threshold=_lowest_threshold(spec), **spec.params
             )
+            check.max_text_chars = spec.max_text_chars
+            self.checks[spec.id] = check
         self._lock = threading.Lock()
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._batchers: dict[str, MicroBatcher] = {}
@@ -137,6 +140,7 @@ class PolicyRunner:
 
         When only cheap ``inline`` checks apply, they run in the calling thread at once.
         """
+        texts = check_texts(texts, f"{stage} texts")
         if not texts or self._cheap(stage):
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
         return self.batcher(stage).submit(texts, prompt_hashes=prompt_hashes, roles=roles)
@@ -158,6 +162,7 @@ class PolicyRunner:
         When only cheap ``inline`` checks apply (no model; microseconds per text), they run
         at once without a thread hop.
         """
+        texts = check_texts(texts, f"{stage} texts")
         if not texts or self._cheap(stage):
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
         return await self.batcher(stage).asubmit(texts, prompt_hashes=prompt_hashes, roles=roles)
@@ -189,10 +194,13 @@ class PolicyRunner:
 
         Returns:
             One :class:`StageResult` per text.
+
+        Raises:
+            InputError: a text is not valid Unicode (e.g. a lone surrogate), located by index.
         """
         import concurrent.futures
 
-        texts = list(texts)
+        texts = check_texts(texts, f"{stage} texts")
         if roles is not None and len(roles) != len(texts):
             raise ValueError(f"roles has {len(roles)} entries for {len(texts)} texts")
         per_text: list[list[Finding]] = [[] for _ in texts]
@@ -200,6 +208,13 @@ class PolicyRunner:
         timings: dict[str, float] = {}
         for spec in (self.specs(stage) if only is None else only) if texts else []:
             indices = [i for i in range(len(texts)) if roles is None or roles[i] is None or roles[i] in spec.roles]
+            # A text over the check's limit fails alone (the check would refuse the whole batch,
+            # which may hold other callers' texts).
+            limit = self.checks[spec.id].max_text_chars
+            too_long = [i for i in indices if len(texts[i]) > limit]
+            if too_long:
+                self._fail(spec, stage, f"text longer than max_text_chars ({limit:,})", [errors[i] for i in too_long])
+                indices = [i for i in indices if len(texts[i]) <= limit]
             if not indices:
                 continue
             subset = [texts[i] for i in indices]

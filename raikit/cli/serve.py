@@ -93,7 +93,7 @@ def serve(policy: str, upstream: str | None, host: str, port: int, keys_file: st
         upstream=upstream, policy=policy, upstream_key_env=upstream_key_env,
         keys=load_keys(keys_file) if keys_file else KeyStore(), audit_log=audit_log, checkpoint_key=checkpoint_key,
         checkpoint_origin=checkpoint_origin, max_body_bytes=max_body_bytes, max_concurrency=max_concurrency,
-        max_queue=max_queue, upstream_timeout_s=upstream_timeout, check_threads=max_concurrency, trace_exporter=traces,
+        max_queue=max_queue, upstream_timeout_s=upstream_timeout, trace_exporter=traces,
     )
     if not config.keys.enabled:
         logging.getLogger("raikit.serve").warning("no --keys file: every caller is accepted as tenant 'anonymous'")

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from raikit.errors import PolicyViolation
+from raikit.errors import InputError, PolicyViolation
 from raikit.serve._config import ServeConfig
 from raikit.serve._guarding import CallContext, GuardPool
 from raikit.serve._metrics import Metrics
@@ -95,11 +95,11 @@ class Gateway:
         self.config = config
         self.audit_log = sink if sink is not None else _open_audit_log(config)
         self.admission = Admission(config.max_concurrency, config.max_queue, config.queue_timeout_s)
-        self.pool = GuardPool(sink=self.audit_log, threads=config.check_threads, checks=checks,
+        self.pool = GuardPool(sink=self.audit_log, checks=checks,
                               on_decision=self._decided, generator_id=f"raikit-serve:{config.upstream}")
         for policy in {config.policy, *(c.policy for c in (config.keys.clients or {}).values() if c.policy)}:
             self.pool.add_policy(policy)
-        self.metrics = Metrics(lambda: self.admission.waiting + self.pool.waiting)
+        self.metrics = Metrics(lambda: self.admission.waiting)
         self.tracer_provider = tracer_provider
         self.tracer = make_tracer(config.trace_exporter, tracer_provider)
         self.upstream_transport = upstream_transport
@@ -123,6 +123,7 @@ class Gateway:
                 background.cancel_scope.cancel()
         # uvicorn has drained in-flight requests and streams before lifespan shutdown.
         self.ready = False
+        await anyio.to_thread.run_sync(self.pool.close)
         await self.upstream.aclose()
         close = getattr(self.audit_log, "close", None)
         if close is not None:
@@ -141,7 +142,7 @@ class Gateway:
             logger.error("loading the policies' models failed: %s", self.load_error)
             return
         self.ready = True
-        logger.info("raikit serve ready: upstream %s, policies %s", self.config.upstream, sorted(self.pool._guards))
+        logger.info("raikit serve ready: upstream %s, policies %s", self.config.upstream, self.pool.policies)
 
     def _decided(self, ctx: CallContext, decision: Any) -> None:
         self.metrics.observe_decision(decision)
@@ -220,6 +221,8 @@ class Gateway:
         except PolicyViolation:
             response = JSONResponse(error_body("blocked by the content policy", "invalid_request_error",
                                                "content_filter"), status_code=400)
+        except InputError as err:  # e.g. a lone surrogate; the message locates it, never quotes text
+            response = JSONResponse(error_body(str(err), "invalid_request_error"), status_code=400)
         except Exception:
             logger.exception("request %s failed", getattr(request.state, "request_id", "?"))
             response = JSONResponse(error_body("gateway error", "server_error"), status_code=500)

@@ -130,8 +130,6 @@ class ServeConfig:
         max_concurrency: Requests served at once; ``max_queue`` more wait up to
             ``queue_timeout_s``, the rest get 429.
         upstream_timeout_s: Read timeout for the upstream (504 when exceeded).
-        check_threads: Worker threads for guarded calls (bounded; each in-flight call holds
-            one while it waits for the upstream); defaults to ``max_concurrency``.
         trace_exporter: ``none`` (default), ``console`` or ``otlp``.
     """
 
@@ -149,16 +147,13 @@ class ServeConfig:
     upstream_timeout_s: float = 60.0
     upstream_connect_timeout_s: float = 5.0
     max_scan_texts: int = 256
-    check_threads: int | None = None
     trace_exporter: str = "none"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.check_threads is None:
-            self.check_threads = self.max_concurrency
         if not self.upstream.startswith(("http://", "https://")):
             raise InputError(f"upstream must be an http(s) URL, got {self.upstream!r}")
-        for name in ("max_body_bytes", "max_concurrency", "check_threads", "max_scan_texts"):
+        for name in ("max_body_bytes", "max_concurrency", "max_scan_texts"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) <= 0:
                 raise InputError(f"{name} must be a positive integer, got {getattr(self, name)!r}")
         if self.trace_exporter not in ("none", "console", "otlp"):

@@ -15,7 +15,7 @@ class Metrics:
     """Requests, decisions, findings and errors by check, latencies and queue depth.
 
     Args:
-        queue_depth: Returns how many requests wait for a slot or a worker thread.
+        queue_depth: Returns how many requests wait for a slot.
     """
 
     def __init__(self, queue_depth: Callable[[], float]) -> None:
@@ -37,7 +37,7 @@ class Metrics:
         self.rejected = Counter("raikit_serve_rejected", "Requests refused before the guard (401, 413, 429)",
                                 ["reason"], registry=r)
         self.in_flight = Gauge("raikit_serve_in_flight", "Requests being served", registry=r)
-        queue = Gauge("raikit_serve_queue_depth", "Requests waiting for a slot or a worker thread", registry=r)
+        queue = Gauge("raikit_serve_queue_depth", "Requests waiting for a slot", registry=r)
         queue.set_function(queue_depth)
 
     def observe_decision(self, decision: Decision) -> None:

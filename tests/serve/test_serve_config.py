@@ -54,6 +54,5 @@ def test_config_validation(field: str, value: object) -> None:
         ServeConfig(**settings)
 
 
-def test_threads_default_to_concurrency() -> None:
-    assert ServeConfig(upstream="http://h/v1/", max_concurrency=7).check_threads == 7
+def test_upstream_loses_its_trailing_slash() -> None:
     assert ServeConfig(upstream="http://h/v1/").upstream == "http://h/v1"
