@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from raikit.watermark import _attacks as A
+import _image_attacks as A
 from raikit.watermark import _image_core as core
 from raikit.watermark import detect_image, embed_image
 from raikit.watermark._payload import encode_message

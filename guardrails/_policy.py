@@ -92,8 +92,10 @@ class ImageWatermarkSettings:
 class TextWatermarkSettings:
     enabled: bool = False
     key_env: str = "RAIKIT_WATERMARK_KEY"
+    scheme: Literal["gumbel", "green"] = "gumbel"
     gamma: float = 0.25
-    delta: float = 3.0
+    delta: float = 2.0
+    context_width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -254,8 +256,10 @@ _POLICY = s.mapping(
                             {
                                 "enabled": (s.boolean, False),
                                 "key_env": (s.string, "RAIKIT_WATERMARK_KEY"),
+                                "scheme": (s.choice("gumbel", "green"), "gumbel"),
                                 "gamma": (s.number(0.01, 0.99), 0.25),
-                                "delta": (s.number(0, 20), 3.0),
+                                "delta": (s.number(0, 20), 2.0),
+                                "context_width": (s.optional(s.integer(1, 8)), None),
                             },
                             TextWatermarkSettings,
                         ),

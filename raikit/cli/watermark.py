@@ -91,6 +91,8 @@ def watermark() -> None:
     help="Text mode: a local causal LM folder; IMAGE is then a prompt file continued with the text watermark.",
 )
 @click.option("--max-new-tokens", default=100, show_default=True, help="Text mode: tokens to generate.")
+@click.option("--scheme", type=click.Choice(["gumbel", "green"]), default="gumbel", show_default=True,
+              help="Text mode: watermark scheme (gumbel: no quality cost; green: green list).")
 @_key_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @handle_errors
@@ -101,6 +103,7 @@ def embed(
     overwrite: bool,
     model_dir: str | None,
     max_new_tokens: int,
+    scheme: str,
     key_env: str,
     key_file: str | None,
     as_json: bool,
@@ -119,7 +122,7 @@ def embed(
 
     key = _read_key(key_env, key_file)
     if model_dir is not None:
-        text = _generate_marked(Path(image), Path(model_dir), key, max_new_tokens)
+        text = _generate_marked(Path(image), Path(model_dir), key, max_new_tokens, scheme)
         if out:
             dest = Path(out)
             if dest.exists() and not overwrite:
@@ -137,7 +140,7 @@ def embed(
         click.echo(f"marked {image} -> {result} (key id {key_id(key)})")
 
 
-def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tokens: int) -> str:
+def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tokens: int, scheme: str) -> str:
     from raikit.errors import MissingDependencyError
     from raikit.watermark import TextWatermark
 
@@ -155,14 +158,15 @@ def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tok
         model = AutoModelForCausalLM.from_pretrained(str(model_dir), local_files_only=True).eval()
     except (OSError, ValueError) as err:
         raise InputError(f"cannot load a causal LM from {model_dir}: {type(err).__name__}") from err
-    wm = TextWatermark(key=key, tokenizer=tokenizer)
+    wm = TextWatermark(key=key, tokenizer=tokenizer, scheme=scheme)
     inputs = tokenizer(prompt, return_tensors="pt")
+    sampling = TextWatermark.sampling_params(model, do_sample=True)
     with torch.no_grad():
         ids = model.generate(
             **inputs,
             max_new_tokens=max_new_tokens,
             do_sample=True,
-            logits_processor=[wm.logits_processor()],
+            logits_processor=[wm.logits_processor(**sampling)],
             pad_token_id=tokenizer.eos_token_id if tokenizer.pad_token_id is None else tokenizer.pad_token_id,
         )
     return str(tokenizer.decode(ids[0, inputs["input_ids"].shape[1] :], skip_special_tokens=True))
@@ -182,9 +186,13 @@ def _is_text(path: Path, force_text: bool) -> bool:
     type=click.Path(file_okay=False),
     help="Text: local tokenizer folder (default: the bundled demo model's).",
 )
-@click.option("--gamma", default=0.25, show_default=True, help="Text: green fraction used at generation.")
-@click.option("--context-width", default=1, show_default=True, help="Text: context tokens seeding the green list.")
-@click.option("--z-threshold", default=4.0, show_default=True, help="Text: z-score at which a text is marked.")
+@click.option("--scheme", type=click.Choice(["gumbel", "green"]), default="gumbel", show_default=True,
+              help="Text: the scheme used at generation (the policy's watermark.text.scheme).")
+@click.option("--gamma", default=0.25, show_default=True, help="Text, green list: green fraction used at generation.")
+@click.option("--context-width", type=int, default=None,
+              help="Text: context tokens seeding the key stream  [default: 1 green, 3 gumbel]")
+@click.option("--p-threshold", default=1e-4, show_default=True,
+              help="Text: corrected p-value at or below which a text is marked (its false-positive rate).")
 @click.option("--min-tokens", default=25, show_default=True, help="Text: fewer scored tokens answer 'too short'.")
 @_key_options
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
@@ -194,9 +202,10 @@ def detect(
     force_text: bool,
     payloads: tuple[str, ...],
     tokenizer_dir: str | None,
+    scheme: str,
     gamma: float,
-    context_width: int,
-    z_threshold: float,
+    context_width: int | None,
+    p_threshold: float,
     min_tokens: int,
     key_env: str,
     key_file: str | None,
@@ -204,8 +213,11 @@ def detect(
 ) -> None:
     """Detect the watermark in image or text INPUTS.
 
-    Exit 0 when every input is marked, 1 when one is not (or is too short to tell),
-    2 on errors (unreadable file, missing key).
+    Text is scanned for a marked passage anywhere inside it (the p-value is corrected for
+    every window tried; the span found is reported). When nothing is found the reason is
+    printed: too short to tell, no signal for this key (unmarked, another key, or edited),
+    or, for images, no synchronisation pattern found. Exit 0 when every input is marked, 1
+    when one is not (or is too short to tell), 2 on errors (unreadable file, missing key).
 
     \b
     Examples:
@@ -225,10 +237,11 @@ def detect(
                 text_wm = TextWatermark(
                     key=key,
                     tokenizer=_load_tokenizer(tokenizer_dir),
+                    scheme=scheme,
                     gamma=gamma,
                     context_width=context_width,
                     min_tokens=min_tokens,
-                    z_threshold=z_threshold,
+                    p_threshold=p_threshold,
                 )
             text = _read_text(name)
             result = text_wm.detect(text).to_dict()
@@ -261,11 +274,14 @@ def _summary(r: dict[str, Any]) -> str:
                 f"{r['input']}: marked (payload {r['payload']!r}, p={r['p_value']:.2g}, "
                 f"{r['bit_errors']} bit errors corrected, key id {r['key_id']})"
             )
-        return f"{r['input']}: not marked with key id {r['key_id']}"
+        reason = r.get("message") or f"no mark of key id {r['key_id']}"
+        return f"{r['input']}: not marked: {reason}"
+    if r["found"]:
+        span = f", span tokens {r['span_tokens'][0]}-{r['span_tokens'][1]}" if r.get("span_tokens") else ""
+        return (
+            f"{r['input']}: marked ({r['scheme']}, p={r['p_value']:.2g} over {r['windows_tested']} windows{span}, "
+            f"{r['scored_tokens']} scored tokens, key id {r['key_id']})"
+        )
     if r["too_short"]:
-        return f"{r['input']}: too short to tell ({r['scored_tokens']} scored tokens)"
-    verdict = "marked" if r["found"] else "not marked"
-    return (
-        f"{r['input']}: {verdict} (z={r['z_score']:.2f}, p={r['p_value']:.2g}, "
-        f"{r['scored_tokens']} scored tokens, key id {r['key_id']})"
-    )
+        return f"{r['input']}: {r['message']}"
+    return f"{r['input']}: not marked: {r['message']}"

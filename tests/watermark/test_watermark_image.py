@@ -10,7 +10,7 @@ PIL = pytest.importorskip("PIL")
 from PIL import Image  # noqa: E402
 
 from raikit.errors import InputError  # noqa: E402
-from raikit.watermark import _attacks as attacks  # noqa: E402
+import _image_attacks as attacks  # noqa: E402
 from raikit.watermark import detect_image, embed_image, key_id, mark_images  # noqa: E402
 
 from _watermark_helpers import natural_image  # noqa: E402
