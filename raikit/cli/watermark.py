@@ -93,6 +93,9 @@ def watermark() -> None:
 @click.option("--max-new-tokens", default=100, show_default=True, help="Text mode: tokens to generate.")
 @click.option("--scheme", type=click.Choice(["gumbel", "green"]), default="gumbel", show_default=True,
               help="Text mode: watermark scheme (gumbel: no quality cost; green: green list).")
+@click.option("--c2pa-cert", type=click.Path(dir_okay=False),
+              help="Also sign C2PA content credentials: PEM certificate chain (signer first).")
+@click.option("--c2pa-key", type=click.Path(dir_okay=False), help="PEM private key of --c2pa-cert.")
 @_key_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @handle_errors
@@ -104,6 +107,8 @@ def embed(
     model_dir: str | None,
     max_new_tokens: int,
     scheme: str,
+    c2pa_cert: str | None,
+    c2pa_key: str | None,
     key_env: str,
     key_file: str | None,
     as_json: bool,
@@ -133,11 +138,27 @@ def embed(
         if as_json:
             echo_json({"input": image, "kind": "text", "out": out, "key_id": key_id(key)})
         sys.exit(EXIT_OK)
+    if (c2pa_cert is None) != (c2pa_key is None):
+        raise InputError("content credentials need both --c2pa-cert and --c2pa-key")
     result = embed_image(image, key=key, payload=payload, out=out, overwrite=overwrite)
+    signed = False
+    if c2pa_cert is not None and c2pa_key is not None:
+        from raikit.watermark import attach_credentials
+
+        attach_credentials(result, result, cert_chain=_read_pem(c2pa_cert), private_key=_read_pem(c2pa_key))
+        signed = True
     if as_json:
-        echo_json({"input": image, "kind": "image", "out": str(result), "key_id": key_id(key)})
+        echo_json({"input": image, "kind": "image", "out": str(result), "key_id": key_id(key), "c2pa": signed})
     else:
-        click.echo(f"marked {image} -> {result} (key id {key_id(key)})")
+        extra = ", C2PA content credentials signed" if signed else ""
+        click.echo(f"marked {image} -> {result} (key id {key_id(key)}{extra})")
+
+
+def _read_pem(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {type(err).__name__}") from err
 
 
 def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tokens: int, scheme: str) -> str:
@@ -194,6 +215,8 @@ def _is_text(path: Path, force_text: bool) -> bool:
 @click.option("--p-threshold", default=1e-4, show_default=True,
               help="Text: corrected p-value at or below which a text is marked (its false-positive rate).")
 @click.option("--min-tokens", default=25, show_default=True, help="Text: fewer scored tokens answer 'too short'.")
+@click.option("--trust-anchors", type=click.Path(dir_okay=False),
+              help="Images: PEM certificates trusted for C2PA content credentials.")
 @_key_options
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @handle_errors
@@ -207,6 +230,7 @@ def detect(
     context_width: int | None,
     p_threshold: float,
     min_tokens: int,
+    trust_anchors: str | None,
     key_env: str,
     key_file: str | None,
     as_json: bool,
@@ -248,7 +272,7 @@ def detect(
             result.update(input=name, kind="text")
         else:
             result = detect_image(name, key=key, payloads=list(payloads) or None).to_dict()
-            result.update(input=name, kind="image")
+            result.update(input=name, kind="image", **_image_extras(name, trust_anchors))
         results.append(result)
     if as_json:
         echo_json(results)
@@ -256,6 +280,36 @@ def detect(
         for r in results:
             click.echo(_summary(r))
     sys.exit(EXIT_OK if all(r["found"] for r in results) else EXIT_FAILED)
+
+
+def _image_extras(name: str, trust_anchors: str | None) -> dict[str, Any]:
+    """Third-party marks and C2PA content credentials of an image file (when the packages are there)."""
+    from raikit.errors import MissingDependencyError
+    from raikit.watermark import detect_third_party, read_credentials
+    from raikit.watermark._image import load_rgb
+
+    extras: dict[str, Any] = {}
+    try:
+        extras["third_party"] = [m.to_dict() for m in detect_third_party(load_rgb(name)[0])]
+    except MissingDependencyError as err:
+        extras["third_party"] = None
+        extras["third_party_note"] = str(err)
+    try:
+        anchors = _read_pem(trust_anchors) if trust_anchors else None
+        extras["c2pa"] = read_credentials(name, trust_anchors=anchors).to_dict()
+    except MissingDependencyError as err:
+        extras["c2pa"] = None
+        extras["c2pa_note"] = str(err)
+    return extras
+
+
+def _image_notes(r: dict[str, Any]) -> str:
+    notes = [f"third-party mark {m['name']} ({m['method']}, p={m['p_value']:.2g})" for m in r.get("third_party") or []]
+    c2pa = r.get("c2pa") or {}
+    if c2pa.get("present"):
+        who = f", signer {c2pa['signer']!r} of {c2pa['issuer']!r}" if c2pa.get("signer") else ""
+        notes.append(f"C2PA content credentials {c2pa['validation_state']}{who}")
+    return "; " + "; ".join(notes) if notes else ""
 
 
 def _read_text(name: str) -> str:
@@ -272,10 +326,10 @@ def _summary(r: dict[str, Any]) -> str:
         if r["found"]:
             return (
                 f"{r['input']}: marked (payload {r['payload']!r}, p={r['p_value']:.2g}, "
-                f"{r['bit_errors']} bit errors corrected, key id {r['key_id']})"
+                f"{r['bit_errors']} bit errors corrected, key id {r['key_id']}){_image_notes(r)}"
             )
         reason = r.get("message") or f"no mark of key id {r['key_id']}"
-        return f"{r['input']}: not marked: {reason}"
+        return f"{r['input']}: not marked: {reason}{_image_notes(r)}"
     if r["found"]:
         span = f", span tokens {r['span_tokens'][0]}-{r['span_tokens'][1]}" if r.get("span_tokens") else ""
         return (

@@ -161,3 +161,11 @@ def test_registered_in_root_cli() -> None:
 
     result = CliRunner().invoke(cli, ["watermark", "detect", "--help"])
     assert result.exit_code == 0 and "--key-env" in result.output
+
+
+def test_unmarked_image_prints_the_reason(images) -> None:
+    _, plain = images
+    result = run(["detect", str(plain), "--json"])
+    [record] = json.loads(result.output)
+    assert result.exit_code == 1 and record["reason"] == "no_sync" and "synchronisation" in record["message"]
+    assert "no synchronisation" in run(["detect", str(plain)]).output
