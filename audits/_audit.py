@@ -275,8 +275,12 @@ def run_audit(
             from raikit.watermark import TextWatermark
 
             settings = policy.watermark.text
-            watermark = TextWatermark(key=wm_key, tokenizer=target.tokenizer, gamma=settings.gamma, delta=settings.delta)
-            processor = watermark.logits_processor()
+            watermark = TextWatermark.from_settings(settings, key=wm_key, tokenizer=target.tokenizer)
+            sampling = TextWatermark.sampling_params(
+                None, do_sample=True, temperature=getattr(target.generate, "temperature", None),
+                top_p=getattr(target.generate, "top_p", None),
+            )
+            processor = watermark.logits_processor(**sampling)
 
         outputs: list[str] = []
         with progress_bar("generating", total=len(texts), enabled=progress) as advance:
@@ -319,6 +323,7 @@ def run_audit(
                 "enabled": True,
                 "key_id": _key_id(wm_key),
                 "key_source": wm_source,
+                "scheme": watermark.scheme,
                 "n": len(scored),
                 "too_short": len(detections) - len(scored),
                 "detected": found,
