@@ -320,7 +320,7 @@ def detect_image(
         magnification=raw.magnification,
         candidates_tried=raw.candidates_tried,
         elapsed_ms=elapsed,
-        extra={"pilot_score": round(raw.pilot_score, 3)},
+        extra={"pilot_score": round(raw.pilot_score, 3), "geometry": raw.geometry, "template_score": round(raw.template_score, 2)},
         reason=reason,
         message=message,
     )

@@ -40,6 +40,8 @@ HIGHPASS_SIGMA = 2.5
 NORM_SIGMA = 8.0
 MIN_SIDE = TILE
 TARGET_PSNR = 38.6  # the whole mark: the payload tile plus the geometry template
+MASK_SIGMA = 3.0
+MASK_FLOOR = 0.35
 TEMPLATE_RMS = 0.9  # grey levels of the Fourier template (about 0.6 of the MSE budget of 9)
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 # magnifications tried at detection: 1 (no geometric change) then crops of up to ~25% rescaled
@@ -125,6 +127,8 @@ def embed_rgb(
     """Mark an HxWx3 uint8 RGB array; returns a new array."""
     height, width = rgb.shape[:2]
     pat, sync = pattern(key, payload, height, width)
+    mask = texture_mask(rgb)
+    pat, sync = pat * mask, sync * mask
     target_mse = 255.0**2 / 10 ** (psnr / 10.0)
     base = rgb.astype(np.float32)
     sync_part = (TEMPLATE_RMS * sync)[:, :, None]
@@ -137,6 +141,19 @@ def embed_rgb(
             break
         amplitude *= float(np.sqrt(max(target_mse - TEMPLATE_RMS**2, 0.1) / max(mse - TEMPLATE_RMS**2, 0.1))) * 0.99
     return out.astype(np.uint8)
+
+
+def texture_mask(rgb: np.ndarray) -> np.ndarray:
+    """Per-pixel strength weights from local activity (mean square 1): more in texture, less
+    in flat regions, where a change is visible (perceptual masking)."""
+    import cv2
+
+    y = _luma(rgb.astype(np.float32))
+    hp = y - cv2.GaussianBlur(y, (0, 0), 1.5)
+    activity = np.sqrt(cv2.GaussianBlur(hp * hp, (0, 0), MASK_SIGMA))
+    mask = np.sqrt(activity + 1.0)
+    mask = np.maximum(mask / (float(np.sqrt(np.mean(mask**2))) + 1e-9), MASK_FLOOR)
+    return (mask / float(np.sqrt(np.mean(mask**2)))).astype(np.float32)
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -258,14 +275,18 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     template_score = geo.score if geo is not None else 0.0
     if geo is not None:
         g = tpl.rectify(f, geo.matrix)
-        if g is not None:
-            for cand in _candidates(g, lay, 1.0, SHIFTS_PER_SCALE):
+        # the spectrum cannot tell a half turn apart (a vertical flip is a mirror plus a half turn)
+        for h in (g, None if g is None else np.ascontiguousarray(g[::-1, ::-1])):
+            if h is None:
+                continue
+            for cand in _candidates(h, lay, 1.0, SHIFTS_PER_SCALE):
                 tried += 1
                 bits, soft, valid, field, errors = _decode(cand, key, lay)
                 if valid:
                     mag = 1.0 / math.sqrt(abs(float(np.linalg.det(geo.matrix))))
+                    turn = "" if h is g else ", half turn"
                     return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
-                                        geo.describe(), template_score)
+                                        geo.describe() + turn, template_score)
     for mag in MAGNIFICATIONS[1:]:
         cands = _candidates(f, lay, mag, SHIFTS_PER_SCALE)
         if False:
