@@ -352,8 +352,12 @@ def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy
             from raikit.watermark import TextWatermark
 
             settings = policy.watermark.text
-            watermark = TextWatermark(key=wm_key, tokenizer=target.tokenizer, gamma=settings.gamma, delta=settings.delta)
-            processor = watermark.logits_processor()
+            watermark = TextWatermark.from_settings(settings, key=wm_key, tokenizer=target.tokenizer)
+            sampling = TextWatermark.sampling_params(
+                None, do_sample=True, temperature=getattr(target.generate, "temperature", None),
+                top_p=getattr(target.generate, "top_p", None),
+            )
+            processor = watermark.logits_processor(**sampling)
 
         outputs: list[str] = []
         all_seeds = _seeds(prompts, policy.audit.seed)
@@ -396,6 +400,7 @@ def _run_in(out: Path, final_dir: Path, target: GenerationTarget, policy: Policy
                 "enabled": True,
                 "key_id": watermark.key_id,
                 "key_source": wm_source,
+                "scheme": watermark.scheme,
                 "n": len(scored),
                 "too_short": len(detections) - len(scored),
                 "detected": found,

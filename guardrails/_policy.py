@@ -98,8 +98,10 @@ class ImageWatermarkSettings:
 class TextWatermarkSettings:
     enabled: bool = False
     key_env: str = "RAIKIT_WATERMARK_KEY"
+    scheme: Literal["gumbel", "green"] = "gumbel"
     gamma: float = 0.25
-    delta: float = 3.0
+    delta: float = 2.0
+    context_width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,14 @@ _POLICY = s.mapping(
                     "image": _section(ImageWatermarkSettings, {"enabled": s.boolean, "key_env": _KEY_ENV, "payload": s.string}),
                     "text": _section(
                         TextWatermarkSettings,
-                        {"enabled": s.boolean, "key_env": _KEY_ENV, "gamma": s.number(0.01, 0.99), "delta": s.number(0, 20)},
+                        {
+                            "enabled": s.boolean,
+                            "key_env": _KEY_ENV,
+                            "scheme": s.choice("gumbel", "green"),
+                            "gamma": s.number(0.01, 0.99),
+                            "delta": s.number(0, 20),
+                            "context_width": s.optional(s.integer(1, 8)),
+                        },
                     ),
                 },
             ),

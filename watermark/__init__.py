@@ -8,6 +8,10 @@ Text: :class:`TextWatermark` provides a ``transformers`` logits processor (a key
 green list, Kirchenbauer et al. 2023) and a z-test detector that needs only the key and the
 tokenizer.
 
+Interoperability: :func:`detect_third_party` finds the invisible-watermark dwtDct messages
+that Stable Diffusion pipelines embed; :func:`attach_credentials` signs C2PA content
+credentials into a generated image file and :func:`read_credentials` validates them.
+
 Keys come from the caller and are never recorded: use :func:`key_id` in logs and reports.
 
 Example:
@@ -18,18 +22,25 @@ Example:
     'm1'
 """
 
+from ._c2pa import ContentCredentials, attach_credentials, read_credentials
 from ._image import ImageDetection, detect_image, embed_image
+from ._interop import ThirdPartyMark, detect_third_party
 from ._keys import key_id
 from ._mark import mark_images
 from ._text import TextWatermark
 from ._text_detector import TextDetection
 
 __all__ = [
+    "ContentCredentials",
     "ImageDetection",
     "TextDetection",
     "TextWatermark",
+    "ThirdPartyMark",
+    "attach_credentials",
     "detect_image",
+    "detect_third_party",
     "embed_image",
     "key_id",
     "mark_images",
+    "read_credentials",
 ]

@@ -32,6 +32,18 @@ NO_OUT = "embedding into file {name} needs out=PATH (or overwrite=True to replac
 OUT_EXISTS = "output file {name} already exists; pass overwrite=True to replace it"
 SAVE_FAILED = "cannot write image file {name}: {reason}"
 LOSSY_QUALITY = 95
+REASON_NO_SYNC = "no_sync"
+REASON_DAMAGED = "not_decoded"
+REASONS = {
+    REASON_NO_SYNC: (
+        "no synchronisation: the keyed pilot of key id {key_id} was not found in any of {tried} geometries "
+        "(unmarked, marked with another key, or a geometry outside the search)"
+    ),
+    REASON_DAMAGED: (
+        "the keyed pilot of key id {key_id} was found (score {score:.1f}) but the payload did not decode "
+        "(too damaged)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,8 @@ class ImageDetection:
         magnification: The geometry candidate that matched (1.0 = no rescaling).
         candidates_tried: Decoding attempts made (the multiple-testing count).
         elapsed_ms: Detection time in milliseconds.
+        reason: Why nothing was found (``"no_sync"``, ``"not_decoded"``), ``None`` when found.
+        message: The reason in words.
     """
 
     found: bool
@@ -62,6 +76,8 @@ class ImageDetection:
     candidates_tried: int = 0
     elapsed_ms: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+    message: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -286,7 +302,11 @@ def detect_image(
     start = time.perf_counter()
     raw = detect_rgb(rgb, k)
     elapsed = (time.perf_counter() - start) * 1000.0
+    from ._image_core import MIN_PILOT_SCORE
+
     payload = DecodedMessage(raw.valid, raw.field).payload(payloads) if raw.valid else None
+    reason = None if raw.valid else (REASON_DAMAGED if raw.pilot_score >= MIN_PILOT_SCORE else REASON_NO_SYNC)
+    message = REASONS[reason].format(key_id=key_id(k), tried=raw.candidates_tried, score=raw.pilot_score) if reason else None
     logger.info(
         "image watermark detection (key_id=%s): found=%s tried=%d", key_id(k), raw.valid, raw.candidates_tried
     )
@@ -300,5 +320,7 @@ def detect_image(
         magnification=raw.magnification,
         candidates_tried=raw.candidates_tried,
         elapsed_ms=elapsed,
-        extra={"pilot_score": round(raw.pilot_score, 3)},
+        extra={"pilot_score": round(raw.pilot_score, 3), "geometry": raw.geometry, "template_score": round(raw.template_score, 2)},
+        reason=reason,
+        message=message,
     )

@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import _ecc
+from . import _image_template as tpl
 from ._keys import keyed_permutation, stream_signs
 from ._payload import MESSAGE_BITS, TAG_BITS, decode_message, encode_message
 
@@ -38,7 +39,10 @@ SMOOTH_SIGMA = 1.2
 HIGHPASS_SIGMA = 2.5
 NORM_SIGMA = 8.0
 MIN_SIDE = TILE
-TARGET_PSNR = 39.0
+TARGET_PSNR = 38.6  # the whole mark: the payload tile plus the geometry template
+MASK_SIGMA = 3.0
+MASK_FLOOR = 0.35
+TEMPLATE_RMS = 0.9  # grey levels of the Fourier template (about 0.6 of the MSE budget of 9)
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 # magnifications tried at detection: 1 (no geometric change) then crops of up to ~25% rescaled
 MAGNIFICATIONS = (
@@ -103,16 +107,18 @@ def work_size(height: int, width: int) -> tuple[int, int]:
     return max(1, round(height * scale)), max(1, round(width * scale))
 
 
-def pattern(key: bytes, payload: str | int | bytes, height: int, width: int) -> np.ndarray:
-    """The full-size, unit-RMS luma pattern for an image of ``height`` x ``width``."""
+def pattern(key: bytes, payload: str | int | bytes, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The full-size, unit-RMS payload pattern and geometry template for ``height`` x ``width``."""
     import cv2
 
     wh, ww = work_size(height, width)
     tile = message_tile(key, payload)
-    full = np.tile(tile, (wh // TILE + 1, ww // TILE + 1))[:wh, :ww]
+    full = np.tile(tile, (wh // TILE + 1, ww // TILE + 1))[:wh, :ww].astype(np.float32)
+    sync = tpl.signal(key, wh, ww)
     if (wh, ww) != (height, width):
-        full = cv2.resize(full.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
-    return full.astype(np.float32)
+        full = cv2.resize(full, (width, height), interpolation=cv2.INTER_LINEAR)
+        sync = cv2.resize(sync, (width, height), interpolation=cv2.INTER_LINEAR)
+    return full, sync
 
 
 def embed_rgb(
@@ -120,17 +126,34 @@ def embed_rgb(
 ) -> np.ndarray:
     """Mark an HxWx3 uint8 RGB array; returns a new array."""
     height, width = rgb.shape[:2]
-    pat = pattern(key, payload, height, width)[:, :, None]
+    pat, sync = pattern(key, payload, height, width)
+    mask = texture_mask(rgb)
+    pat, sync = pat * mask, sync * mask
     target_mse = 255.0**2 / 10 ** (psnr / 10.0)
     base = rgb.astype(np.float32)
-    amplitude = float(np.sqrt(target_mse))
-    for _ in range(3):  # rounding and clipping move the PSNR a little: settle on the target
-        out = np.clip(np.rint(base + amplitude * pat), 0, 255)
+    sync_part = (TEMPLATE_RMS * sync)[:, :, None]
+    amplitude = float(np.sqrt(max(target_mse - TEMPLATE_RMS**2, 0.25 * target_mse)))
+    pat = pat[:, :, None]
+    for _ in range(4):  # rounding and clipping move the PSNR a little: settle on the target
+        out = np.clip(np.rint(base + amplitude * pat + sync_part), 0, 255)
         mse = float(np.mean((out - base) ** 2))
         if mse <= target_mse * 1.01 or mse == 0:
             break
-        amplitude *= float(np.sqrt(target_mse / mse)) * 0.995
+        amplitude *= float(np.sqrt(max(target_mse - TEMPLATE_RMS**2, 0.1) / max(mse - TEMPLATE_RMS**2, 0.1))) * 0.99
     return out.astype(np.uint8)
+
+
+def texture_mask(rgb: np.ndarray) -> np.ndarray:
+    """Per-pixel strength weights from local activity (mean square 1): more in texture, less
+    in flat regions, where a change is visible (perceptual masking)."""
+    import cv2
+
+    y = _luma(rgb.astype(np.float32))
+    hp = y - cv2.GaussianBlur(y, (0, 0), 1.5)
+    activity = np.sqrt(cv2.GaussianBlur(hp * hp, (0, 0), MASK_SIGMA))
+    mask = np.sqrt(activity + 1.0)
+    mask = np.maximum(mask / (float(np.sqrt(np.mean(mask**2))) + 1e-9), MASK_FLOOR)
+    return (mask / float(np.sqrt(np.mean(mask**2)))).astype(np.float32)
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -195,6 +218,8 @@ class RawDetection:
     candidates_tried: int
     magnification: float
     pilot_score: float
+    geometry: str = "none"
+    template_score: float = 0.0
 
     @property
     def p_value(self) -> float:
@@ -239,16 +264,33 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     tried = 0
     best: tuple | None = None
     pending: list[Candidate] = []
-    for mag in MAGNIFICATIONS:
-        cands = _candidates(f, lay, mag, SHIFTS_PER_SCALE)
-        if mag == 1.0:
-            for cand in cands:
+    for cand in _candidates(f, lay, 1.0, SHIFTS_PER_SCALE):
+        tried += 1
+        bits, soft, valid, field, errors = _decode(cand, key, lay)
+        if valid:
+            return RawDetection(True, field, bits, errors, tried, 1.0, cand.pilot_score)
+        if best is None:
+            best = (bits, errors, cand)
+    geo = tpl.estimate(y, key)
+    template_score = geo.score if geo is not None else 0.0
+    if geo is not None:
+        g = tpl.rectify(f, geo.matrix)
+        # the spectrum cannot tell a half turn apart (a vertical flip is a mirror plus a half turn)
+        for h in (g, None if g is None else np.ascontiguousarray(g[::-1, ::-1])):
+            if h is None:
+                continue
+            for cand in _candidates(h, lay, 1.0, SHIFTS_PER_SCALE):
                 tried += 1
                 bits, soft, valid, field, errors = _decode(cand, key, lay)
                 if valid:
-                    return RawDetection(True, field, bits, errors, tried, mag, cand.pilot_score)
-                if best is None:
-                    best = (bits, errors, cand)
+                    mag = 1.0 / math.sqrt(abs(float(np.linalg.det(geo.matrix))))
+                    turn = "" if h is g else ", half turn"
+                    return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                                        geo.describe() + turn, template_score)
+    for mag in MAGNIFICATIONS[1:]:
+        cands = _candidates(f, lay, mag, SHIFTS_PER_SCALE)
+        if False:
+            pass
         else:
             for cand in cands:
                 if cand.pilot_score >= EARLY_PILOT_SCORE:
@@ -268,4 +310,4 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best
-    return RawDetection(False, b"", bits, errors, tried, cand.magnification, cand.pilot_score)
+    return RawDetection(False, b"", bits, errors, tried, cand.magnification, cand.pilot_score, "none", template_score)

@@ -1,4 +1,11 @@
-"""The embedding side of the text watermark: a ``transformers`` logits processor."""
+"""The embedding side of the text watermarks: ``transformers`` logits processors.
+
+``generate`` runs custom processors *before* its temperature / top-k / top-p warpers, so both
+processors take the sampling temperature: the green list adds ``delta * temperature`` (the
+bias is ``delta`` after temperature scaling, whatever the temperature), and the
+exponential-minimum processor applies temperature, top-k and top-p itself, then picks the
+token and returns scores that leave only that token (the later warpers keep it).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._text_green import context_seed, splitmix64, threshold
+from ._text_gumbel import UniformTable, context_rows
 
 CACHE_BYTES = 64 * 1024 * 1024
 # with a one-token context and a vocabulary up to this size, every green list is computed
@@ -70,19 +78,27 @@ def processor_class() -> type:
             gamma: Green fraction of the vocabulary.
             delta: Logit bias added to green tokens.
             context_width: How many preceding tokens seed the green list.
+            temperature: The sampling temperature given to ``generate`` (the bias is scaled
+                by it so that it is ``delta`` after temperature scaling).
         """
 
-        def __init__(self, *, tables: GreenTables, gamma: float, delta: float, context_width: int) -> None:
+        def __init__(
+            self, *, tables: GreenTables, gamma: float, delta: float, context_width: int, temperature: float = 1.0
+        ) -> None:
             self._tables = tables
             self.gamma = gamma
             self.delta = delta
             self.context_width = context_width
+            self.temperature = temperature
             self._device_tables: dict[tuple[int, Any], torch.Tensor] = {}
             self._cache: OrderedDict[tuple[Any, ...], torch.Tensor] = OrderedDict()
 
         def __repr__(self) -> str:
             name = type(self).__name__
-            return f"{name}(gamma={self.gamma}, delta={self.delta}, context_width={self.context_width})"
+            return (
+                f"{name}(gamma={self.gamma}, delta={self.delta}, context_width={self.context_width}, "
+                f"temperature={self.temperature})"
+            )
 
         def _table(self, vocab: int, device: torch.device) -> torch.Tensor:
             slot = (vocab, device)
@@ -119,7 +135,98 @@ def processor_class() -> type:
             else:
                 contexts = input_ids[:, -width:].tolist()
                 mask = torch.stack([self._mask(tuple(c), vocab, scores.device) for c in contexts])
-            return torch.where(mask, scores + self.delta, scores)
+            return torch.where(mask, scores + self.delta * self.temperature, scores)
 
     GreenListLogitsProcessor.__module__ = __name__
     return GreenListLogitsProcessor
+
+
+@lru_cache(maxsize=1)
+def gumbel_processor_class() -> type:
+    """Build (once) the ``ExponentialMinimumLogitsProcessor`` class; imports torch and transformers."""
+    import torch
+    from transformers import LogitsProcessor, TopKLogitsWarper, TopPLogitsWarper
+
+    class ExponentialMinimumLogitsProcessor(LogitsProcessor):
+        """Samples the next token with keyed randomness: ``argmax_v r_v ** (1 / p_v)``.
+
+        ``p`` is the model's distribution after ``temperature``, ``top_k`` and ``top_p`` (pass
+        the values given to ``generate``); the keyed uniforms ``r`` come from the key and the
+        ``context_width`` preceding tokens. Each token is an exact sample of ``p``, so the text
+        distribution is unchanged (no quality cost); a context already seen earlier in the
+        sequence is left to ``generate``'s own sampling (no repetition loops). Returns new
+        scores holding only the chosen token (0, others ``-inf``); never modifies ``scores``.
+        Meant for ``do_sample=True``.
+
+        Args:
+            table: The key's uniform table.
+            key: The key bytes (for the context rows).
+            context_width: Context tokens that seed the uniforms.
+            temperature: Sampling temperature.
+            top_k: Top-k filter applied before sampling (0 = off).
+            top_p: Nucleus filter applied before sampling (1.0 = off).
+        """
+
+        def __init__(
+            self, *, table: UniformTable, key: bytes, context_width: int, temperature: float = 1.0,
+            top_k: int = 0, top_p: float = 1.0,
+        ) -> None:
+            self._table = table
+            self._key = key
+            self.context_width = context_width
+            self.temperature = temperature
+            self.top_k = top_k
+            self.top_p = top_p
+            self._warpers = ([TopKLogitsWarper(top_k)] if top_k else []) + ([TopPLogitsWarper(top_p)] if top_p < 1.0 else [])
+            self._device_tables: dict[tuple[int, Any], torch.Tensor] = {}
+            self._rows: OrderedDict[tuple[int, ...], tuple[int, int]] = OrderedDict()
+
+        def __repr__(self) -> str:
+            return (
+                f"{type(self).__name__}(context_width={self.context_width}, temperature={self.temperature}, "
+                f"top_k={self.top_k}, top_p={self.top_p})"
+            )
+
+        def _device_table(self, vocab: int, device: torch.device) -> torch.Tensor:
+            slot = (vocab, device)
+            table = self._device_tables.get(slot)
+            if table is None:
+                table = torch.from_numpy(self._table.full(vocab)).to(device)
+                self._device_tables[slot] = table
+            return table
+
+        def _context_rows(self, context: tuple[int, ...]) -> tuple[int, int]:
+            rows = self._rows.get(context)
+            if rows is None:
+                rows = context_rows(self._key, context)
+                self._rows[context] = rows
+                if len(self._rows) > 200_000:
+                    self._rows.popitem(last=False)
+            return rows
+
+        def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+            width = self.context_width
+            length = input_ids.shape[-1]
+            if length < width:
+                return scores
+            vocab = scores.shape[-1]
+            context = input_ids[:, -width:]
+            if length > width:
+                earlier = input_ids[:, :-1].unfold(1, width, 1)
+                repeated = (earlier == context[:, None, :]).all(-1).any(-1)
+            else:
+                repeated = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+            rows = torch.tensor([self._context_rows(tuple(c)) for c in context.tolist()], device=scores.device)
+            table = self._device_table(vocab, scores.device)
+            r = table[rows[:, 0]] + table[rows[:, 1]]
+            r = torch.where(r >= 1.0, r - 1.0, r).clamp_min(2.0**-30)
+            logits = scores.float() / self.temperature
+            for warper in self._warpers:
+                logits = warper(input_ids, logits)
+            choice = torch.argmax(logits - torch.log(-torch.log(r)), dim=-1)
+            out = torch.full_like(scores, float("-inf"))
+            out[torch.arange(scores.shape[0], device=scores.device), choice] = 0.0
+            return torch.where(repeated[:, None].to(scores.device), scores, out)
+
+    ExponentialMinimumLogitsProcessor.__module__ = __name__
+    return ExponentialMinimumLogitsProcessor

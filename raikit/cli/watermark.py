@@ -82,6 +82,11 @@ def watermark() -> None:
 @click.option("--overwrite", is_flag=True, help="Allow replacing an existing file (the input itself without --out).")
 @click.option("--model", "model_dir", type=FOLDER, help="Text mode: a local causal LM folder; IMAGE is then a prompt file continued with the text watermark.")
 @click.option("--max-new-tokens", default=100, show_default=True, help="Text mode: tokens to generate.")
+@click.option("--scheme", type=click.Choice(["gumbel", "green"]), default="gumbel", show_default=True,
+              help="Text mode: watermark scheme (gumbel: no quality cost; green: green list).")
+@click.option("--c2pa-cert", type=click.Path(dir_okay=False),
+              help="Also sign C2PA content credentials: PEM certificate chain (signer first).")
+@click.option("--c2pa-key", type=click.Path(dir_okay=False), help="PEM private key of --c2pa-cert.")
 @_key_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @handle_errors
@@ -92,6 +97,9 @@ def embed(
     overwrite: bool,
     model_dir: str | None,
     max_new_tokens: int,
+    scheme: str,
+    c2pa_cert: str | None,
+    c2pa_key: str | None,
     key_env: str,
     key_file: str | None,
     as_json: bool,
@@ -110,7 +118,7 @@ def embed(
 
     key = _read_key(key_env, key_file)
     if model_dir is not None:
-        text = _generate_marked(Path(image), Path(model_dir), key, max_new_tokens)
+        text = _generate_marked(Path(image), Path(model_dir), key, max_new_tokens, scheme)
         if out:
             dest = Path(out)
             if dest.exists() and not overwrite:
@@ -121,14 +129,30 @@ def embed(
         if as_json:
             echo_json({"input": image, "kind": "text", "out": out, "key_id": key_id(key)})
         sys.exit(EXIT_OK)
+    if (c2pa_cert is None) != (c2pa_key is None):
+        raise InputError("content credentials need both --c2pa-cert and --c2pa-key")
     result = embed_image(image, key=key, payload=payload, out=out, overwrite=overwrite)
+    signed = False
+    if c2pa_cert is not None and c2pa_key is not None:
+        from raikit.watermark import attach_credentials
+
+        attach_credentials(result, result, cert_chain=_read_pem(c2pa_cert), private_key=_read_pem(c2pa_key))
+        signed = True
     if as_json:
-        echo_json({"input": image, "kind": "image", "out": str(result), "key_id": key_id(key)})
+        echo_json({"input": image, "kind": "image", "out": str(result), "key_id": key_id(key), "c2pa": signed})
     else:
-        click.echo(f"marked {image} -> {result} (key id {key_id(key)})")
+        extra = ", C2PA content credentials signed" if signed else ""
+        click.echo(f"marked {image} -> {result} (key id {key_id(key)}{extra})")
 
 
-def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tokens: int) -> str:
+def _read_pem(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {type(err).__name__}") from err
+
+
+def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tokens: int, scheme: str) -> str:
     from raikit.errors import MissingDependencyError
     from raikit.watermark import TextWatermark
 
@@ -141,14 +165,15 @@ def _generate_marked(prompt_file: Path, model_dir: Path, key: bytes, max_new_tok
     torch, _ = import_hf()
     tokenizer = _load_tokenizer(str(model_dir))
     model = load_local("causal-lm", model_dir)
-    wm = TextWatermark(key=key, tokenizer=tokenizer)
+    wm = TextWatermark(key=key, tokenizer=tokenizer, scheme=scheme)
     inputs = tokenizer(prompt, return_tensors="pt")
+    sampling = TextWatermark.sampling_params(model, do_sample=True)
     with torch.no_grad():
         ids = model.generate(
             **inputs,
             max_new_tokens=max_new_tokens,
             do_sample=True,
-            logits_processor=[wm.logits_processor()],
+            logits_processor=[wm.logits_processor(**sampling)],
             pad_token_id=tokenizer.eos_token_id if tokenizer.pad_token_id is None else tokenizer.pad_token_id,
         )
     return str(tokenizer.decode(ids[0, inputs["input_ids"].shape[1] :], skip_special_tokens=True))
@@ -162,11 +187,22 @@ def _is_text(path: Path, force_text: bool) -> bool:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--text", "force_text", is_flag=True, help="Treat inputs as text files ('-' = stdin); .txt/.md always are.")
 @click.option("--payload", "payloads", multiple=True, help="Candidate payload id (repeatable; for ids over 7 bytes).")
-@click.option("--tokenizer", "tokenizer_dir", type=FOLDER, help="Text: local tokenizer folder (default: the bundled demo model's).")
-@click.option("--gamma", default=0.25, show_default=True, help="Text: green fraction used at generation.")
-@click.option("--context-width", default=1, show_default=True, help="Text: context tokens seeding the green list.")
-@click.option("--z-threshold", default=4.0, show_default=True, help="Text: z-score at which a text is marked.")
+@click.option(
+    "--tokenizer",
+    "tokenizer_dir",
+    type=FOLDER,
+    help="Text: local tokenizer folder (default: the bundled demo model's).",
+)
+@click.option("--scheme", type=click.Choice(["gumbel", "green"]), default="gumbel", show_default=True,
+              help="Text: the scheme used at generation (the policy's watermark.text.scheme).")
+@click.option("--gamma", default=0.25, show_default=True, help="Text, green list: green fraction used at generation.")
+@click.option("--context-width", type=int, default=None,
+              help="Text: context tokens seeding the key stream  [default: 1 green, 3 gumbel]")
+@click.option("--p-threshold", default=1e-4, show_default=True,
+              help="Text: corrected p-value at or below which a text is marked (its false-positive rate).")
 @click.option("--min-tokens", default=25, show_default=True, help="Text: fewer scored tokens answer 'too short'.")
+@click.option("--trust-anchors", type=click.Path(dir_okay=False),
+              help="Images: PEM certificates trusted for C2PA content credentials.")
 @_key_options
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @handle_errors
@@ -175,18 +211,23 @@ def detect(
     force_text: bool,
     payloads: tuple[str, ...],
     tokenizer_dir: str | None,
+    scheme: str,
     gamma: float,
-    context_width: int,
-    z_threshold: float,
+    context_width: int | None,
+    p_threshold: float,
     min_tokens: int,
+    trust_anchors: str | None,
     key_env: str,
     key_file: str | None,
     as_json: bool,
 ) -> None:
     """Detect the watermark in image or text INPUTS.
 
-    Exit 0 when every input is marked, 1 when one is not (or is too short to tell),
-    2 on errors (unreadable file, missing key).
+    Text is scanned for a marked passage anywhere inside it (the p-value is corrected for
+    every window tried; the span found is reported). When nothing is found the reason is
+    printed: too short to tell, no signal for this key (unmarked, another key, or edited),
+    or, for images, no synchronisation pattern found. Exit 0 when every input is marked, 1
+    when one is not (or is too short to tell), 2 on errors (unreadable file, missing key).
 
     \b
     Examples:
@@ -206,17 +247,18 @@ def detect(
                 text_wm = TextWatermark(
                     key=key,
                     tokenizer=_load_tokenizer(tokenizer_dir),
+                    scheme=scheme,
                     gamma=gamma,
                     context_width=context_width,
                     min_tokens=min_tokens,
-                    z_threshold=z_threshold,
+                    p_threshold=p_threshold,
                 )
             text = _read_text(name)
             result = text_wm.detect(text).to_dict()
             result.update(input=name, kind="text")
         else:
             result = detect_image(name, key=key, payloads=list(payloads) or None).to_dict()
-            result.update(input=name, kind="image")
+            result.update(input=name, kind="image", **_image_extras(name, trust_anchors))
         results.append(result)
     if as_json:
         echo_json(results)
@@ -224,6 +266,36 @@ def detect(
         for r in results:
             click.echo(_summary(r))
     sys.exit(EXIT_OK if all(r["found"] for r in results) else EXIT_FAILED)
+
+
+def _image_extras(name: str, trust_anchors: str | None) -> dict[str, Any]:
+    """Third-party marks and C2PA content credentials of an image file (when the packages are there)."""
+    from raikit.errors import MissingDependencyError
+    from raikit.watermark import detect_third_party, read_credentials
+    from raikit.watermark._image import load_rgb
+
+    extras: dict[str, Any] = {}
+    try:
+        extras["third_party"] = [m.to_dict() for m in detect_third_party(load_rgb(name)[0])]
+    except MissingDependencyError as err:
+        extras["third_party"] = None
+        extras["third_party_note"] = str(err)
+    try:
+        anchors = _read_pem(trust_anchors) if trust_anchors else None
+        extras["c2pa"] = read_credentials(name, trust_anchors=anchors).to_dict()
+    except MissingDependencyError as err:
+        extras["c2pa"] = None
+        extras["c2pa_note"] = str(err)
+    return extras
+
+
+def _image_notes(r: dict[str, Any]) -> str:
+    notes = [f"third-party mark {m['name']} ({m['method']}, p={m['p_value']:.2g})" for m in r.get("third_party") or []]
+    c2pa = r.get("c2pa") or {}
+    if c2pa.get("present"):
+        who = f", signer {c2pa['signer']!r} of {c2pa['issuer']!r}" if c2pa.get("signer") else ""
+        notes.append(f"C2PA content credentials {c2pa['validation_state']}{who}")
+    return "; " + "; ".join(notes) if notes else ""
 
 
 def _read_text(name: str) -> str:
@@ -240,13 +312,16 @@ def _summary(r: dict[str, Any]) -> str:
         if r["found"]:
             return (
                 f"{r['input']}: marked (payload {r['payload']!r}, p={r['p_value']:.2g}, "
-                f"{r['bit_errors']} bit errors corrected, key id {r['key_id']})"
+                f"{r['bit_errors']} bit errors corrected, key id {r['key_id']}){_image_notes(r)}"
             )
-        return f"{r['input']}: not marked with key id {r['key_id']}"
+        reason = r.get("message") or f"no mark of key id {r['key_id']}"
+        return f"{r['input']}: not marked: {reason}{_image_notes(r)}"
+    if r["found"]:
+        span = f", span tokens {r['span_tokens'][0]}-{r['span_tokens'][1]}" if r.get("span_tokens") else ""
+        return (
+            f"{r['input']}: marked ({r['scheme']}, p={r['p_value']:.2g} over {r['windows_tested']} windows{span}, "
+            f"{r['scored_tokens']} scored tokens, key id {r['key_id']})"
+        )
     if r["too_short"]:
-        return f"{r['input']}: too short to tell ({r['scored_tokens']} scored tokens)"
-    verdict = "marked" if r["found"] else "not marked"
-    return (
-        f"{r['input']}: {verdict} (z={r['z_score']:.2f}, p={r['p_value']:.2g}, "
-        f"{r['scored_tokens']} scored tokens, key id {r['key_id']})"
-    )
+        return f"{r['input']}: {r['message']}"
+    return f"{r['input']}: not marked: {r['message']}"

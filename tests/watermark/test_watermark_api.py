@@ -7,7 +7,10 @@ import sys
 
 import raikit.watermark as wm
 
-DOCUMENTED = ["ImageDetection", "TextDetection", "TextWatermark", "detect_image", "embed_image", "key_id", "mark_images"]
+DOCUMENTED = [
+    "ContentCredentials", "ImageDetection", "TextDetection", "TextWatermark", "ThirdPartyMark", "attach_credentials",
+    "detect_image", "detect_third_party", "embed_image", "key_id", "mark_images", "read_credentials",
+]
 
 
 def test_exports_are_exactly_the_documented_names() -> None:
@@ -16,7 +19,7 @@ def test_exports_are_exactly_the_documented_names() -> None:
 
 
 def test_import_is_light() -> None:
-    code = "import sys, raikit.watermark; print(sorted(m for m in ('torch', 'transformers', 'cv2', 'PIL', 'imwatermark') if m in sys.modules))"
+    code = "import sys, raikit.watermark; print(sorted(m for m in ('torch', 'transformers', 'cv2', 'PIL', 'imwatermark', 'c2pa', 'scipy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

@@ -101,7 +101,7 @@ def test_detect_text(tiny_lm, tmp_path) -> None:
     model, tok = tiny_lm
     tok_dir = tmp_path / "tok"
     tok.save_pretrained(tok_dir)
-    wm = TextWatermark(key=KEY, tokenizer=tok, delta=5.0)
+    wm = TextWatermark(key=KEY, tokenizer=tok)
     torch.manual_seed(5)
     prompt = torch.randint(0, 299, (1, 4))
     out = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=80, min_new_tokens=80,
@@ -116,11 +116,26 @@ def test_detect_text(tiny_lm, tmp_path) -> None:
     result = run(["detect", str(marked), "--tokenizer", str(tok_dir), "--json"])
     assert result.exit_code == 0, result.output
     [record] = json.loads(result.output)
-    assert record["kind"] == "text" and record["found"] and record["z_score"] >= 4
+    assert record["kind"] == "text" and record["found"] and record["scheme"] == "gumbel"
+    assert record["p_value"] <= 1e-4 and record["windows_tested"] >= 1 and record["span_tokens"]
     assert "w1" not in result.output  # the text is never echoed
-    assert run(["detect", str(human), "--tokenizer", str(tok_dir)]).exit_code == 1
+    result = run(["detect", str(human), "--tokenizer", str(tok_dir)])
+    assert result.exit_code == 1 and "not marked: no watermark of key id" in result.output
+    result = run(["detect", str(short), "--tokenizer", str(tok_dir), "--json"])
+    assert result.exit_code == 1
+    [record] = json.loads(result.output)
+    assert record["reason"] == "too_short" and "too short to tell" in record["message"]
     result = run(["detect", str(short), "--tokenizer", str(tok_dir)])
-    assert result.exit_code == 1 and "too short" in result.output
+    assert result.exit_code == 1 and "too short to tell: 0 scored tokens, 25 needed" in result.output
+    # the green-list scheme is chosen at detection too
+    assert run(["detect", str(marked), "--tokenizer", str(tok_dir), "--scheme", "green"]).exit_code == 1
+    green_wm = TextWatermark(key=KEY, tokenizer=tok, scheme="green")
+    out = model.generate(prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=80, min_new_tokens=80,
+                         do_sample=True, top_k=0, logits_processor=[green_wm.logits_processor()], pad_token_id=tok.pad_token_id)
+    green = tmp_path / "green.txt"
+    green.write_text(tok.decode(out[0, 3:]))
+    assert run(["detect", str(green), "--tokenizer", str(tok_dir), "--scheme", "green"]).exit_code == 0
+    assert run(["detect", str(green), "--tokenizer", str(tok_dir)]).exit_code == 1
     result = run(["detect", "--text", "-", "--tokenizer", str(tok_dir)], input=marked.read_text())
     assert result.exit_code == 0
 
@@ -146,3 +161,11 @@ def test_registered_in_root_cli() -> None:
 
     result = CliRunner().invoke(cli, ["watermark", "detect", "--help"])
     assert result.exit_code == 0 and "--key-env" in result.output
+
+
+def test_unmarked_image_prints_the_reason(images) -> None:
+    _, plain = images
+    result = run(["detect", str(plain), "--json"])
+    [record] = json.loads(result.output)
+    assert result.exit_code == 1 and record["reason"] == "no_sync" and "synchronisation" in record["message"]
+    assert "no synchronisation" in run(["detect", str(plain)]).output

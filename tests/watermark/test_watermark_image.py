@@ -10,7 +10,7 @@ PIL = pytest.importorskip("PIL")
 from PIL import Image  # noqa: E402
 
 from raikit.errors import InputError  # noqa: E402
-from raikit.watermark import _attacks as attacks  # noqa: E402
+import _image_attacks as attacks  # noqa: E402
 from raikit.watermark import detect_image, embed_image, key_id, mark_images  # noqa: E402
 
 from _watermark_helpers import natural_image  # noqa: E402
@@ -211,3 +211,38 @@ def test_mark_images_on_pipeline_style_output(base: np.ndarray) -> None:
     assert count == 1 and marked is not original and marked.nsfw_content_detected == [False]
     assert detect_image(marked.images[0], key=KEY).payload == "diff"
     assert not detect_image(original.images[0], key=KEY).found
+
+
+def _rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(rgb, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+
+
+def _scale(rgb: np.ndarray, sx: float, sy: float) -> np.ndarray:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    return cv2.resize(rgb, (round(w * sx), round(h * sy)), interpolation=cv2.INTER_AREA)
+
+
+@pytest.mark.parametrize(
+    "name, attack",
+    [
+        ("rotate +12", lambda x: _rotate(x, 12)),
+        ("rotate -7 + JPEG 60", lambda x: attacks.jpeg(_rotate(x, -7), 60)),
+        ("kept downscale 0.6x", lambda x: _scale(x, 0.6, 0.6)),
+        ("aspect 1 x 0.8", lambda x: _scale(x, 1.0, 0.8)),
+        ("horizontal flip", lambda x: np.ascontiguousarray(x[:, ::-1])),
+        ("vertical flip", lambda x: np.ascontiguousarray(x[::-1])),
+    ],
+)
+def test_geometry_is_recovered_through_the_template(name, attack) -> None:
+    base = natural_image(seed=21, height=384, width=384)
+    marked = embed_image(base, key="geo-key-1", payload="g1")
+    det = detect_image(attack(marked), key="geo-key-1")
+    assert det.found and det.payload == "g1", name
+    assert det.p_value == det.candidates_tried * 2.0**-32 and det.candidates_tried > 2  # the search is counted
+    assert not detect_image(attack(base), key="geo-key-1").found

@@ -1,4 +1,4 @@
-"""Text watermark: processor with greedy / sampling / beam search, detector, validation."""
+"""Green-list text watermark: processor with greedy / sampling / beam search, detector, validation."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def generate(model, tok, wm: TextWatermark | None, *, batch: int = 3, new: int =
 )
 def test_processor_biases_generation(tiny_lm, mode) -> None:
     model, tok = tiny_lm
-    wm = TextWatermark(key=KEY, tokenizer=tok, gamma=0.25, delta=8.0)
+    wm = TextWatermark(key=KEY, tokenizer=tok, scheme="green", gamma=0.25, delta=8.0)
     marked = generate(model, tok, wm, batch=6, **mode)
     plain = generate(model, tok, None, batch=6, **mode)
     assert len(marked) == 6  # batched
@@ -57,37 +57,39 @@ def test_processor_biases_generation(tiny_lm, mode) -> None:
 
 def test_detector_separates_marked_from_unmarked(tiny_lm) -> None:
     model, tok = tiny_lm
-    wm = TextWatermark(key=KEY, tokenizer=tok, delta=4.0)
+    wm = TextWatermark(key=KEY, tokenizer=tok, scheme="green", delta=4.0)
     marked = generate(model, tok, wm, do_sample=True, top_k=0, new=80, seed=1)
     plain = generate(model, tok, None, do_sample=True, top_k=0, new=80, seed=1)
     for ids in marked:
         result = wm.detect(tok.decode(ids))
         assert result.found and result.z_score >= 4 and result.p_value < 1e-4 and not result.too_short
+        assert result.reason is None and result.scheme == "green"
         assert result.key_id == key_id(KEY)
     for ids in plain:
         result = wm.detect(tok.decode(ids))
-        assert not result.found and result.z_score < 4
+        assert not result.found and result.reason == "no_signal" and "key id" in result.message
 
 
 def test_wrong_key_detects_nothing(tiny_lm) -> None:
     model, tok = tiny_lm
-    wm = TextWatermark(key=KEY, tokenizer=tok, delta=4.0)
-    other = TextWatermark(key="a-different-key", tokenizer=tok, delta=4.0)
+    wm = TextWatermark(key=KEY, tokenizer=tok, scheme="green", delta=4.0)
+    other = TextWatermark(key="a-different-key", tokenizer=tok, scheme="green", delta=4.0)
     for ids in generate(model, tok, wm, do_sample=True, top_k=0, new=80, seed=2):
         assert not other.detect(tok.decode(ids)).found
 
 
 def test_too_short_text(tiny_lm) -> None:
     _, tok = tiny_lm
-    wm = TextWatermark(key=KEY, tokenizer=tok, min_tokens=25)
+    wm = TextWatermark(key=KEY, tokenizer=tok, scheme="green", min_tokens=25)
     result = wm.detect(" ".join(f"w{i}" for i in range(10)))
     assert result.too_short and not result.found and result.scored_tokens == 9
+    assert result.reason == "too_short" and "9 scored tokens, 25 needed" in result.message
     assert wm.detect("").too_short
 
 
 def test_repeated_pairs_do_not_inflate_z(tiny_lm) -> None:
     _, tok = tiny_lm
-    wm = TextWatermark(key=KEY, tokenizer=tok, min_tokens=5)
+    wm = TextWatermark(key=KEY, tokenizer=tok, scheme="green", min_tokens=5)
     # find a green pair (a -> b) and (b -> a), then repeat "a b" many times
     mask = {a: green_mask(wm._key, (a,), 299, wm.gamma) for a in range(299)}
     a, b = next((a, b) for a in range(299) for b in range(299) if a != b and mask[a][b] and mask[b][a])
@@ -99,12 +101,22 @@ def test_repeated_pairs_do_not_inflate_z(tiny_lm) -> None:
     once = wm.detect(" ".join(words))
     thrice = wm.detect(" ".join(words * 3))
     assert thrice.scored_tokens == once.scored_tokens + 1
-    assert abs(thrice.z_score - once.z_score) < 0.5
+    assert abs(thrice.p_value - once.p_value) < 0.2
+
+
+def test_bias_is_delta_after_temperature() -> None:
+    wm = TextWatermark(key=KEY, tokenizer=lambda text: {"input_ids": []}, scheme="green", delta=2.0, gamma=0.5)
+    ids = torch.tensor([[5, 17]])
+    scores = torch.randn(1, 300)
+    out = wm.logits_processor(temperature=0.5)(ids, scores)
+    mask = torch.from_numpy(green_mask(wm._key, (17,), 300, 0.5))
+    # generate divides by the temperature after the processor: the bias is then exactly delta
+    assert torch.allclose(out / 0.5, scores / 0.5 + 2.0 * mask.float())
 
 
 @pytest.mark.parametrize("vocab", [300, 9000])  # precomputed table / per-context cache
 def test_processor_does_not_mutate_scores_and_adds_delta_on_green(vocab: int) -> None:
-    wm = TextWatermark(key=KEY, tokenizer=lambda text: {"input_ids": []}, delta=3.0, gamma=0.5)
+    wm = TextWatermark(key=KEY, tokenizer=lambda text: {"input_ids": []}, scheme="green", delta=3.0, gamma=0.5)
     proc = wm.logits_processor()
     ids = torch.tensor([[5, 17], [9, 17], [3, 250]])
     scores = torch.randn(3, vocab)
@@ -121,7 +133,7 @@ def test_processor_does_not_mutate_scores_and_adds_delta_on_green(vocab: int) ->
 
 
 def test_processor_batch_matches_single_rows() -> None:
-    wm = TextWatermark(key=KEY, tokenizer=lambda text: {"input_ids": []}, context_width=2)
+    wm = TextWatermark(key=KEY, tokenizer=lambda text: {"input_ids": []}, scheme="green", context_width=2)
     proc = wm.logits_processor()
     ids = torch.randint(0, 100, (4, 6))
     scores = torch.randn(4, 100, dtype=torch.float64)
@@ -148,7 +160,9 @@ def test_green_fraction_is_gamma_on_average() -> None:
         ({"context_width": 0}, "context_width"),
         ({"context_width": 1.5}, "context_width"),
         ({"min_tokens": 0}, "min_tokens"),
-        ({"z_threshold": -2}, "z_threshold"),
+        ({"p_threshold": 0.0}, "p_threshold"),
+        ({"p_threshold": 2}, "p_threshold"),
+        ({"scheme": "kgw"}, "scheme"),
         ({"tokenizer": None}, "tokenizer"),
         ({"key": ""}, "key"),
     ],

@@ -1,4 +1,4 @@
-"""Common image distortions, for robustness tests and benchmarks (RGB uint8 in and out)."""
+"""Common image distortions for the watermark benchmarks and tests (RGB uint8 in and out; not installed)."""
 
 from __future__ import annotations
 
