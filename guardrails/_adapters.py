@@ -41,8 +41,12 @@ def _is_hf_model(target: Any) -> bool:
     return type(target).__module__.startswith("transformers.models") and callable(getattr(target, "generate", None))
 
 
-def text_watermark_processor(call: Call, tokenizer: Any) -> Any | None:
-    """The policy's text-watermark logits processor for ``tokenizer``, or None when disabled."""
+def text_watermark_processor(call: Call, tokenizer: Any, model: Any = None, generate_kwargs: dict[str, Any] | None = None) -> Any | None:
+    """The policy's text-watermark logits processor for ``tokenizer``, or None when disabled.
+
+    ``model`` (a model or pipeline) and ``generate_kwargs`` give the temperature, top-k and
+    top-p the processor must sample with, so that the mark follows the caller's settings.
+    """
     settings = call.policy.watermark.text
     decision = call.decision
     if not settings.enabled:
@@ -58,8 +62,10 @@ def text_watermark_processor(call: Call, tokenizer: Any) -> Any | None:
         return None
     from raikit.watermark import TextWatermark, key_id
 
-    decision.watermark = {"kind": "text", "status": "marked", "key_id": key_id(key), "gamma": settings.gamma, "delta": settings.delta}
-    return TextWatermark(key=key, tokenizer=tokenizer, gamma=settings.gamma, delta=settings.delta).logits_processor()
+    watermark = TextWatermark.from_settings(settings, key=key, tokenizer=tokenizer)
+    decision.watermark = {"kind": "text", "status": "marked", "key_id": key_id(key), "scheme": watermark.scheme,
+                          "gamma": settings.gamma, "delta": settings.delta}
+    return watermark.logits_processor(**TextWatermark.sampling_params(model, **(generate_kwargs or {})))
 
 
 class GuardedPipeline:
@@ -95,7 +101,7 @@ class _PipelineHooks(CallHooks):
     def invoke(self, call: Call) -> Any:
         kwargs = self.kwargs
         if self.text_generation:
-            processor = text_watermark_processor(call, getattr(self.pipeline, "tokenizer", None))
+            processor = text_watermark_processor(call, getattr(self.pipeline, "tokenizer", None), self.pipeline, kwargs)
             if processor is not None:
                 from transformers import LogitsProcessorList
 
@@ -141,7 +147,7 @@ class _ModelHooks(CallHooks):
 
     def invoke(self, call: Call) -> Any:
         model, tokenizer, kwargs = self.owner.model, self.owner.tokenizer, dict(self.kwargs)
-        processor = text_watermark_processor(call, tokenizer)
+        processor = text_watermark_processor(call, tokenizer, model, kwargs)
         if processor is not None:
             from transformers import LogitsProcessorList
 
