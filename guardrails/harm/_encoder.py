@@ -12,9 +12,11 @@ vocabulary maps almost all emoji to one unknown token, which makes "I'd love to 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,9 @@ MIDDLE_LAYER = 3
 FEATURE_DIM = 3 * 384
 
 PREPARE_VERSION = 2
+#: Windows whose features an encoder keeps (LRU, ~4.6 KB each): checks that read the same text
+#: in one call (harm and injection on a prompt) share one forward pass.
+FEATURE_CACHE_WINDOWS = 4096
 """Bumped whenever :func:`prepare` changes what the encoder sees (feature caches key on it)."""
 
 _CACHE: dict[tuple[str, str], Encoder] = {}
@@ -147,6 +152,9 @@ class Encoder:
             self._model: Any = AutoModel.from_pretrained(str(path), local_files_only=True).to(device).eval()
         self._tokenizer.model_max_length = 10**9  # we window ourselves; silence the length warning
         self._lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._cached_windows = 0
         logger.info("loaded encoder from %s on %s", path, device)
 
     def window_features(self, texts: Sequence[str], batch_size: int = 64) -> WindowFeatures:
@@ -160,6 +168,37 @@ class Encoder:
             ``features`` of shape (windows, 1152) and ``owner``: the text index of each window.
         """
         cleaned = [prepare(t) for t in texts]
+        keys = [hashlib.blake2b(c.encode("utf-8", "surrogatepass"), digest_size=16).digest() for c in cleaned]
+        with self._cache_lock:
+            known = {k: self._cache[k] for k in keys if k in self._cache}
+            for k in known:
+                self._cache.move_to_end(k)
+        todo = list(dict.fromkeys(k for k in keys if k not in known))
+        if todo:
+            first = {k: i for i, k in reversed(list(enumerate(keys)))}
+            fresh = self._encode([cleaned[first[k]] for k in todo], batch_size)
+            per_text = [fresh.features[fresh.owner == j] for j in range(len(todo))]
+            known.update(zip(todo, per_text, strict=True))
+            self._remember(dict(zip(todo, per_text, strict=True)))
+        parts = [known[k] for k in keys]
+        if not parts:
+            return WindowFeatures(features=np.zeros((0, FEATURE_DIM), np.float32), owner=np.zeros(0, np.int64))
+        owner = np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(parts)])
+        return WindowFeatures(features=np.concatenate(parts), owner=owner)
+
+    def _remember(self, fresh: dict[bytes, np.ndarray]) -> None:
+        """Keep new features, dropping the least recently used beyond :data:`FEATURE_CACHE_WINDOWS`."""
+        with self._cache_lock:
+            for key, rows in fresh.items():
+                if key not in self._cache and len(rows) <= FEATURE_CACHE_WINDOWS:
+                    self._cache[key] = rows
+                    self._cached_windows += len(rows)
+            while self._cached_windows > FEATURE_CACHE_WINDOWS:
+                _, rows = self._cache.popitem(last=False)
+                self._cached_windows -= len(rows)
+
+    def _encode(self, cleaned: list[str], batch_size: int) -> WindowFeatures:
+        """Run the model over every window of already prepared texts."""
         ids = self._tokenizer(cleaned, add_special_tokens=False)["input_ids"] if cleaned else []
         windows: list[list[int]] = []
         owner: list[int] = []
