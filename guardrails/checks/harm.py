@@ -9,12 +9,12 @@ from typing import Any, ClassVar
 from raikit.errors import InputError
 from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
+from raikit.guardrails.checks._model_params import check_model_params
 from raikit.guardrails.harm._categories import ANY, CATEGORIES
 
 logger = logging.getLogger(__name__)
 
 _UNKNOWN_CATEGORY = "unknown harm categor{plural} {names}; expected some of {expected}"
-_BAD_THRESHOLD = "thresholds[{name!r}] must be a number between 0 and 1, got {value!r}"
 
 
 class HarmCheck(Check):
@@ -66,11 +66,7 @@ class HarmCheck(Check):
         if unknown:
             plural = "ies" if len(unknown) > 1 else "y"
             raise ValueError(_UNKNOWN_CATEGORY.format(plural=plural, names=unknown, expected=list(CATEGORIES)))
-        for name, value in thresholds.items():
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-                raise ValueError(_BAD_THRESHOLD.format(name=name, value=value))
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        check_model_params(thresholds, batch_size)
         self.categories = [c for c in CATEGORIES if c in chosen]
         self.thresholds = {c: float(thresholds.get(c, self.threshold)) for c in self.categories}
         self.model_path = model_path

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from raikit.errors import InputError
 from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
+from raikit.guardrails.checks._model_params import check_model_params
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,6 @@ FAMILIES: tuple[str, ...] = ("direct", "jailbreak", "indirect")
 _DEFAULT_FAMILIES = {"prompt": ("direct", "jailbreak"), "document": FAMILIES, "tool": FAMILIES}
 _BAD_SOURCE = "source must be one of {expected}, got {value!r}"
 _UNKNOWN_FAMILY = "unknown injection famil{plural} {names}; expected some of {expected}"
-_BAD_THRESHOLD = "thresholds[{name!r}] must be a number between 0 and 1, got {value!r}"
 _INDIRECT_ON_PROMPT = (
     "the 'indirect' family scores instructions inside documents; a user prompt is an instruction, so "
     "it cannot be used with source='prompt' (use source='document' or 'tool')"
@@ -96,11 +96,7 @@ class InjectionCheck(Check):
             raise ValueError(_UNKNOWN_FAMILY.format(plural=plural, names=unknown, expected=list(FAMILIES)))
         if source == "prompt" and "indirect" in chosen:
             raise ValueError(_INDIRECT_ON_PROMPT)
-        for name, value in thresholds.items():
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-                raise ValueError(_BAD_THRESHOLD.format(name=name, value=value))
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        check_model_params(thresholds, batch_size)
         self.source = source
         self.families = [f for f in FAMILIES if f in chosen]
         self.thresholds = {f: float(thresholds.get(f, self.threshold)) for f in self.families}

