@@ -236,3 +236,25 @@ def test_card_warns_when_a_check_errored_or_the_log_is_unverified():
     limitations = card.split("## Limitations")[1].split("## How this card")[0]
     assert "failed on 12 of 200" in limitations
     assert "**Warning:**" not in build_model_card(passing_result())
+
+
+def test_watermark_line_states_outputs_too_short_to_score():
+    result = sample_result()
+    result["watermark"]["text"].update(n=50, detected=49, rate=0.98, too_short=4)
+    line = next(x for x in build_model_card(result).splitlines() if x.startswith("- Text:"))
+    assert "detected in 49 of 50 generated texts (98.0%)" in line
+    assert line.endswith("; 4 more were too short to score.")
+    result["watermark"]["text"]["too_short"] = 0
+    assert "too short" not in build_model_card(result)
+
+
+def test_card_and_report_read_the_same_section_rows():
+    """A figure changed in the result changes both renderings (one section model, two templates)."""
+    from raikit.audits._report import render_report_html
+
+    result = sample_result()
+    result["bias"]["crows_pairs"]["score"] = 0.6173
+    result["watermark"]["text"]["too_short"] = 7
+    card, page = build_model_card(result), render_report_html(result, plots=False)
+    assert "Stereotype score 0.617 over" in card and "Stereotype score <b>0.617</b> over" in page
+    assert "7 more were too short to score" in card and "7 too short to score" in page

@@ -123,13 +123,13 @@ def test_hostile_strings_are_escaped_everywhere():
     assert HOSTILE not in page
     assert not re.search(r"<img[^>]*src=x|onerror=alert\(1\)>", page)
     assert len(re.findall(r"<script", page)) == 1
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
 
 
 def test_policy_is_shown_with_secrets_hidden(page):
     policy = _section(page, "policy")
     assert "max_rate:" in policy and "forbidden-term" in policy
-    assert "s3cr3t-never-show" not in page and "secret_key: &#x27;[hidden]&#x27;" in policy
+    assert "s3cr3t-never-show" not in page and "secret_key: &#39;[hidden]&#39;" in policy
 
 
 # --- canary: the report and card never hold raw personal data -------------------------------
