@@ -1,20 +1,31 @@
-"""Pre-release audits, bias audits and evidence: the tamper-evident log, model cards, reports, gate."""
+"""Pre-release audits, bias audits, model cards, reports and gates.
+
+The tamper-evident audit log lives in :mod:`raikit.evidence`; its public names are re-exported here.
+"""
 
 from __future__ import annotations
 
 from raikit.audits._audit import AuditOutcome, evaluate_gates, run_audit, wilson_interval
 from raikit.audits._card import build_model_card, write_model_card
 from raikit.audits._executor import Executor, LocalExecutor, RayExecutor
-from raikit.audits._log import AuditLog, MemorySink
-from raikit.audits._log_checkpoint import Signer, generate_signer, service_signer
-from raikit.audits._log_keys import LogCustody, resolve_custody
-from raikit.audits._log_record import load_key
-from raikit.audits._log_verify import ConsistencyResult, VerifyResult, check_consistency
-from raikit.audits._policy_log import open_policy_log
 from raikit.audits._report import render_report_html, write_report
 from raikit.audits._result import AuditResult, Gate
 from raikit.audits._suites import AuditPrompt, load_suite
 from raikit.audits._targets import GenerationTarget, callable_target, demo_target, hf_target
+from raikit.evidence import (
+    AuditLog,
+    ConsistencyResult,
+    LogCustody,
+    MemorySink,
+    Signer,
+    VerifyResult,
+    check_consistency,
+    generate_signer,
+    load_key,
+    open_policy_log,
+    resolve_custody,
+    service_signer,
+)
 
 __all__ = [
     "AuditLog",

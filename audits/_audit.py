@@ -299,7 +299,7 @@ def run_audit(
     from raikit.audits import AuditLog
     from raikit.audits._progress import progress_bar
 
-    from raikit.audits._log_keys import resolve_custody
+    from raikit.evidence._log_keys import resolve_custody
 
     policy = load_policy(policy)
     target = GenerationTarget.of(target)
@@ -474,8 +474,8 @@ def _custody_evidence(log_path: Path, custody: Any, checkpoint: str | None, fina
     beside the log (``audit-log.pub``, ``audit-log.checkpoint``) for convenience: a reviewer
     must compare the public key with the one published out of band.
     """
-    from raikit.audits._log_record import key_id_for
-    from raikit.audits._log_verify import verify_files
+    from raikit.evidence._log_record import key_id_for
+    from raikit.evidence._log_verify import verify_files
 
     out = log_path.parent
     evidence: dict[str, Any] = {"log_path": log_path.name, **custody.describe()}

@@ -342,7 +342,7 @@ def family_tamper() -> dict[str, Any]:
     import tempfile
 
     from raikit.audits import AuditLog, generate_signer
-    from raikit.audits._log_verify import verify_files
+    from raikit.evidence._log_verify import verify_files
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.audits.test_log_custody import _tamper  # the same attacks the tests use
@@ -377,7 +377,7 @@ def _stock_hmac_misses(kind: str, folder: Path) -> bool:
     import hmac
 
     from raikit.audits import AuditLog
-    from raikit.audits._log_verify import verify_files
+    from raikit.evidence._log_verify import verify_files
 
     key = os.urandom(32)
     path = folder / "hmac.jsonl"
@@ -401,7 +401,7 @@ def _stock_hmac_misses(kind: str, folder: Path) -> bool:
         resealed.append(body[:-1] + f',"hash":"{digest}","mac":"{mac}"}}'.encode())
         prev = digest
     path.write_bytes(b"\n".join(resealed) + b"\n")
-    from raikit.audits._log_record import key_id_for
+    from raikit.evidence._log_record import key_id_for
 
     return verify_files(path, keys={key_id_for(key): key}).ok
 

@@ -148,7 +148,7 @@ def main() -> None:
     if args.role == "upstream":
         run_upstream(args.port, args.model_ms)
         return
-    from raikit.audits._log import read_records
+    from raikit.evidence._log import read_records
     from raikit.serve.testing import free_port
 
     tasks = load_tasks()

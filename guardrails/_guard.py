@@ -233,7 +233,7 @@ def _may_hold_images(value: Any) -> bool:
 def _policy_sink(policy: Policy) -> DecisionSink | None:
     if policy.audit_log.path is None:
         return None
-    from raikit.audits import open_policy_log
+    from raikit.evidence import open_policy_log
 
     return open_policy_log(policy)
 

@@ -34,3 +34,66 @@ def test_report_and_card_markup_lives_in_templates(path: Path) -> None:
     markup = ("<table", "<section", "<td", "<th", "<h2", "<h3", "<dl", "<span", "| --- |", "## ", "- Text:")
     found = [s for s in _code_strings(path) if any(m in s for m in markup)]
     assert not found, f"{path.name} builds markup in Python: {found[:3]}"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, at any depth (function-level imports included)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+            out.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return out
+
+
+@pytest.mark.parametrize("folder", ["guardrails", "policies", "watermark", "raikit/evidence"])
+def test_guardrails_and_evidence_never_import_audits(folder: str) -> None:
+    """The dependency runs one way: audits may import guardrails, never the reverse."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in _imported_modules(path) if m.split(".")[:2] == ["raikit", "audits"])
+        for path in _modules(folder)
+    }
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+BLOCKED_AUDITS = '''
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "raikit.audits" or name.startswith("raikit.audits."):
+            raise ImportError("raikit.audits is blocked in this test")
+sys.meta_path.insert(0, Block())
+'''
+
+
+def test_a_guard_records_to_its_audit_log_with_audits_blocked(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    policy = tmp_path / "policy.yaml"
+    log = tmp_path / "evidence" / "audit-log.jsonl"
+    policy.write_text(
+        "version: 1\nname: t\non_block: refuse\n"
+        "checks:\n  - id: words\n    type: denylist\n    action: block\n    params: {terms: [forbidden]}\n"
+        f"audit_log:\n  path: {json.dumps(str(log))}\n  key_env: TEST_LOG_KEY\n",
+        encoding="utf-8",
+    )
+    code = BLOCKED_AUDITS + f'''
+from raikit.guardrails import guard, last_decision
+from raikit.evidence import AuditLog
+g = guard({str(policy)!r})(lambda prompt: "fine " + prompt)
+print(g("hello"), g("a forbidden word"), last_decision().outcome)
+g.close() if hasattr(g, "close") else None
+print(sorted(m for m in sys.modules if m.startswith("raikit.audits")))
+'''
+    env = {**os.environ, "TEST_LOG_KEY": "ab" * 32}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    first, modules = out.stdout.strip().splitlines()[-2:]
+    assert first.startswith("fine hello") and first.endswith("blocked") and modules == "[]"
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [r["event"]["decision"] for r in records if r["kind"] == "decision"] == ["allowed", "blocked"]

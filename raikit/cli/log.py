@@ -105,7 +105,7 @@ def _errors_exit_2(fn: F) -> F:
 def _keys(key_files: tuple[Path, ...], no_key: bool, public: bool = False) -> dict[str, bytes] | None:
     import os
 
-    from raikit.audits._log_record import KEY_ENV, key_id_for, load_key
+    from raikit.evidence._log_record import KEY_ENV, key_id_for, load_key
     from raikit.errors import InputError
 
     if no_key:
@@ -161,7 +161,7 @@ def log() -> None:
 def verify(path: Path, key_files: tuple[Path, ...], no_key: bool, checkpoint_file: Path | None,
            public_key_file: Path | None, as_json: bool) -> None:
     """Check every record's hash and chain, its checkpoints under the pinned public key (or a legacy HMAC)."""
-    from raikit.audits._log_verify import verify_files
+    from raikit.evidence._log_verify import verify_files
 
     if checkpoint_file is not None and public_key_file is None:
         raise click.UsageError("--checkpoint needs --public-key (the key that signed it)")
@@ -212,7 +212,7 @@ def consistency(old_file: Path, new_file: Path, public_key_file: Path, log_path:
 
     Exit codes: 0 consistent, 3 not (fork, truncation, rewritten history, wrong key), 2 error.
     """
-    from raikit.audits._log_verify import check_consistency
+    from raikit.evidence._log_verify import check_consistency
 
     result = check_consistency(_read_text(old_file, "checkpoint"), _read_text(new_file, "checkpoint"),
                                _read_text(public_key_file, "public key"), log_path)
@@ -241,7 +241,7 @@ def keygen(key_file: Path, origin: str) -> None:
     Example:
       raikit log keygen ~/.config/raikit/audit-log.key --origin example.com/audit
     """
-    from raikit.audits._log_checkpoint import generate_signer, write_secret
+    from raikit.evidence._log_checkpoint import generate_signer, write_secret
 
     public_file = key_file.with_name(key_file.name + ".pub")
     if public_file.exists():
@@ -269,8 +269,8 @@ def keygen(key_file: Path, origin: str) -> None:
 def checkpoint(path: Path, origin: str, private_key_file: Path | None, generate_file: Path | None,
                key_files: tuple[Path, ...], no_key: bool, out_file: Path | None) -> None:
     """Verify the log, then print a signed checkpoint (C2SP tlog-checkpoint) of its size and head."""
-    from raikit.audits._log_checkpoint import generate_signer, parse_signer, sign_checkpoint, write_secret
-    from raikit.audits._log_verify import verify_files
+    from raikit.evidence._log_checkpoint import generate_signer, parse_signer, sign_checkpoint, write_secret
+    from raikit.evidence._log_verify import verify_files
 
     if (private_key_file is None) == (generate_file is None):
         raise click.UsageError("give exactly one of --private-key and --generate-key")
@@ -308,7 +308,7 @@ def checkpoint(path: Path, origin: str, private_key_file: Path | None, generate_
 @_errors_exit_2
 def show(path: Path, kind: str | None, last: int | None, as_json: bool) -> None:
     """Print the log's records (sequence, time, kind, event fields; no MACs)."""
-    from raikit.audits._log import read_records
+    from raikit.evidence._log import read_records
 
     records = [r for r in read_records(path) if kind is None or r.get("kind") == kind]
     if last is not None:

@@ -95,7 +95,7 @@ def test_failed_verification_gives_evidence_exit_code(tmp_path: Path, suite: Pat
     class Tampered:
         ok, records, head_hash, attested, tamper = False, 0, "", 0, "edited"
 
-    monkeypatch.setattr("raikit.audits._log_verify.verify_files", lambda *a, **k: Tampered())
+    monkeypatch.setattr("raikit.evidence._log_verify.verify_files", lambda *a, **k: Tampered())
     outcome = run_audit(fake_target(4), policy=policy_from_string(policy_text(suite, 1.0)), out_dir=tmp_path, progress=False)
     assert outcome.exit_code == 3 and outcome.result["evidence"]["log_verified"] is False
 

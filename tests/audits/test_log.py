@@ -15,7 +15,7 @@ import pytest
 
 import raikit.audits as audits
 from raikit.audits import AuditLog, MemorySink, VerifyResult, load_key
-from raikit.audits._log_checkpoint import generate_signer, parse_signer, parse_verifier, sign_checkpoint
+from raikit.evidence._log_checkpoint import generate_signer, parse_signer, parse_verifier, sign_checkpoint
 from raikit.errors import EvidenceError, InputError
 
 KEY = bytes(range(32))
@@ -385,7 +385,7 @@ def test_rechained_log_without_the_key_fails(log_path: Path) -> None:
     with_key = log.verify()
     assert not with_key.ok and with_key.tamper == "edited" and with_key.first_bad == 2
     assert "HMAC" in with_key.reason
-    from raikit.audits._log_verify import verify_files
+    from raikit.evidence._log_verify import verify_files
 
     assert verify_files(log_path, keys=None).ok  # the hash chain alone is consistent ...
     pinned = verify_files(log_path, keys=None, checkpoint=text, verifier=signer.verifier())
@@ -436,7 +436,7 @@ def test_empty_log_checkpoint_pins_the_genesis(tmp_path: Path) -> None:
     text = sign_checkpoint(signer, "e", 0, "0" * 64)
     path = tmp_path / "log.jsonl"
     path.touch()
-    from raikit.audits._log_verify import verify_files
+    from raikit.evidence._log_verify import verify_files
 
     assert verify_files(path, keys={"k": KEY}, checkpoint=text, verifier=signer.verifier()).ok
 
@@ -605,7 +605,7 @@ def test_memory_sink_matches_the_file_format() -> None:
 def test_precomputed_hmac_matches_the_standard_library(key: bytes, message: bytes) -> None:
     import hmac
 
-    from raikit.audits._log_record import Mac
+    from raikit.evidence._log_record import Mac
 
     assert Mac(key).hex(message) == hmac.digest(key, message, "sha256").hex()
 

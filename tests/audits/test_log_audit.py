@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from raikit.audits import AuditLog, GenerationTarget, check_consistency, run_audit
-from raikit.audits._log_verify import verify_files
+from raikit.evidence._log_verify import verify_files
 from raikit.cli import cli
 from raikit.errors import EvidenceError, GeneratorError, InputError
 from raikit.guardrails import policy_from_string

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from raikit.audits import AuditLog, check_consistency, generate_signer, resolve_custody, service_signer
-from raikit.audits._log_verify import verify_files
+from raikit.evidence._log_verify import verify_files
 from raikit.errors import EvidenceError, InputError
 
 ORIGIN = "example.com/audit"
@@ -212,7 +212,7 @@ def test_hmac_verifier_refuses_records_without_hmac(tmp_path: Path) -> None:
     last = json.loads(path.read_bytes().splitlines()[-1])
     fake = forge(path.read_bytes().splitlines()[0], lambda r: r.update(seq=1), prev=last["hash"])
     path.write_bytes(path.read_bytes() + fake)
-    from raikit.audits._log_record import key_id_for
+    from raikit.evidence._log_record import key_id_for
 
     assert not verify_files(path, keys={key_id_for(key): key}).ok
 

@@ -97,7 +97,7 @@ def wait_ready(url: str, timeout: float = 60.0) -> None:
 
 
 def records(tmp_path: Path) -> list[dict[str, Any]]:
-    from raikit.audits._log import read_records
+    from raikit.evidence._log import read_records
 
     return [{"kind": r["kind"], **r["event"]} for r in read_records(tmp_path / "audit.jsonl")]
 

@@ -87,6 +87,6 @@ def test_default_policy_subprocess_redacts_pii_and_logs_json(tmp_path) -> None:
     access = [json.loads(line) for line in stderr.splitlines() if line.startswith('{"time"')]
     assert [a["decision"] for a in access] == ["redacted", "redacted"]
     assert "maria.garcia" not in stderr and "sk-upstream-secret-1" not in stderr
-    from raikit.audits._log import read_records
+    from raikit.evidence._log import read_records
 
     assert [r["event"]["decision"] for r in read_records(tmp_path / "log.jsonl")] == ["redacted", "redacted"]

@@ -188,7 +188,7 @@ def test_scan_endpoint_batches(gateway, tmp_path):
 
 
 def test_audit_head_and_signed_checkpoint(gateway, tmp_path):
-    from raikit.audits._log_checkpoint import generate_signer
+    from raikit.evidence._log_checkpoint import generate_signer
 
     signer = generate_signer("raikit-serve/audit-log")
     key_file = tmp_path / "ck.key"

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from raikit.audits._log import AuditLog
+    from raikit.evidence._log import AuditLog
     from raikit.guardrails import Policy
 
 
@@ -15,7 +15,7 @@ def open_policy_log(policy: Policy) -> AuditLog:
 
     The key comes from ``$<key_env>`` (an Ed25519 private key, a ``hook:module:function`` key
     service, or a legacy hex HMAC key) or the user's key file; see
-    :func:`raikit.audits._log_keys.resolve_custody`. The log is opened, locked and checked for
+    :func:`raikit.evidence._log_keys.resolve_custody`. The log is opened, locked and checked for
     a writable disk *before* any generator runs, so a guard never generates what it cannot
     record. A signed log appends a checkpoint record when it is closed.
 
@@ -23,8 +23,8 @@ def open_policy_log(policy: Policy) -> AuditLog:
         InputError: No key is configured (the message says how to set one).
         EvidenceError: The log cannot be written (read-only or full disk, lock, damaged head).
     """
-    from raikit.audits._log import AuditLog
-    from raikit.audits._log_keys import resolve_custody
+    from raikit.evidence._log import AuditLog
+    from raikit.evidence._log_keys import resolve_custody
 
     settings = policy.audit_log
     assert settings.path is not None

@@ -48,8 +48,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from raikit.audits._log_checkpoint import Signer, as_signer, sign_checkpoint
-from raikit.audits._log_record import (
+from raikit.evidence._log_checkpoint import Signer, as_signer, sign_checkpoint
+from raikit.evidence._log_record import (
     GENESIS,
     Mac,
     check_event,
@@ -63,7 +63,7 @@ from raikit.audits._log_record import (
     seq_prev,
     split,
 )
-from raikit.audits._log_verify import VerifyResult, log_files, verify_files, verify_lines
+from raikit.evidence._log_verify import VerifyResult, log_files, verify_files, verify_lines
 from raikit.errors import EvidenceError, InputError
 
 try:
@@ -132,7 +132,7 @@ class AuditLog:
             :func:`load_key`. Never written. Give ``key``, ``signer`` or both.
         signer: Ed25519 signing key for checkpoints (a ``Signer``, an ``Ed25519PrivateKey``
             named ``origin``, note-format key text or a key file path; see
-            :func:`raikit.audits._log_keys.resolve_signer` for env vars and key services).
+            :func:`raikit.evidence._log_keys.resolve_signer` for env vars and key services).
             Never written.
         origin: The checkpoint origin (key name) for a bare ``Ed25519PrivateKey``.
         seal_on_close: Append a signed checkpoint record on :meth:`close` when this writer

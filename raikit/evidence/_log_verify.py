@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from raikit.audits._log_checkpoint import Checkpoint, Verifier
-from raikit.audits._log_record import GENESIS, Mac, key_id_of, seq_prev, split
+from raikit.evidence._log_checkpoint import Checkpoint, Verifier
+from raikit.evidence._log_record import GENESIS, Mac, key_id_of, seq_prev, split
 from raikit.errors import EvidenceError
 
 _CHUNK = 1 << 22
@@ -239,7 +239,7 @@ class _Attestation:
         """Check a checkpoint record at position ``seq`` (``last`` = the hash before it)."""
         import json
 
-        from raikit.audits._log_checkpoint import parse_checkpoint, verify_checkpoint
+        from raikit.evidence._log_checkpoint import parse_checkpoint, verify_checkpoint
 
         try:
             note = json.loads(body)["event"]["checkpoint"]
@@ -428,7 +428,7 @@ def _is_checkpoint(body: bytes | None) -> bool:
 
 def _checkpoint_and_verifier(checkpoint: str | None, verifier: object | None
                              ) -> tuple[Checkpoint | None, str | None, Verifier | None]:
-    from raikit.audits._log_checkpoint import as_verifier, parse_checkpoint, verify_checkpoint
+    from raikit.evidence._log_checkpoint import as_verifier, parse_checkpoint, verify_checkpoint
 
     pinned: Verifier | None = None
     parsed: Checkpoint | None = None
@@ -458,7 +458,7 @@ def verify_files(
         keys: HMAC keys by key id (legacy symmetric logs); None checks no HMAC.
         checkpoint: Checkpoint text to check (needs ``verifier``).
         verifier: The writer's pinned public key (see
-            :func:`raikit.audits._log_checkpoint.as_verifier`). With it, checkpoint records in
+            :func:`raikit.evidence._log_checkpoint.as_verifier`). With it, checkpoint records in
             the log are checked too and records no checkpoint covers make the result not ok.
 
     Raises:
@@ -505,7 +505,7 @@ def check_consistency(old: str, new: str, verifier: object, path: str | os.PathL
     Raises:
         EvidenceError: a checkpoint is malformed or the log is missing.
     """
-    from raikit.audits._log_checkpoint import as_verifier, parse_checkpoint, verify_checkpoint
+    from raikit.evidence._log_checkpoint import as_verifier, parse_checkpoint, verify_checkpoint
 
     a = parse_checkpoint(old)[0]
     b = parse_checkpoint(new)[0]

@@ -2,8 +2,8 @@
 
 The signing key is an Ed25519 private key that never sits beside the log. In order:
 
-1. a :class:`~raikit.audits._log_checkpoint.Signer` passed in code (for example one built by
-   :func:`~raikit.audits._log_checkpoint.service_signer` around a key service's ``sign``);
+1. a :class:`~raikit.evidence._log_checkpoint.Signer` passed in code (for example one built by
+   :func:`~raikit.evidence._log_checkpoint.service_signer` around a key service's ``sign``);
 2. a key file given explicitly (it must lie outside the evidence folder);
 3. the environment variable (``$RAIKIT_LOG_KEY`` by default), holding either the note-format
    private key ``PRIVATE+KEY+<name>+<id>+<base64>``, or ``hook:module:function`` naming a
@@ -26,8 +26,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from raikit.audits._log_checkpoint import Signer, generate_signer, parse_signer, write_secret
-from raikit.audits._log_record import KEY_ENV, parse_key_text
+from raikit.evidence._log_checkpoint import Signer, generate_signer, parse_signer, write_secret
+from raikit.evidence._log_record import KEY_ENV, parse_key_text
 from raikit.errors import InputError
 
 logger = logging.getLogger(__name__)
