@@ -474,7 +474,7 @@ def _custody_evidence(log_path: Path, custody: Any, checkpoint: str | None, fina
     beside the log (``audit-log.pub``, ``audit-log.checkpoint``) for convenience: a reviewer
     must compare the public key with the one published out of band.
     """
-    from raikit.evidence._log_record import key_id_for
+    from raikit.evidence._log_record import log_key_id
     from raikit.evidence._log_verify import verify_files
 
     out = log_path.parent
@@ -491,7 +491,7 @@ def _custody_evidence(log_path: Path, custody: Any, checkpoint: str | None, fina
                                       f"--checkpoint {final_dir / 'audit-log.checkpoint'}")
     else:
         assert custody.hmac_key is not None
-        verified = verify_files(log_path, keys={key_id_for(custody.hmac_key): custody.hmac_key})
+        verified = verify_files(log_path, keys={log_key_id(custody.hmac_key): custody.hmac_key})
         evidence["verify_command"] = f"RAIKIT_LOG_KEY=... raikit log verify {final_dir / log_path.name}"
     evidence.update({
         "log_records": verified.records,

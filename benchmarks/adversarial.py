@@ -401,9 +401,9 @@ def _stock_hmac_misses(kind: str, folder: Path) -> bool:
         resealed.append(body[:-1] + f',"hash":"{digest}","mac":"{mac}"}}'.encode())
         prev = digest
     path.write_bytes(b"\n".join(resealed) + b"\n")
-    from raikit.evidence._log_record import key_id_for
+    from raikit.evidence._log_record import log_key_id
 
-    return verify_files(path, keys={key_id_for(key): key}).ok
+    return verify_files(path, keys={log_key_id(key): key}).ok
 
 
 # -- driver ---------------------------------------------------------------------------------------

@@ -97,3 +97,35 @@ print(sorted(m for m in sys.modules if m.startswith("raikit.audits")))
     assert first.startswith("fine hello") and first.endswith("blocked") and modules == "[]"
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [r["event"]["decision"] for r in records if r["kind"] == "decision"] == ["allowed", "blocked"]
+
+
+def test_one_key_id_function() -> None:
+    """Watermark keys, audit-log HMAC keys and checkpoint signing keys are all named by raikit._keys.key_id."""
+    derivations = [
+        f"{path.relative_to(ROOT)}:{node.name}"
+        for path in _modules(*RUNTIME)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef)
+        and "key_id" in node.name
+        and any(isinstance(n, ast.Name) and n.id == "hashlib" for n in ast.walk(node))
+    ]
+    assert derivations == ["raikit/_keys.py:key_id"]
+
+
+def test_key_ids_are_unchanged_for_existing_keys_and_logs() -> None:
+    """Records and logs written before the merge still carry the same ids."""
+    import hashlib
+
+    from raikit._keys import key_id
+    from raikit.evidence import generate_signer
+    from raikit.evidence._log_checkpoint import _key_id, _raw_public
+    from raikit.evidence._log_record import log_key_id
+    from raikit.watermark import key_id as watermark_key_id
+
+    assert watermark_key_id("correct horse battery staple") == hashlib.sha256(b"correct horse battery staple").hexdigest()[:8]
+    key = bytes(range(32))
+    assert log_key_id(key) == hashlib.sha256(b"raikit-audit-log-key-id\n" + key).hexdigest()[:16]
+    signer = generate_signer("release")
+    public = _raw_public(signer.key.public_key())
+    assert _key_id("release", public) == hashlib.sha256(b"release\n\x01" + public).digest()[:4]
+    assert key_id("x") != key_id("x", domain="d")

@@ -12,6 +12,7 @@ import hmac
 
 import numpy as np
 
+from raikit._keys import key_id  # noqa: F401 - the one key id, re-exported for the watermark modules
 from raikit.errors import InputError
 
 KEY_TYPE = (
@@ -40,18 +41,6 @@ def normalize_key(key: bytes | str) -> bytes:
     if not key:
         raise InputError(KEY_EMPTY)
     return bytes(key)
-
-
-def key_id(key: bytes | str) -> str:
-    """Public identifier of a key: the first 8 hex digits of its SHA-256.
-
-    Record this instead of the key itself.
-
-    Example:
-        >>> key_id("correct horse battery staple")
-        'c4bbcb1f'
-    """
-    return hashlib.sha256(normalize_key(key)).hexdigest()[:8]
 
 
 def derive(key: bytes, label: str, data: bytes = b"") -> bytes:

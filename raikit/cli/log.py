@@ -105,7 +105,7 @@ def _errors_exit_2(fn: F) -> F:
 def _keys(key_files: tuple[Path, ...], no_key: bool, public: bool = False) -> dict[str, bytes] | None:
     import os
 
-    from raikit.evidence._log_record import KEY_ENV, key_id_for, load_key
+    from raikit.evidence._log_record import KEY_ENV, log_key_id, load_key
     from raikit.errors import InputError
 
     if no_key:
@@ -124,7 +124,7 @@ def _keys(key_files: tuple[Path, ...], no_key: bool, public: bool = False) -> di
                          f"HMAC key with --key-file or ${KEY_ENV}, or --no-key for hashes and chain only")
     else:
         keys = [load_key()]
-    return {key_id_for(key): key for key in keys}
+    return {log_key_id(key): key for key in keys}
 
 
 def _inside(path: Path, folder: Path) -> bool:

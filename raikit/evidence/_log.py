@@ -58,7 +58,7 @@ from raikit.evidence._log_record import (
     decode,
     encode,
     format_time,
-    key_id_for,
+    log_key_id,
     key_id_of,
     seq_prev,
     split,
@@ -192,7 +192,7 @@ class AuditLog:
         self._path = Path(path)
         self._lock_path = self._path.with_name(self._path.name + ".lock")
         if self._key is not None:
-            self._key_id = key_id or key_id_for(self._key)
+            self._key_id = key_id or log_key_id(self._key)
         else:
             assert self._signer is not None
             self._key_id = key_id or self._signer.key_id
@@ -582,7 +582,7 @@ class AuditLog:
         if self._key is None:
             raise InputError("rotate_key changes a symmetric log's HMAC key; this log is signed")
         key = check_key(key)
-        new_id = key_id or key_id_for(key)
+        new_id = key_id or log_key_id(key)
         record = self._append("key_rotation", {"new_key_id": new_id, "old_key_id": self._key_id})
         with self._tlock:
             self._key, self._key_id, self._mac = key, new_id, Mac(key)
@@ -729,7 +729,7 @@ class MemorySink:
 
         self._key = check_key(key if key is not None else secrets.token_bytes(32))
         self._mac = Mac(self._key)
-        self._key_id = key_id or key_id_for(self._key)
+        self._key_id = key_id or log_key_id(self._key)
         self._clock: Clock = clock or _utc_now
         self._lock = threading.Lock()
         self.lines: list[bytes] = []

@@ -32,6 +32,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from raikit._keys import key_id
 from raikit.errors import EvidenceError, InputError
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ _DASH = "\u2014 "
 
 
 def _key_id(name: str, public: bytes) -> bytes:
-    return hashlib.sha256(name.encode("utf-8") + b"\n" + _ALG_ED25519 + public).digest()[:4]
+    """The signed-note key hash: the first 4 bytes of SHA-256(name, newline, algorithm, public key)."""
+    return bytes.fromhex(key_id(_ALG_ED25519 + public, domain=name, digits=8))
 
 
 def _check_name(name: str) -> str:

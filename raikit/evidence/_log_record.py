@@ -26,6 +26,7 @@ so a verifier recovers the exact signed bytes by slicing, without re-serialising
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -35,6 +36,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from raikit._keys import key_id
 from raikit.errors import EvidenceError, InputError
 
 GENESIS = "0" * 64
@@ -70,14 +72,8 @@ ERR_FORBIDDEN = (
 )
 
 
-def key_id_for(key: bytes) -> str:
-    """A short, public identifier of an HMAC key (16 hex characters, not reversible).
-
-    Example:
-        >>> len(key_id_for(bytes(32)))
-        16
-    """
-    return hashlib.sha256(b"raikit-audit-log-key-id\n" + key).hexdigest()[:16]
+#: The audit log's HMAC key ids: :func:`raikit._keys.key_id` in the log's own domain.
+log_key_id = functools.partial(key_id, domain="raikit-audit-log-key-id", digits=16)
 
 
 class Mac:

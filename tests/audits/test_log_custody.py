@@ -212,9 +212,9 @@ def test_hmac_verifier_refuses_records_without_hmac(tmp_path: Path) -> None:
     last = json.loads(path.read_bytes().splitlines()[-1])
     fake = forge(path.read_bytes().splitlines()[0], lambda r: r.update(seq=1), prev=last["hash"])
     path.write_bytes(path.read_bytes() + fake)
-    from raikit.evidence._log_record import key_id_for
+    from raikit.evidence._log_record import log_key_id
 
-    assert not verify_files(path, keys={key_id_for(key): key}).ok
+    assert not verify_files(path, keys={log_key_id(key): key}).ok
 
 
 def test_resolve_custody_order_and_refusals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
