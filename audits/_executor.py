@@ -46,7 +46,6 @@ class Executor(abc.ABC):
     name: str = "executor"
     workers: int = 1
 
-    @abc.abstractmethod
     def map_batches(
         self,
         fn: Callable[[B], R],
@@ -66,6 +65,12 @@ class Executor(abc.ABC):
         Returns:
             ``[fn(batch) for batch in batches]``, in the order of ``batches``.
         """
+        batches = list(batches)
+        return self._map(fn, batches, on_result) if batches else []
+
+    @abc.abstractmethod
+    def _map(self, fn: Callable[[B], R], batches: list[B], on_result: ProgressCallback | None) -> list[R]:
+        """:meth:`map_batches` over at least one batch."""
 
     def describe(self) -> dict[str, Any]:
         """Non-secret facts for the report (kind and worker count)."""
@@ -129,14 +134,7 @@ class LocalExecutor(Executor):
     def describe(self) -> dict[str, Any]:
         return {"kind": self.name, "workers": self.workers, "backend": self.backend}
 
-    def map_batches(
-        self,
-        fn: Callable[[B], R],
-        batches: Sequence[B],
-        *,
-        on_result: ProgressCallback | None = None,
-    ) -> list[R]:
-        batches = list(batches)
+    def _map(self, fn: Callable[[B], R], batches: list[B], on_result: ProgressCallback | None) -> list[R]:
         if self.workers == 1 or len(batches) <= 1:
             results: list[R] = []
             for i, batch in enumerate(batches):
@@ -263,16 +261,7 @@ class RayExecutor(Executor):
         if ray.is_initialized():
             ray.shutdown()
 
-    def map_batches(
-        self,
-        fn: Callable[[B], R],
-        batches: Sequence[B],
-        *,
-        on_result: ProgressCallback | None = None,
-    ) -> list[R]:
-        batches = list(batches)
-        if not batches:
-            return []
+    def _map(self, fn: Callable[[B], R], batches: list[B], on_result: ProgressCallback | None) -> list[R]:
         ray = self._ensure_started()
         actor_cls = ray.remote(num_cpus=1)(_RayWorker)
         fn_ref = ray.put(fn)

@@ -61,38 +61,28 @@ def _filters(wrap: Any) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def html_environment() -> Any:
-    """Autoescaping HTML environment over :data:`TEMPLATES` (jinja2 imported lazily)."""
+def _environment(filters: dict[str, Any], **options: Any) -> Any:
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        **options,
     )
-    env.filters.update(_filters(str))
+    env.filters.update(filters)
     return env
+
+
+@functools.cache
+def html_environment() -> Any:
+    """Autoescaping HTML environment over :data:`TEMPLATES` (jinja2 imported lazily)."""
+    return _environment(_filters(str), autoescape=True)
 
 
 @functools.cache
 def markdown_environment() -> Any:
     """Markdown environment: every printed value escaped unless it is :class:`Md`."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=md_escape,
-    )
-    env.filters.update(_filters(Md))
-    env.filters["code"] = _md_code
-    env.filters["safe"] = Md
-    return env
+    return _environment({**_filters(Md), "code": _md_code, "safe": Md}, autoescape=False, finalize=md_escape)

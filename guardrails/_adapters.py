@@ -284,11 +284,10 @@ def _refusal_chunk(call: Call, template: Any, model: str, *, role: bool) -> Any:
     )
 
 
-class GuardedStream:
-    """A guarded chat stream: iterate it for ``ChatCompletionChunk``; ``close()`` or ``with``
-    ends it (and the upstream) early, recorded as ``cancelled``."""
+class _Stream:
+    """What a guarded stream keeps: its guarded chunks and the upstream stream."""
 
-    def __init__(self, chunks: Iterator[Any], upstream: Any) -> None:
+    def __init__(self, chunks: Any, upstream: Any) -> None:
         self._chunks = chunks
         self.upstream = upstream
 
@@ -296,6 +295,11 @@ class GuardedStream:
     def response(self) -> Any:
         """The upstream HTTP response, when there is one."""
         return getattr(self.upstream, "response", None)
+
+
+class GuardedStream(_Stream):
+    """A guarded chat stream: iterate it for ``ChatCompletionChunk``; ``close()`` or ``with``
+    ends it (and the upstream) early, recorded as ``cancelled``."""
 
     def __iter__(self) -> Iterator[Any]:
         return self
@@ -315,16 +319,8 @@ class GuardedStream:
         self.close()
 
 
-class AsyncGuardedStream:
+class AsyncGuardedStream(_Stream):
     """The ``async`` :class:`GuardedStream`: ``async for``, ``await close()``, ``async with``."""
-
-    def __init__(self, chunks: AsyncIterator[Any], upstream: Any) -> None:
-        self._chunks = chunks
-        self.upstream = upstream
-
-    @property
-    def response(self) -> Any:
-        return getattr(self.upstream, "response", None)
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self

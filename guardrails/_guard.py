@@ -238,15 +238,7 @@ def _policy_sink(policy: Policy) -> DecisionSink | None:
     return open_policy_log(policy)
 
 
-def guard(
-    policy: str | Policy = "default",
-    *,
-    prompt_arg: str | int | None = None,
-    sink: DecisionSink | None = None,
-    generator_id: str | None = None,
-    on_decision: Callable[[Decision], None] | None = None,
-    checks: dict[str, Check] | None = None,
-) -> Guard:
+def guard(policy: str | Policy = "default", **options: Any) -> Guard:
     """Guard a generation function, a Hugging Face pipeline or an OpenAI-style client.
 
     Works on sync and ``async`` functions, sync and async generators that stream text
@@ -258,11 +250,11 @@ def guard(
     Args:
         policy: A bundled policy name, a YAML path or a loaded :class:`Policy`. Validated now:
             nothing runs on an invalid policy.
-        prompt_arg: Name or position of the prompt argument (default: guessed).
-        sink: Receives every decision record; defaults to the policy's audit log, if any.
-        generator_id: The id recorded for the model or generator.
-        on_decision: Called with each decision.
-        checks: Ready check instances by id, replacing the policy's (for tests).
+        **options: The keyword options of :class:`Guard`: ``prompt_arg`` (name or position
+            of the prompt argument, default guessed), ``sink`` (receives every decision
+            record; default the policy's audit log, if any), ``generator_id``,
+            ``on_decision`` (called with each decision) and ``checks`` (ready check
+            instances by id, for tests).
 
     Example:
         >>> from raikit.guardrails import guard
@@ -270,6 +262,4 @@ def guard(
         ... def generate(prompt: str) -> str:
         ...     return my_model(prompt)
     """
-    return Guard(
-        policy, prompt_arg=prompt_arg, sink=sink, generator_id=generator_id, on_decision=on_decision, checks=checks
-    )
+    return Guard(policy, **options)

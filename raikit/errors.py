@@ -25,7 +25,7 @@ log or report could not be written).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,13 +60,7 @@ class PolicyIssue:
         return f"{where}{key} {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "path": self.path,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 class PolicyError(RaikitError, ValueError):

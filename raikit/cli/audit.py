@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from raikit.cli._common import echo_json, handle_errors
+from raikit.cli._common import echo_json, handle_errors, json_option
 from raikit.errors import InputError
 
 
@@ -26,7 +26,7 @@ from raikit.errors import InputError
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Parallel workers for the bias audit.")
 @click.option("--ray-address", default=None, help="Existing Ray cluster address (default: start a local one).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the machine summary on stdout.")
+@json_option("Print the machine summary on stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False), help="Also write the gates as JUnit XML for CI.")
 @click.option("--no-progress", is_flag=True, help="Hide progress bars.")
 @click.option("--log-key-file", type=click.Path(dir_okay=False), default=None,

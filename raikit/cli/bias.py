@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from raikit.cli._common import EXIT_FAILED, echo_json, handle_errors
+from raikit.cli._common import EXIT_FAILED, echo_json, handle_errors, json_option
 from raikit.errors import InputError
 from raikit.guardrails._policy import BOLD_DOMAINS
 
@@ -97,7 +97,7 @@ def bias() -> None:
               help="crows_pairs_anonymized.csv (default: $RAIKIT_DATA or ../shared/data).")
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N pairs.")
 @click.option("--fail-above", type=float, help="Exit 1 when the score exceeds this share (e.g. 0.6).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option()
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @handle_errors
 def crows_pairs(model_path: str | None, demo: bool, kind: str, data_path: str | None, limit: int | None,
@@ -161,7 +161,7 @@ def crows_pairs(model_path: str | None, demo: bool, kind: str, data_path: str | 
               help="Write PNG charts to this folder.")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False),
               help="Write the bias JSON to a file.")
-@click.option("--json", "as_json", is_flag=True, help="Print the bias JSON.")
+@json_option("Print the bias JSON.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @handle_errors
 def run(generator_spec: str | None, demo: bool, domains: tuple[str, ...], prompt_files: tuple[str, ...],

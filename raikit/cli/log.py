@@ -7,7 +7,6 @@ verification (tampered, unattested records, inconsistent checkpoints); 2 usage o
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -16,11 +15,16 @@ from typing import Any, TypeVar
 
 import click
 
-from raikit.cli._common import EXIT_EVIDENCE, EXIT_OK, EXIT_USAGE, echo_json
-from raikit.errors import RaikitError
+from raikit.cli._common import EXIT_EVIDENCE, EXIT_OK, echo_json, json_option, usage_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 _FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _file_option(*names: str, help: str, required: bool = False) -> Callable[[F], F]:  # noqa: A002
+    """An option naming one file (``None`` when not given)."""
+    return click.option(*names, type=_FILE, default=None, required=required, help=help)
+
 
 _GROUP_EXAMPLE = """\b
 Examples:
@@ -81,27 +85,6 @@ def _with_key_options(func: F) -> F:
     return func
 
 
-def _errors_exit_2(fn: F) -> F:
-    """Any error that stops the command (missing log, key, bad file) exits 2, without input text."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (click.ClickException, click.exceptions.Exit, SystemExit):
-            raise
-        except RaikitError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(EXIT_USAGE)
-        except Exception as err:  # noqa: BLE001 - never a traceback, never exit 1
-            from raikit.errors import safe_message
-
-            click.echo(f"error: {safe_message(err)}", err=True)
-            sys.exit(EXIT_USAGE)
-
-    return wrapper  # type: ignore[return-value]
-
-
 def _keys(key_files: tuple[Path, ...], no_key: bool, public: bool = False) -> dict[str, bytes] | None:
     import os
 
@@ -152,12 +135,12 @@ def log() -> None:
 @log.command("verify", epilog=_VERIFY_EXAMPLE)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @_with_key_options
-@click.option("--checkpoint", "checkpoint_file", type=_FILE, default=None,
+@_file_option("--checkpoint", "checkpoint_file",
               help="A signed checkpoint to check the log against (needs --public-key).")
-@click.option("--public-key", "public_key_file", type=_FILE, default=None,
+@_file_option("--public-key", "public_key_file",
               help="The writer's pinned Ed25519 public key file (note format), obtained out of band.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@_errors_exit_2
+@json_option()
+@usage_errors
 def verify(path: Path, key_files: tuple[Path, ...], no_key: bool, checkpoint_file: Path | None,
            public_key_file: Path | None, as_json: bool) -> None:
     """Check every record's hash and chain, its checkpoints under the pinned public key (or a legacy HMAC)."""
@@ -197,12 +180,12 @@ def verify(path: Path, key_files: tuple[Path, ...], no_key: bool, checkpoint_fil
 @log.command("consistency")
 @click.argument("old_file", type=_FILE)
 @click.argument("new_file", type=_FILE)
-@click.option("--public-key", "public_key_file", type=_FILE, required=True,
+@_file_option("--public-key", "public_key_file", required=True,
               help="The pinned public key that signed both checkpoints.")
-@click.option("--log", "log_path", type=_FILE, default=None,
+@_file_option("--log", "log_path",
               help="The log: re-hash it to prove the older checkpoint's history is a prefix of the newer.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@_errors_exit_2
+@json_option()
+@usage_errors
 def consistency(old_file: Path, new_file: Path, public_key_file: Path, log_path: Path | None, as_json: bool) -> None:
     """Check that checkpoint NEW extends checkpoint OLD (same log, no rewritten or lost history).
 
@@ -230,7 +213,7 @@ def consistency(old_file: Path, new_file: Path, public_key_file: Path, log_path:
 @click.argument("key_file", type=_FILE)
 @click.option("--origin", default="raikit/audit-log", show_default=True,
               help="The key name (the checkpoints' origin line), e.g. example.com/audit.")
-@_errors_exit_2
+@usage_errors
 def keygen(key_file: Path, origin: str) -> None:
     """Create an Ed25519 signing key FILE (mode 0600) and its public key FILE.pub.
 
@@ -258,14 +241,14 @@ def keygen(key_file: Path, origin: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--origin", required=True,
               help="The checkpoint's origin line and key name, e.g. example.com/audit.")
-@click.option("--private-key", "private_key_file", type=_FILE, default=None,
+@_file_option("--private-key", "private_key_file",
               help="Ed25519 private key file (note format) to sign with.")
-@click.option("--generate-key", "generate_file", type=_FILE, default=None,
+@_file_option("--generate-key", "generate_file",
               help="Write a new key pair to FILE and FILE.pub (mode 0600) and sign with it.")
 @_with_key_options
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the checkpoint here instead of stdout.")
-@_errors_exit_2
+@usage_errors
 def checkpoint(path: Path, origin: str, private_key_file: Path | None, generate_file: Path | None,
                key_files: tuple[Path, ...], no_key: bool, out_file: Path | None) -> None:
     """Verify the log, then print a signed checkpoint (C2SP tlog-checkpoint) of its size and head."""
@@ -304,8 +287,8 @@ def checkpoint(path: Path, origin: str, private_key_file: Path | None, generate_
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kind", default=None, help="Only records of this kind (decision, audit_run, ...).")
 @click.option("--last", "last", type=click.IntRange(min=1), default=None, help="Only the last N records.")
-@click.option("--json", "as_json", is_flag=True, help="Print the records as a JSON array.")
-@_errors_exit_2
+@json_option("Print the records as a JSON array.")
+@usage_errors
 def show(path: Path, kind: str | None, last: int | None, as_json: bool) -> None:
     """Print the log's records (sequence, time, kind, event fields; no MACs)."""
     from raikit.evidence._log import read_records

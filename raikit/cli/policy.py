@@ -7,7 +7,7 @@ import sys
 import click
 import yaml
 
-from raikit.cli._common import EXIT_OK, EXIT_USAGE, echo_json, handle_errors
+from raikit.cli._common import EXIT_OK, EXIT_USAGE, echo_json, handle_errors, json_option
 from raikit.errors import PolicyError
 
 
@@ -24,7 +24,7 @@ def policy() -> None:
 
 @policy.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@json_option("Print results as JSON.")
 def validate(files: tuple[str, ...], as_json: bool) -> None:
     """Validate policy FILES (after resolving ``extends``).
 
@@ -60,7 +60,7 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
 
 @policy.command()
 @click.argument("source", default="default")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")
+@json_option("Print JSON instead of YAML.")
 @click.option("--evidence", is_flag=True,
               help="For evidence and tickets: denylist terms and patterns shown as salted hashes.")
 @handle_errors

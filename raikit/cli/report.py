@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from raikit.cli._common import echo_json, handle_errors
+from raikit.cli._common import echo_json, handle_errors, json_option
 from raikit.errors import InputError
 
 _REPORT_EXAMPLE = """\b
@@ -79,7 +79,7 @@ def _result_and_out(dest: str, *, folder: bool, default: str, help: str) -> Any:
 )
 @click.option("--plots/--no-plots", default=True, show_default=True, help="Draw plots (needs matplotlib).")
 @_with_card_options
-@click.option("--json", "as_json", is_flag=True, help="Print the paths and verdict as JSON.")
+@json_option("Print the paths and verdict as JSON.")
 @handle_errors
 def report_command(result: Path, out_dir: Path, card: bool, plots: bool, as_json: bool, **card_fields: str | None) -> None:
     """Write the compliance report (self-contained HTML + JSON) for an audit RESULT."""
@@ -108,7 +108,7 @@ def report_command(result: Path, out_dir: Path, card: bool, plots: bool, as_json
 @click.command("card", epilog=_CARD_EXAMPLE)
 @_result_and_out("out_path", folder=False, default="README.md", help="Where to write the model card.")
 @_with_card_options
-@click.option("--json", "as_json", is_flag=True, help="Print the path and the card's SHA-256 as JSON.")
+@json_option("Print the path and the card's SHA-256 as JSON.")
 @handle_errors
 def card_command(result: Path, out_path: Path, as_json: bool, **card_fields: str | None) -> None:
     """Write a Hugging Face model card (README.md) for an audit RESULT."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from raikit.cli._common import EXIT_FAILED, EXIT_OK, echo_json, handle_errors
+from raikit.cli._common import EXIT_FAILED, EXIT_OK, echo_json, handle_errors, json_option
 from raikit.errors import InputError
 
 _SEVERITY = ("allowed", "warned", "redacted", "blocked")
@@ -26,7 +26,7 @@ _SEVERITY = ("allowed", "warned", "redacted", "blocked")
     show_default=True,
     help="Exit 1 when any text's outcome is at least this severe.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print findings and redacted text as JSON.")
+@json_option("Print findings and redacted text as JSON.")
 @handle_errors
 def scan(text: str | None, file: str | None, lines: bool, policy: str, stage: str, fail_on: str, as_json: bool) -> None:
     """Check TEXT (or --file, or stdin) against a policy and print the redacted text.

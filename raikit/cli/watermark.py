@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from raikit.cli._common import EXIT_FAILED, EXIT_OK, echo_json, handle_errors
+from raikit.cli._common import EXIT_FAILED, EXIT_OK, echo_json, handle_errors, json_option
 from raikit.errors import InputError
 
 DEFAULT_KEY_ENV = "RAIKIT_WATERMARK_KEY"
@@ -88,7 +88,7 @@ def watermark() -> None:
               help="Also sign C2PA content credentials: PEM certificate chain (signer first).")
 @click.option("--c2pa-key", type=click.Path(dir_okay=False), help="PEM private key of --c2pa-cert.")
 @_key_options
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option()
 @handle_errors
 def embed(
     image: str,
@@ -204,7 +204,7 @@ def _is_text(path: Path, force_text: bool) -> bool:
 @click.option("--trust-anchors", type=click.Path(dir_okay=False),
               help="Images: PEM certificates trusted for C2PA content credentials.")
 @_key_options
-@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@json_option("Print results as JSON.")
 @handle_errors
 def detect(
     inputs: tuple[str, ...],

@@ -478,16 +478,21 @@ class AuditLog:
             finally:
                 self._funlock()
 
-    def _append(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The exclusive lock, with an I/O error raised as an :class:`EvidenceError` naming the log."""
         with self._exclusive():
             try:
-                seq, prev = self._head_locked()
-                record = self._emit(seq + 1, prev, kind, fields)
-                self._unsealed = True
-                return record
+                yield
             except OSError as err:
-                where = str(self._path)
-                raise EvidenceError(f"audit log {where!r} I/O error: {err.strerror or err}") from err
+                raise EvidenceError(f"audit log {str(self._path)!r} I/O error: {err.strerror or err}") from err
+
+    def _append(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+        with self._writing():
+            seq, prev = self._head_locked()
+            record = self._emit(seq + 1, prev, kind, fields)
+            self._unsealed = True
+            return record
 
     @property
     def signer(self) -> Signer | None:
@@ -505,12 +510,9 @@ class AuditLog:
             EvidenceError: the log is stopped, unwritable, unlockable or damaged, or the disk is
                 read-only or full.
         """
-        with self._exclusive():
-            try:
-                self._head_locked()
-                stats = os.fstatvfs(self._fd) if self._fd is not None else None
-            except OSError as err:
-                raise EvidenceError(f"audit log {str(self._path)!r} I/O error: {err.strerror or err}") from err
+        with self._writing():
+            self._head_locked()
+            stats = os.fstatvfs(self._fd) if self._fd is not None else None
         if stats is not None:
             if stats.f_flag & getattr(os, "ST_RDONLY", 1):
                 raise EvidenceError(f"audit log {str(self._path)!r} is on a read-only file system")
@@ -530,16 +532,12 @@ class AuditLog:
         """
         if self._signer is None:
             return None
-        with self._exclusive():
-            try:
-                seq, head = self._head_locked()
-                note = sign_checkpoint(self._signer, self._signer.name, seq + 1, head)
-                self._emit(seq + 1, head, "checkpoint", {"checkpoint": note})
-                self._unsealed = False
-                return note
-            except OSError as err:
-                where = str(self._path)
-                raise EvidenceError(f"audit log {where!r} I/O error: {err.strerror or err}") from err
+        with self._writing():
+            seq, head = self._head_locked()
+            note = sign_checkpoint(self._signer, self._signer.name, seq + 1, head)
+            self._emit(seq + 1, head, "checkpoint", {"checkpoint": note})
+            self._unsealed = False
+            return note
 
     # -- public API -----------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ import hmac
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,24 +97,7 @@ class VerifyResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict of every field."""
-        return {
-            "ok": self.ok,
-            "records": self.records,
-            "first_bad": self.first_bad,
-            "reason": self.reason,
-            "tamper": self.tamper,
-            "location": self.location,
-            "head_hash": self.head_hash,
-            "lines": self.lines,
-            "files": list(self.files),
-            "mac_checked": self.mac_checked,
-            "checkpoint_size": self.checkpoint_size,
-            "warnings": list(self.warnings),
-            "custody": self.custody,
-            "attested": self.attested,
-            "unattested": self.unattested,
-            "self_attested": self.self_attested,
-        }
+        return {**asdict(self), "files": list(self.files), "warnings": list(self.warnings)}
 
 
 def log_files(path: str | os.PathLike[str]) -> list[Path]:
