@@ -129,3 +129,26 @@ def test_key_ids_are_unchanged_for_existing_keys_and_logs() -> None:
     public = _raw_public(signer.key.public_key())
     assert _key_id("release", public) == hashlib.sha256(b"release\n\x01" + public).digest()[:4]
     assert key_id("x") != key_id("x", domain="d")
+
+
+def _layout_rows() -> dict[str, str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Layout", 1)[1].split("\n\n", 2)[1]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0].strip("`")] = cells[1].strip("`")
+    return rows
+
+
+def test_readme_layout_table_matches_the_tree() -> None:
+    ignored = {line.strip().strip("/") for line in (ROOT / ".gitignore").read_text().splitlines() if line.strip()}
+    folders = {
+        f"{p.name}/" for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in ignored
+    }
+    rows = _layout_rows()
+    assert {name for name in rows if name.count("/") == 1} == folders
+    for name, installs_as in rows.items():
+        assert (ROOT / name).is_dir(), name
+        if installs_as:
+            assert (ROOT / name / "__init__.py").is_file(), name
