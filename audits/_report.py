@@ -44,10 +44,10 @@ CSP = (
 
 def _figures(sections: Sections, plots: bool) -> dict[str, Any]:
     """The report's plots as base64 PNGs (``None`` where there is nothing to draw or no plots)."""
-    figures: dict[str, Any] = {"checks": None, "bias_gaps": None, "bias_groups": [], "counterfactual": None}
+    bias = sections.bias
+    suites = bias.suites if bias else []
+    figures: dict[str, Any] = {"checks": None, "bias_gaps": None, "bias_groups": [None] * len(suites), "counterfactual": None}
     if not plots:
-        if sections.bias:
-            figures["bias_groups"] = [None] * len(sections.bias.suites)
         return figures
     from raikit.audits import _plots as plot
 
@@ -59,11 +59,11 @@ def _figures(sections: Sections, plots: bool) -> dict[str, Any]:
     result = sections.raw
     if sections.checks:
         figures["checks"] = b64(plot.check_rates_png(result.get("checks") or [], result.get("gates") or []))
-    if sections.bias:
-        figures["bias_gaps"] = b64(plot.bias_gaps_png(sections.bias.raw))
-        figures["bias_groups"] = [b64(plot.bias_groups_png(suite.raw)) for suite in sections.bias.suites]
-        if sections.bias.counterfactual:
-            figures["counterfactual"] = b64(plot.counterfactual_png(sections.bias.raw.get("counterfactual") or []))
+    if bias:
+        figures["bias_gaps"] = b64(plot.bias_gaps_png(bias.raw))
+        figures["bias_groups"] = [b64(plot.bias_groups_png(suite.raw)) for suite in suites]
+        if bias.counterfactual:
+            figures["counterfactual"] = b64(plot.counterfactual_png(bias.raw.get("counterfactual") or []))
     return figures
 
 

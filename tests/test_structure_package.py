@@ -152,3 +152,13 @@ def test_readme_layout_table_matches_the_tree() -> None:
         assert (ROOT / name).is_dir(), name
         if installs_as:
             assert (ROOT / name / "__init__.py").is_file(), name
+
+
+def test_importing_evidence_loads_neither_audits_nor_anything_heavy() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = "import sys, raikit.evidence; print(__import__('json').dumps(sorted(m.split('.')[0] if not m.startswith('raikit') else '.'.join(m.split('.')[:2]) for m in sys.modules)))"
+    loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout))
+    assert not loaded & {"raikit.audits", "raikit.guardrails", "numpy", "torch", "jinja2", "matplotlib"}
