@@ -87,11 +87,10 @@ class Gateway:
         checks: Ready check instances by id (tests; replaces the policies' checks).
         sink: Decision sink instead of the configured audit log (tests).
         tracer_provider: An OpenTelemetry ``TracerProvider`` (tests), else per ``config.trace_exporter``.
-        upstream_transport: An ``httpx`` transport for the upstream (tests).
     """
 
     def __init__(self, config: ServeConfig, *, checks: dict[str, Any] | None = None, sink: Any | None = None,
-                 tracer_provider: Any | None = None, upstream_transport: Any | None = None) -> None:
+                 tracer_provider: Any | None = None) -> None:
         self.config = config
         self.audit_log = sink if sink is not None else _open_audit_log(config)
         self.admission = Admission(config.max_concurrency, config.max_queue, config.queue_timeout_s)
@@ -102,7 +101,6 @@ class Gateway:
         self.metrics = Metrics(lambda: self.admission.waiting)
         self.tracer_provider = tracer_provider
         self.tracer = make_tracer(config.trace_exporter, tracer_provider)
-        self.upstream_transport = upstream_transport
         self.upstream: Upstream | None = None
         self.ready = False
         self.load_error: str | None = None
@@ -113,7 +111,7 @@ class Gateway:
         self.upstream = Upstream(
             self.config.upstream, api_key=os.environ.get(self.config.upstream_key_env) or None,
             timeout_s=self.config.upstream_timeout_s, connect_timeout_s=self.config.upstream_connect_timeout_s,
-            max_connections=self.config.max_concurrency * 2, transport=self.upstream_transport,
+            max_connections=self.config.max_concurrency,
         )
         async with anyio.create_task_group() as background:
             background.start_soon(self._load)
