@@ -335,17 +335,17 @@ def test_stream_chunks_share_the_upstream_id(gateway):
     assert len({c.id for c in chunks}) == 1 and chunks[0].id.startswith("chatcmpl-fake")
 
 
-def test_console_and_missing_otlp_exporters():
-    from raikit.errors import MissingDependencyError
-    from raikit.serve._tracing import make_tracer
+def test_console_and_missing_otlp_exporters(monkeypatch):
+    import sys
 
-    assert make_tracer("console").start_span("x").get_span_context().is_valid
-    assert not make_tracer("none").start_span("x").get_span_context().is_valid
-    try:
-        import opentelemetry.exporter.otlp.proto.http  # noqa: F401
-    except ImportError:
-        with pytest.raises(MissingDependencyError, match="pip install opentelemetry-exporter-otlp-proto-http"):
-            make_tracer("otlp")
+    from raikit.errors import MissingDependencyError
+    from raikit.serve._tracing import make_provider, make_tracer
+
+    assert make_tracer(make_provider("console")).start_span("x").get_span_context().is_valid
+    assert make_provider("none") is None and not make_tracer(None).start_span("x").get_span_context().is_valid
+    monkeypatch.setitem(sys.modules, "opentelemetry.exporter.otlp.proto.http.trace_exporter", None)
+    with pytest.raises(MissingDependencyError, match="pip install opentelemetry-exporter-otlp-proto-http"):
+        make_provider("otlp")
 
 
 def test_concurrent_streams_hold_no_thread_each(gateway, fake):
