@@ -39,6 +39,16 @@ _HASH = re.compile(r"sha256:[0-9a-f]{64}")
 _ROUTE = re.compile(r"(/[A-Za-z0-9._~-]+)+")
 DEFAULT_ROUTE = "/v1"
 _RESERVED = ("/v1", "/healthz", "/readyz", "/metrics")
+
+
+def _route_problem(route: Any) -> str | None:
+    """Why ``route`` cannot be a base path of its own, or None."""
+    if not isinstance(route, str) or not _ROUTE.fullmatch(route) or any(
+            part in (".", "..") for part in route.split("/")):
+        return "expected a base path such as /strict/v1 (letters, digits, . _ ~ -; no . or .. segments)"
+    if any(route == r or route.startswith(r + "/") for r in _RESERVED):
+        return f"{route} is the gateway's own (the /v1 route's policy is --policy)"
+    return None
 DEFAULT_SCOPES = ("chat", "scan")
 
 
@@ -152,10 +162,9 @@ def load_routes(path: str | Path) -> dict[str, str]:
     routes: dict[str, str] = {}
     for route, policy in document["routes"].items():
         where = f"{path}: routes[{route!r}]"
-        if not isinstance(route, str) or not _ROUTE.fullmatch(route):
-            raise InputError(f"{where}: expected a base path such as /strict/v1 (letters, digits, . _ ~ -)")
-        if any(route == r or route.startswith(r + "/") for r in _RESERVED):
-            raise InputError(f"{where}: {route} is the gateway's own (the /v1 route's policy is --policy)")
+        problem = _route_problem(route)
+        if problem is not None:
+            raise InputError(f"{where}: {problem}")
         routes[route] = _policy_ref(policy, path, where)
     return routes
 
@@ -207,8 +216,9 @@ class ServeConfig:
             raise InputError(f"trace_exporter must be none, console or otlp, got {self.trace_exporter!r}")
         self.upstream = self.upstream.rstrip("/")
         for route in self.routes:
-            if not _ROUTE.fullmatch(route) or any(route == r or route.startswith(r + "/") for r in _RESERVED):
-                raise InputError(f"route {route!r} must be a base path such as /strict/v1, outside /v1")
+            problem = _route_problem(route)
+            if problem is not None:
+                raise InputError(f"routes[{route!r}]: {problem}")
 
     @property
     def policies(self) -> set[str]:

@@ -386,3 +386,50 @@ def test_lone_surrogate_prompt_is_a_400_and_one_error_record(gateway, fake, tmp_
     assert response.status_code == 400 and "lone surrogate" in response.json()["error"]["message"]
     assert fake[0].received == []
     assert [(r["decision"], r["error"]) for r in records(tmp_path)] == [("error", "InputError")]
+
+
+def test_otlp_exporter_sends_spans_over_http(gateway, monkeypatch):
+    """``trace_exporter="otlp"``: spans reach an OTLP/HTTP receiver, flushed at shutdown, with no text."""
+    pytest.importorskip("opentelemetry.exporter.otlp.proto.http")
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+        ExportTraceServiceRequest,
+        ExportTraceServiceResponse,
+    )
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from raikit.serve.testing import running
+
+    bodies: list[bytes] = []
+
+    async def traces(request: Request) -> Response:
+        bodies.append(await request.body())
+        return Response(ExportTraceServiceResponse().SerializeToString(), media_type="application/x-protobuf")
+
+    with running(Starlette(routes=[Route("/v1/traces", traces, methods=["POST"])])) as collector:
+        monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", collector.url + "/v1/traces")
+        with gateway(trace_exporter="otlp") as gw:
+            ask(client(gw.url), "I am ann@example.com", extra_headers={"x-request-id": "r-otlp"})
+    spans = [span for body in bodies for rs in ExportTraceServiceRequest.FromString(body).resource_spans
+             for ss in rs.scope_spans for span in ss.spans]
+    (call,) = [s for s in spans if s.name == "POST /v1/chat/completions"]
+    attributes = {a.key: a.value.string_value for a in call.attributes}
+    assert attributes["raikit.request_id"] == "r-otlp" and attributes["raikit.decision"] == "redacted"
+    checks = [s for s in spans if s.name.startswith("raikit.check")]
+    assert checks and all(s.trace_id == call.trace_id and s.parent_span_id == call.span_id for s in checks)
+    assert not any(b"ann@" in body or b"jo.doe" in body for body in bodies)
+
+
+def test_upstream_connections_are_kept_alive(gateway, fake):
+    """HTTP/1.1 keep-alive to the upstream: sequential calls, streamed or not, reuse pooled connections."""
+    with gateway() as gw:
+        c = client(gw.url)
+        for i in range(12):
+            if i % 2:
+                assert "".join(x.choices[0].delta.content or "" for x in ask(c, "hi", stream=True) if x.choices)
+            else:
+                assert ask(c, "hi").choices[0].message.content
+    peers = [r["peer"] for r in fake[0].received]
+    assert len(peers) == 12 and len(set(peers)) <= 2
