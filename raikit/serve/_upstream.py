@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 _PASS_HEADERS = ("content-type", "openai-processing-ms", "retry-after")
 # After ``data: [DONE]`` the body's end is read for at most this long, so the connection can be reused.
 _DRAIN_S = 1.0
+# A pooled connection the upstream closed while idle fails at once with one of these, before any
+# answer: such a request is sent once more on a new connection (as the openai client would retry it).
+_STALE = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
 
 
 class UpstreamError(Exception):
@@ -55,7 +58,8 @@ class Upstream:
         timeout_s: Longest wait for the next bytes of an answer (504 when exceeded).
         connect_timeout_s: Longest wait for a pooled or new connection.
         max_connections: Connection pool size.
-        keepalive_s: How long an idle connection stays in the pool.
+        keepalive_s: How long an idle connection stays in the pool: below uvicorn's 5 s default
+            (vLLM and most Python servers), so the pool rarely offers one the upstream has closed.
     """
 
     def __init__(
@@ -66,7 +70,7 @@ class Upstream:
         timeout_s: float = 60.0,
         connect_timeout_s: float = 5.0,
         max_connections: int = 256,
-        keepalive_s: float = 30.0,
+        keepalive_s: float = 4.0,
     ) -> None:
         self._base = base_url.rstrip("/")
         self._key = api_key
@@ -120,20 +124,32 @@ class Upstream:
         except (aiohttp.ClientError, asyncio.TimeoutError) as err:
             raise self._failure(err) from err
 
+    async def _post(self, body: dict[str, Any], request_id: str) -> aiohttp.ClientResponse:
+        """POST a completion request; the answer's status and headers have arrived."""
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        url, headers = self._base + "/chat/completions", self._headers(request_id, True)
+        try:
+            try:
+                return await self.session.post(url, data=payload, headers=headers)
+            except _STALE as err:
+                logger.debug("upstream connection closed before an answer (%s); sending once more", type(err).__name__)
+                return await self.session.post(url, data=payload, headers=headers)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as err:
+            raise self._failure(err) from err
+
     async def chat(self, body: dict[str, Any], request_id: str) -> dict[str, Any]:
         """A non-streaming completion.
 
         Raises:
             UpstreamError: non-2xx answer, timeout, connection failure or a non-JSON body.
         """
-        payload = json.dumps(body, separators=(",", ":")).encode()
+        response = await self._post(body, request_id)
         try:
-            async with self.session.post(self._base + "/chat/completions", data=payload,
-                                         headers=self._headers(request_id, True)) as response:
-                raw = await response.read()
-                status = response.status
+            raw, status = await response.read(), response.status
         except (aiohttp.ClientError, asyncio.TimeoutError) as err:
             raise self._failure(err) from err
+        finally:
+            response.release()
         if status >= 400:
             raise self._error(status, raw)
         try:
@@ -147,12 +163,7 @@ class Upstream:
 
     async def open_stream(self, body: dict[str, Any], request_id: str) -> UpstreamStream:
         """Start a streaming completion; raises :class:`UpstreamError` before any event is read."""
-        payload = json.dumps(body, separators=(",", ":")).encode()
-        try:
-            response = await self.session.post(self._base + "/chat/completions", data=payload,
-                                               headers=self._headers(request_id, True))
-        except (aiohttp.ClientError, asyncio.TimeoutError) as err:
-            raise self._failure(err) from err
+        response = await self._post(body, request_id)
         if response.status >= 400:
             try:
                 raw = await response.read()
