@@ -4,14 +4,18 @@ A fake OpenAI-compatible upstream (20 ms model time; replies are human-written a
 the self-instruct seed tasks, prompts their human-written instructions) runs in one process,
 ``raikit serve`` with the chosen policy in another, and this process drives bounded load
 with ``openai.AsyncOpenAI``: N requests, C concurrent, every other one streaming. The same
-load goes straight to the upstream in the same run. Everything is on 127.0.0.1.
+load goes straight to the upstream in the same run, in alternating blocks (``--rounds``), so
+a change in the shared machine's load hits both sides alike. Everything is on 127.0.0.1.
 
 Prints throughput ratio, p50/p95 latency and the p95 added by the gateway, errors, audit
-records per request (matched by x-request-id) and the gateway's RSS growth between the
-second and the last quarter of the run.
+records per request (matched by x-request-id), the gateway's RSS growth between the second
+and the last quarter of its requests, CPU per request of the client, the upstream and the
+gateway (with its workers), and the load average before and after.
 
     OMP_NUM_THREADS=1 python benchmarks/serve.py                       # default policy, 1,000 x 32
-    python benchmarks/serve.py --policy permissive --requests 500
+    OMP_NUM_THREADS=1 python benchmarks/serve.py --policy benchmarks/serve_denylist.yaml  # gateway alone
+    python benchmarks/serve.py --policy benchmarks/serve_denylist.yaml --workers 2
+    python benchmarks/serve.py --policy benchmarks/serve_denylist.yaml --requests 300 --profile gw.prof
 """
 
 from __future__ import annotations
@@ -54,6 +58,27 @@ def run_upstream(port: int, delay_ms: float) -> None:
     fake = FakeUpstream(delay_s=delay_ms / 1000.0, chunk_chars=16, keep_received=False,
                         reply_for=lambda body: replies[int(body["model"].rsplit("-", 1)[1]) % len(replies)])
     uvicorn.run(fake.app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def run_profiled(path: str, argv: list[str]) -> None:
+    """Child process: ``raikit`` with ``argv`` under cProfile timing the main thread's CPU.
+
+    CPU time rather than wall time: awaiting coroutines then cost nothing, so the stats show
+    where the event loop's CPU goes. Stopped by SIGINT (uvicorn re-raises it after shutdown).
+    """
+    import cProfile
+
+    from raikit.cli import main as cli_main
+
+    profiler = cProfile.Profile(time.thread_time)
+    profiler.enable()
+    try:
+        cli_main(argv)
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        profiler.disable()
+        profiler.dump_stats(path)
 
 
 def _tree(pid: int) -> list[int]:
@@ -197,13 +222,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="gateway worker processes (raikit serve --workers)")
     parser.add_argument("--rounds", type=int, default=4,
                         help="direct and gateway alternate in this many blocks each (shared-machine noise)")
-    parser.add_argument("--profile", metavar="FILE", help="run the gateway under cProfile, stats to FILE")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="profile the gateway's event-loop thread (CPU time, cProfile), stats to FILE")
     parser.add_argument("--role", default="bench", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args, rest = parser.parse_known_args()
     if args.role == "upstream":
         run_upstream(args.port, args.model_ms)
         return
+    if args.role == "profiled":
+        run_profiled(args.profile, rest[1:])
+        return
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.profile and args.workers != 1:
         parser.error("--profile needs --workers 1")
     from raikit.audits._log import read_records
@@ -218,8 +249,7 @@ def main() -> None:
                                  "--model-ms", str(args.model_ms)], env=env)
     launcher = [sys.executable, "-c", "from raikit.cli import main; main()"]
     if args.profile:
-        launcher = [sys.executable, "-m", "cProfile", "-o", args.profile, str(Path(sys.executable).parent / "raikit")]
-        if os.environ.get("XPROF"): launcher = [sys.executable, os.environ["XPROF"]]
+        launcher = [sys.executable, __file__, "--role", "profiled", "--profile", args.profile, "--"]
     gateway = subprocess.Popen(
         [*launcher, "serve", "--policy", args.policy, "--upstream",
          f"http://127.0.0.1:{up_port}/v1", "--port", str(gw_port), "--audit-log", str(work / "audit.jsonl"),
@@ -256,8 +286,8 @@ def main() -> None:
         stop.set()
         sampler.join()
     finally:
-        # SIGINT under cProfile: uvicorn re-raises the signal after its shutdown, and only
-        # KeyboardInterrupt lets cProfile write its stats.
+        # SIGINT under the profiler: uvicorn re-raises the signal after its shutdown, and only
+        # KeyboardInterrupt lets the profiler write its stats.
         gateway.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)
         gateway.wait(60)
         upstream.send_signal(signal.SIGTERM)
