@@ -40,13 +40,12 @@ class _Rejected(Exception):
 class Admission:
     """At most ``limit`` requests at once, ``queue`` more waiting up to ``timeout_s``; else 429."""
 
-    def __init__(self, limit: int, queue: int, timeout_s: float) -> None:
+    def __init__(self, limit: int, queue: int, timeout_s: float, depth: Any) -> None:
         self.semaphore = anyio.Semaphore(limit)
         self.queue = queue
         self.timeout_s = timeout_s
         self.waiting = 0
-        self.on_wait: Callable[[], None] = _nothing
-        self.on_wait_end: Callable[[], None] = _nothing
+        self.depth = depth  # the queue-depth gauge
 
     async def enter(self) -> None:
         if self.semaphore.value == 0 and self.waiting >= self.queue:
@@ -56,23 +55,19 @@ class Admission:
             await self.semaphore.acquire()
             return
         self.waiting += 1
-        self.on_wait()
+        self.depth.inc()
         try:
             with anyio.move_on_after(self.timeout_s) as scope:
                 await self.semaphore.acquire()
         finally:
             self.waiting -= 1
-            self.on_wait_end()
+            self.depth.dec()
         if scope.cancelled_caught:
             raise _Rejected(429, error_body("gateway overloaded, retry later", "rate_limit_error", "overloaded"),
                             "queue timeout")
 
     def leave(self) -> None:
         self.semaphore.release()
-
-
-def _nothing() -> None:
-    return None
 
 
 class _ClosingStream(StreamingResponse):
@@ -104,14 +99,13 @@ class Gateway:
                  tracer_provider: Any | None = None) -> None:
         self.config = config
         self.audit_log = sink if sink is not None else _open_audit_log(config)
-        self.admission = Admission(config.max_concurrency, config.max_queue, config.queue_timeout_s)
+        self.metrics = Metrics()
+        self.admission = Admission(config.max_concurrency, config.max_queue, config.queue_timeout_s,
+                                   self.metrics.queue_depth)
         self.pool = GuardPool(sink=self.audit_log, checks=checks,
                               on_decision=self._decided, generator_id=f"raikit-serve:{config.upstream}")
         for policy in sorted(config.policies):
             self.pool.add_policy(policy)
-        self.metrics = Metrics()
-        self.admission.on_wait = self.metrics.queue_depth.inc
-        self.admission.on_wait_end = self.metrics.queue_depth.dec
         self.tracer_provider = tracer_provider if tracer_provider is not None else make_provider(config.trace_exporter)
         self.tracer = make_tracer(self.tracer_provider)
         self.upstream: Upstream | None = None

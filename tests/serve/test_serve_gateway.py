@@ -149,15 +149,21 @@ def test_oversize_request_is_413(gateway):
 
 def test_overload_is_429(gateway, fake):
     fake[0].delay_s = 1.0
-    with gateway(max_concurrency=1, max_queue=0) as gw:
-        slow = threading.Thread(target=lambda: ask(client(gw.url), "hi"))
-        slow.start()
-        time.sleep(0.3)
+    with gateway(max_concurrency=1, max_queue=1) as gw:
+        slow = [threading.Thread(target=lambda: ask(client(gw.url), "hi")) for _ in range(2)]
+        for thread in slow:  # one runs, one waits for the slot
+            thread.start()
+            time.sleep(0.3)
+        waiting = httpx.get(gw.url + "/metrics").text
         with pytest.raises(openai.RateLimitError):
             ask(client(gw.url), "hi")
-        slow.join()
+        for thread in slow:
+            thread.join()
         metrics = httpx.get(gw.url + "/metrics").text
+    assert "raikit_serve_queue_depth 1.0" in waiting and "raikit_serve_in_flight 1.0" in waiting
     assert 'raikit_serve_rejected_total{reason="overloaded"} 1.0' in metrics
+    assert "raikit_serve_queue_depth 0.0" in metrics and "raikit_serve_in_flight 0.0" in metrics
+    assert 'raikit_serve_requests_total{route="/v1/chat/completions",status="200"} 2.0' in metrics
 
 
 def test_graceful_shutdown_drains_a_stream_and_flushes_the_log(gateway, fake, tmp_path):
