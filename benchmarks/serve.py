@@ -237,6 +237,7 @@ def main() -> None:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.profile and args.workers != 1:
         parser.error("--profile needs --workers 1")
+    from raikit.audits import AuditLog
     from raikit.audits._log import read_records
     from raikit.serve.testing import free_port
 
@@ -293,6 +294,8 @@ def main() -> None:
         upstream.send_signal(signal.SIGTERM)
         upstream.wait(30)
     events = [r["event"] for r in read_records(work / "audit.jsonl")]
+    with AuditLog(work / "audit.jsonl", key=bytes.fromhex(env["RAIKIT_LOG_KEY"])) as log:
+        chain_ok = log.verify().ok  # one hash chain, whichever worker wrote each record
     per_id: dict[str, int] = {}
     outcomes: dict[str, int] = {}
     for event in events:
@@ -318,6 +321,7 @@ def main() -> None:
         "p50_added_ms": g["p50_ms"] - d["p50_ms"] if g["p50_ms"] and d["p50_ms"] else None,
         "audit_one_record_per_request": f"{one_each}/{args.requests}",
         "audit_outcomes": outcomes,
+        "audit_chain_verifies": chain_ok,
         "rss_mb_q2_q4": [round(rss2 / 1024, 1), round(rss4 / 1024, 1)],
         "rss_growth_q2_to_q4": (rss4 - rss2) / rss2 if rss2 else None,
         "load_average_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
@@ -326,7 +330,7 @@ def main() -> None:
     print(json.dumps(report, indent=2))
     print(f"\nthroughput {report['throughput_ratio']:.2f}x direct (target >= 0.6), p95 added "
           f"{report['p95_added_ms']:.0f} ms (<= 150), errors {g['errors']} (0), audit "
-          f"{report['audit_one_record_per_request']} (all), RSS growth {100 * report['rss_growth_q2_to_q4']:.1f}% "
+          f"{report['audit_one_record_per_request']} (all, chain {'verifies' if chain_ok else 'BROKEN'}), RSS growth {100 * report['rss_growth_q2_to_q4']:.1f}% "
           f"(<= 10%); gateway CPU {g['cpu_ms_per_request']['gateway']:.1f} ms/request; load average "
           f"{report['load_average_before_after']}")
 
