@@ -36,6 +36,7 @@ from raikit.errors import InputError
 
 SCOPES = ("chat", "scan", "audit")
 _HASH = re.compile(r"sha256:[0-9a-f]{64}")
+DEFAULT_SCOPES = ("chat", "scan")
 _ROUTE = re.compile(r"(/[A-Za-z0-9._~-]+)+")
 DEFAULT_ROUTE = "/v1"
 _RESERVED = ("/v1", "/healthz", "/readyz", "/metrics")
@@ -49,7 +50,6 @@ def _route_problem(route: Any) -> str | None:
     if any(route == r or route.startswith(r + "/") for r in _RESERVED):
         return f"{route} is the gateway's own (the /v1 route's policy is --policy)"
     return None
-DEFAULT_SCOPES = ("chat", "scan")
 
 
 def hash_key(key: str) -> str:
