@@ -3,6 +3,8 @@
 #   docker run -p 8080:8080 -e RAIKIT_LOG_KEY=$(openssl rand -hex 32) -e OPENAI_API_KEY \
 #     -v $PWD/keys.yaml:/config/keys.yaml:ro -v raikit-logs:/data \
 #     raikit-serve --upstream https://api.openai.com/v1 --keys /config/keys.yaml --audit-log /data/audit.jsonl
+#   More cores: add --workers N (N processes, each with its own models; one audit chain, summed metrics).
+#   Traces: add --traces otlp and -e OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

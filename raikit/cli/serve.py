@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
 import sys
+import tempfile
 
 import click
 
 from raikit.cli._common import EXIT_USAGE, handle_errors
-
-
-class _JsonLines(logging.Formatter):
-    """Access-log lines are JSON already; other records become JSON too."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        import json
-
-        if record.name == "raikit.serve.access":
-            return record.getMessage()
-        return json.dumps({"level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()})
 
 
 @click.command()
@@ -29,6 +22,8 @@ class _JsonLines(logging.Formatter):
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--keys", "keys_file", type=click.Path(dir_okay=False, exists=True),
               help="YAML map of hashed client keys to tenant and policy; without it there is no authentication.")
+@click.option("--routes", "routes_file", type=click.Path(dir_okay=False, exists=True),
+              help="YAML map of more base paths (e.g. /strict/v1) to policies; a key's own policy wins.")
 @click.option("--upstream-key-env", default="OPENAI_API_KEY", show_default=True,
               help="Environment variable with the upstream API key (never logged or returned).")
 @click.option("--audit-log", type=click.Path(dir_okay=False), help="Audit log path (HMAC key from $RAIKIT_LOG_KEY).")
@@ -41,15 +36,17 @@ class _JsonLines(logging.Formatter):
 @click.option("--upstream-timeout", default=60.0, show_default=True, type=float, help="Seconds; 504 when exceeded.")
 @click.option("--traces", type=click.Choice(["none", "console", "otlp"]), default="none", show_default=True,
               help="OpenTelemetry exporter (otlp reads OTEL_EXPORTER_OTLP_*).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes; each loads the models and has its own --max-concurrency.")
 @click.option("--graceful-timeout", default=30.0, show_default=True, type=float,
               help="Seconds to drain in-flight requests and streams on shutdown.")
 @click.option("--hash-key", "hash_key_flag", is_flag=True,
               help="Read a client key on stdin, print its hash for the keys file, and exit.")
 @handle_errors
-def serve(policy: str, upstream: str | None, host: str, port: int, keys_file: str | None, upstream_key_env: str,
-          audit_log: str | None, checkpoint_key: str | None, checkpoint_origin: str, max_body_bytes: int,
-          max_concurrency: int, max_queue: int, upstream_timeout: float, traces: str, graceful_timeout: float,
-          hash_key_flag: bool) -> None:
+def serve(policy: str, upstream: str | None, host: str, port: int, keys_file: str | None, routes_file: str | None,
+          upstream_key_env: str, audit_log: str | None, checkpoint_key: str | None, checkpoint_origin: str,
+          max_body_bytes: int, max_concurrency: int, max_queue: int, upstream_timeout: float, traces: str,
+          workers: int, graceful_timeout: float, hash_key_flag: bool) -> None:
     """Run an OpenAI-compatible gateway that guards every call with a policy.
 
     Apps switch by changing the client's base_url to http://HOST:PORT/v1. Endpoints:
@@ -62,12 +59,13 @@ def serve(policy: str, upstream: str | None, host: str, port: int, keys_file: st
       raikit serve --policy default --upstream http://127.0.0.1:8000/v1
       echo -n "$CLIENT_KEY" | raikit serve --hash-key        # for the keys file
       RAIKIT_LOG_KEY=$(openssl rand -hex 32) raikit serve --upstream https://api.openai.com/v1 \\
-          --keys keys.yaml --audit-log audit.jsonl --port 8080
+          --keys keys.yaml --routes routes.yaml --audit-log audit.jsonl --port 8080 --workers 4
     """
     try:
         import uvicorn
 
-        from raikit.serve import ServeConfig, create_app, hash_key, load_keys
+        from raikit.serve import create_app, hash_key
+        from raikit.serve._process import SETTINGS_ENV, build_config, configure_logging
     except ImportError as err:
         click.echo(f"error: raikit serve needs its extra: pip install 'raikit[serve]' ({err.name} is missing)",
                    err=True)
@@ -80,23 +78,29 @@ def serve(policy: str, upstream: str | None, host: str, port: int, keys_file: st
         return
     if not upstream:
         raise click.UsageError("--upstream is required")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_JsonLines())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    for noisy in ("httpx", "httpcore"):  # one access-log line per request is enough
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    from raikit.serve import KeyStore
-
-    config = ServeConfig(
-        upstream=upstream, policy=policy, upstream_key_env=upstream_key_env,
-        keys=load_keys(keys_file) if keys_file else KeyStore(), audit_log=audit_log, checkpoint_key=checkpoint_key,
-        checkpoint_origin=checkpoint_origin, max_body_bytes=max_body_bytes, max_concurrency=max_concurrency,
-        max_queue=max_queue, upstream_timeout_s=upstream_timeout, trace_exporter=traces,
-    )
+    configure_logging()
+    settings = {
+        "upstream": upstream, "policy": policy, "upstream_key_env": upstream_key_env, "keys_file": keys_file,
+        "routes_file": routes_file, "audit_log": audit_log, "checkpoint_key": checkpoint_key,
+        "checkpoint_origin": checkpoint_origin, "max_body_bytes": max_body_bytes, "max_concurrency": max_concurrency,
+        "max_queue": max_queue, "upstream_timeout_s": upstream_timeout, "trace_exporter": traces,
+    }
+    config = build_config(settings)  # bad keys, routes or settings fail here, before any worker starts
     if not config.keys.enabled:
         logging.getLogger("raikit.serve").warning("no --keys file: every caller is accepted as tenant 'anonymous'")
-    app = create_app(config)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on",
-                timeout_graceful_shutdown=graceful_timeout)
+    options = {"host": host, "port": port, "log_config": None, "access_log": False, "lifespan": "on",
+               "timeout_graceful_shutdown": graceful_timeout}
+    if workers == 1:
+        uvicorn.run(create_app(config), **options)
+        return
+    from raikit.guardrails import load_policy
+
+    for name in sorted(config.policies):  # a bad policy fails here, not in every worker
+        load_policy(name)
+    os.environ[SETTINGS_ENV] = json.dumps(settings)
+    metrics_dir = tempfile.mkdtemp(prefix="raikit-serve-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # before any worker imports prometheus_client
+    try:
+        uvicorn.run("raikit.serve._process:app_from_env", factory=True, workers=workers, **options)
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -6,6 +6,6 @@ Example:
 """
 
 from raikit.serve._app import create_app
-from raikit.serve._config import Client, KeyStore, ServeConfig, hash_key, load_keys
+from raikit.serve._config import Client, KeyStore, ServeConfig, hash_key, load_keys, load_routes
 
-__all__ = ["Client", "KeyStore", "ServeConfig", "create_app", "hash_key", "load_keys"]
+__all__ = ["Client", "KeyStore", "ServeConfig", "create_app", "hash_key", "load_keys", "load_routes"]

@@ -20,10 +20,10 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from raikit.errors import InputError, PolicyViolation
-from raikit.serve._config import ServeConfig
+from raikit.serve._config import DEFAULT_ROUTE, ServeConfig
 from raikit.serve._guarding import CallContext, GuardPool
 from raikit.serve._metrics import Metrics
-from raikit.serve._tracing import check_spans, make_tracer
+from raikit.serve._tracing import check_spans, make_provider, make_tracer
 from raikit.serve._upstream import Upstream, UpstreamError, error_body
 
 logger = logging.getLogger(__name__)
@@ -40,22 +40,28 @@ class _Rejected(Exception):
 class Admission:
     """At most ``limit`` requests at once, ``queue`` more waiting up to ``timeout_s``; else 429."""
 
-    def __init__(self, limit: int, queue: int, timeout_s: float) -> None:
+    def __init__(self, limit: int, queue: int, timeout_s: float, depth: Any) -> None:
         self.semaphore = anyio.Semaphore(limit)
         self.queue = queue
         self.timeout_s = timeout_s
         self.waiting = 0
+        self.depth = depth  # the queue-depth gauge
 
     async def enter(self) -> None:
         if self.semaphore.value == 0 and self.waiting >= self.queue:
             raise _Rejected(429, error_body("gateway overloaded, retry later", "rate_limit_error", "overloaded"),
                             "overloaded")
+        if self.semaphore.value > 0:  # the common case: a free slot, no waiting
+            await self.semaphore.acquire()
+            return
         self.waiting += 1
+        self.depth.inc()
         try:
             with anyio.move_on_after(self.timeout_s) as scope:
                 await self.semaphore.acquire()
         finally:
             self.waiting -= 1
+            self.depth.dec()
         if scope.cancelled_caught:
             raise _Rejected(429, error_body("gateway overloaded, retry later", "rate_limit_error", "overloaded"),
                             "queue timeout")
@@ -87,22 +93,21 @@ class Gateway:
         checks: Ready check instances by id (tests; replaces the policies' checks).
         sink: Decision sink instead of the configured audit log (tests).
         tracer_provider: An OpenTelemetry ``TracerProvider`` (tests), else per ``config.trace_exporter``.
-        upstream_transport: An ``httpx`` transport for the upstream (tests).
     """
 
     def __init__(self, config: ServeConfig, *, checks: dict[str, Any] | None = None, sink: Any | None = None,
-                 tracer_provider: Any | None = None, upstream_transport: Any | None = None) -> None:
+                 tracer_provider: Any | None = None) -> None:
         self.config = config
         self.audit_log = sink if sink is not None else _open_audit_log(config)
-        self.admission = Admission(config.max_concurrency, config.max_queue, config.queue_timeout_s)
+        self.metrics = Metrics()
+        self.admission = Admission(config.max_concurrency, config.max_queue, config.queue_timeout_s,
+                                   self.metrics.queue_depth)
         self.pool = GuardPool(sink=self.audit_log, checks=checks,
                               on_decision=self._decided, generator_id=f"raikit-serve:{config.upstream}")
-        for policy in {config.policy, *(c.policy for c in (config.keys.clients or {}).values() if c.policy)}:
+        for policy in sorted(config.policies):
             self.pool.add_policy(policy)
-        self.metrics = Metrics(lambda: self.admission.waiting)
-        self.tracer_provider = tracer_provider
-        self.tracer = make_tracer(config.trace_exporter, tracer_provider)
-        self.upstream_transport = upstream_transport
+        self.tracer_provider = tracer_provider if tracer_provider is not None else make_provider(config.trace_exporter)
+        self.tracer = make_tracer(self.tracer_provider)
         self.upstream: Upstream | None = None
         self.ready = False
         self.load_error: str | None = None
@@ -113,7 +118,7 @@ class Gateway:
         self.upstream = Upstream(
             self.config.upstream, api_key=os.environ.get(self.config.upstream_key_env) or None,
             timeout_s=self.config.upstream_timeout_s, connect_timeout_s=self.config.upstream_connect_timeout_s,
-            max_connections=self.config.max_concurrency * 2, transport=self.upstream_transport,
+            max_connections=self.config.max_concurrency,
         )
         async with anyio.create_task_group() as background:
             background.start_soon(self._load)
@@ -125,12 +130,12 @@ class Gateway:
         self.ready = False
         await anyio.to_thread.run_sync(self.pool.close)
         await self.upstream.aclose()
+        self.metrics.close()
         close = getattr(self.audit_log, "close", None)
         if close is not None:
             await anyio.to_thread.run_sync(close)
-        flush = getattr(self.tracer_provider or getattr(self.tracer, "_provider", None), "force_flush", None)
-        if flush is not None:
-            flush()
+        if self.tracer_provider is not None:
+            await anyio.to_thread.run_sync(self.tracer_provider.force_flush)
         logger.info("raikit serve stopped: audit log flushed")
 
     async def _load(self) -> None:
@@ -174,7 +179,7 @@ class Gateway:
                             "bad json")
         return body
 
-    def _context(self, request: Request, scope: str) -> CallContext:
+    def _context(self, request: Request, scope: str, route_policy: str) -> CallContext:
         incoming = request.headers.get("x-request-id", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.state.request_id = request_id
@@ -185,11 +190,15 @@ class Gateway:
         request.state.tenant = client.tenant
         if scope not in client.scopes:
             raise _Rejected(403, error_body(f"this key may not use {scope}", "permission_error"), "forbidden")
-        return CallContext(request_id=request_id, tenant=client.tenant, policy=client.policy or self.config.policy)
+        return CallContext(request_id=request_id, tenant=client.tenant, policy=client.policy or route_policy)
 
     async def handle(self, request: Request, route: str, scope: str,
-                     handler: Callable[[Request, CallContext], Awaitable[Response]], *, admit: bool = True) -> Response:
-        """Auth, limits, request id, span, metrics and the access log around one handler."""
+                     handler: Callable[[Request, CallContext], Awaitable[Response]], *, admit: bool = True,
+                     policy: str | None = None) -> Response:
+        """Auth, limits, request id, span, metrics and the access log around one handler.
+
+        ``policy`` is the route's (None: ``config.policy``); a client key's own policy wins.
+        """
         started = time.perf_counter()
         span = self.tracer.start_span(f"{request.method} {route}", attributes={
             "http.request.method": request.method, "url.path": route})
@@ -198,7 +207,7 @@ class Gateway:
         state: dict[str, Any] = {"stream": False}
         response: Response
         try:
-            ctx = self._context(request, scope)
+            ctx = self._context(request, scope, policy or self.config.policy)
             ctx.span = span
             span.set_attribute("raikit.request_id", ctx.request_id)
             span.set_attribute("raikit.tenant", ctx.tenant)
@@ -341,7 +350,7 @@ def _open_audit_log(config: ServeConfig) -> Any | None:
     if path is None:
         logger.warning("no audit log configured (--audit-log): decisions are not recorded")
         return None
-    from raikit.audits import AuditLog, load_key
+    from raikit.evidence import AuditLog, load_key
 
     return AuditLog(path, key=load_key(), durability="interval", fsync_interval_ms=50)
 
@@ -359,11 +368,18 @@ def create_app(config: ServeConfig, **kwargs: Any) -> Starlette:
     """
     gw = Gateway(config, **kwargs)
 
-    def route(path: str, scope: str, handler: Any, methods: list[str], admit: bool = True) -> Route:
+    def route(path: str, scope: str, handler: Any, methods: list[str], admit: bool = True,
+              policy: str | None = None) -> Route:
         async def endpoint(request: Request) -> Response:
-            return await gw.handle(request, path, scope, handler, admit=admit)
+            return await gw.handle(request, path, scope, handler, admit=admit, policy=policy)
 
         return Route(path, endpoint, methods=methods)
+
+    def api(base: str, policy: str) -> list[Route]:
+        """The OpenAI API and the scan endpoint under one base path, guarded by ``policy``."""
+        return [route(f"{base}/chat/completions", "chat", gw.chat, ["POST"], policy=policy),
+                route(f"{base}/models", "chat", gw.models, ["GET"], admit=False, policy=policy),
+                route(f"{base}/scan", "scan", gw.scan, ["POST"], policy=policy)]
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -377,9 +393,8 @@ def create_app(config: ServeConfig, **kwargs: Any) -> Starlette:
 
     app = Starlette(
         routes=[
-            route("/v1/chat/completions", "chat", gw.chat, ["POST"]),
-            route("/v1/models", "chat", gw.models, ["GET"], admit=False),
-            route("/v1/scan", "scan", gw.scan, ["POST"]),
+            *api(DEFAULT_ROUTE, config.policy),
+            *(r for base, policy in config.routes.items() for r in api(base, policy)),
             route("/v1/audit-log/head", "audit", gw.audit_head, ["GET"], admit=False),
             route("/v1/audit-log/checkpoint", "audit", gw.audit_checkpoint, ["GET"], admit=False),
             Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),

@@ -1,4 +1,4 @@
-"""Gateway settings and client keys: who may call, with which policy, as which tenant.
+"""Gateway settings, client keys and routes: who may call, with which policy, as which tenant.
 
 Client keys are stored hashed (``sha256:<hex>``); the plain key is only ever compared by
 its hash. The keys file is YAML::
@@ -8,6 +8,17 @@ its hash. The keys file is YAML::
         tenant: acme
         policy: strict          # bundled name or a path relative to this file (optional)
         scopes: [chat, scan]    # chat, scan, audit (default: chat, scan)
+
+The routes file (``--routes``) maps more base paths to policies; each serves the OpenAI API
+(``<route>/chat/completions``, ``<route>/models``, ``<route>/scan``) beside the default
+``/v1``, so an app picks a policy by its ``base_url``::
+
+    routes:
+      /strict/v1: strict        # base_url http://gateway:8080/strict/v1
+      /pii/v1: pii-only.yaml    # bundled name or a path relative to this file
+
+A client key's own policy wins over its route's (a tenant pinned to a policy cannot leave
+it by changing URLs); then the route's; then ``--policy``.
 """
 
 from __future__ import annotations
@@ -26,6 +37,19 @@ from raikit.errors import InputError
 SCOPES = ("chat", "scan", "audit")
 _HASH = re.compile(r"sha256:[0-9a-f]{64}")
 DEFAULT_SCOPES = ("chat", "scan")
+_ROUTE = re.compile(r"(/[A-Za-z0-9._~-]+)+")
+DEFAULT_ROUTE = "/v1"
+_RESERVED = ("/v1", "/healthz", "/readyz", "/metrics")
+
+
+def _route_problem(route: Any) -> str | None:
+    """Why ``route`` cannot be a base path of its own, or None."""
+    if not isinstance(route, str) or not _ROUTE.fullmatch(route) or any(
+            part in (".", "..") for part in route.split("/")):
+        return "expected a base path such as /strict/v1 (letters, digits, . _ ~ -; no . or .. segments)"
+    if any(route == r or route.startswith(r + "/") for r in _RESERVED):
+        return f"{route} is the gateway's own (the /v1 route's policy is --policy)"
+    return None
 
 
 def hash_key(key: str) -> str:
@@ -101,10 +125,8 @@ def load_keys(path: str | Path) -> KeyStore:
         if not isinstance(tenant, str) or not tenant:
             raise InputError(f"{where}.tenant: expected a non-empty string")
         policy = entry.get("policy")
-        if policy is not None and not isinstance(policy, str):
-            raise InputError(f"{where}.policy: expected a policy name or path")
-        if policy is not None and (policy.endswith((".yaml", ".yml")) or "/" in policy):
-            policy = str((path.parent / policy).resolve())
+        if policy is not None:
+            policy = _policy_ref(policy, path, f"{where}.policy")
         scopes = entry.get("scopes", list(DEFAULT_SCOPES))
         if not isinstance(scopes, list) or not all(s in SCOPES for s in scopes):
             raise InputError(f"{where}.scopes: expected a list of {list(SCOPES)}")
@@ -112,6 +134,39 @@ def load_keys(path: str | Path) -> KeyStore:
             raise InputError(f"{where}.hash: duplicate key")
         clients[digest.lower()] = Client(tenant=tenant, policy=policy, scopes=tuple(scopes))
     return KeyStore(clients)
+
+
+def _policy_ref(value: Any, source: Path, where: str) -> str:
+    """A policy name as given, or a policy path resolved against the file that names it."""
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{where}: expected a policy name or path")
+    if value.endswith((".yaml", ".yml")) or "/" in value:
+        return str((source.parent / value).resolve())
+    return value
+
+
+def load_routes(path: str | Path) -> dict[str, str]:
+    """Read a routes file (see the module docs): base path -> policy.
+
+    Raises:
+        InputError: the file is unreadable, a route is not a plain path, collides with the
+            gateway's own paths, or its policy is not a name or path.
+    """
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise InputError(f"cannot read routes file {str(path)!r}: {err}") from err
+    if not isinstance(document, dict) or set(document) != {"routes"} or not isinstance(document["routes"], dict):
+        raise InputError(f"{path}: expected a mapping with one key, 'routes', mapping base paths to policies")
+    routes: dict[str, str] = {}
+    for route, policy in document["routes"].items():
+        where = f"{path}: routes[{route!r}]"
+        problem = _route_problem(route)
+        if problem is not None:
+            raise InputError(f"{where}: {problem}")
+        routes[route] = _policy_ref(policy, path, where)
+    return routes
 
 
 @dataclass
@@ -131,6 +186,7 @@ class ServeConfig:
             ``queue_timeout_s``, the rest get 429.
         upstream_timeout_s: Read timeout for the upstream (504 when exceeded).
         trace_exporter: ``none`` (default), ``console`` or ``otlp``.
+        routes: More base paths and their policies (see :func:`load_routes`); ``/v1`` uses ``policy``.
     """
 
     upstream: str
@@ -148,7 +204,7 @@ class ServeConfig:
     upstream_connect_timeout_s: float = 5.0
     max_scan_texts: int = 256
     trace_exporter: str = "none"
-    extra: dict[str, Any] = field(default_factory=dict)
+    routes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.upstream.startswith(("http://", "https://")):
@@ -159,3 +215,13 @@ class ServeConfig:
         if self.trace_exporter not in ("none", "console", "otlp"):
             raise InputError(f"trace_exporter must be none, console or otlp, got {self.trace_exporter!r}")
         self.upstream = self.upstream.rstrip("/")
+        for route in self.routes:
+            problem = _route_problem(route)
+            if problem is not None:
+                raise InputError(f"routes[{route!r}]: {problem}")
+
+    @property
+    def policies(self) -> set[str]:
+        """Every policy the gateway may run: the default, the routes' and the client keys'."""
+        keyed = {c.policy for c in (self.keys.clients or {}).values() if c.policy}
+        return {self.policy, *self.routes.values(), *keyed}

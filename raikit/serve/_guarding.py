@@ -205,9 +205,9 @@ class GuardPool:
         return sorted(self._guards)
 
     async def load(self) -> None:
-        """Load every policy's check models (in a worker thread)."""
+        """Load every policy's check models (in a worker thread; a shutdown does not wait for it)."""
         for guard in self._guards.values():
-            await anyio.to_thread.run_sync(guard.runner.load)
+            await anyio.to_thread.run_sync(guard.runner.load, abandon_on_cancel=True)
 
     def close(self) -> None:
         """Stop every guard's worker pool and batch threads."""

@@ -9,7 +9,6 @@ starts at the call's start.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from opentelemetry import trace
@@ -20,23 +19,20 @@ from raikit.guardrails import Decision
 logger = logging.getLogger(__name__)
 
 
-def make_tracer(exporter: str, provider: Any | None = None) -> Tracer:
-    """A tracer: from ``provider`` when given (tests), else per ``exporter`` (``none`` = no-op).
+def make_provider(exporter: str) -> Any | None:
+    """A ``TracerProvider`` exporting per ``exporter``, or None for ``none`` (no spans at all).
 
-    ``otlp`` needs ``opentelemetry-exporter-otlp`` and reads the standard ``OTEL_EXPORTER_OTLP_*``
-    environment variables.
+    ``otlp`` (OTLP over HTTP/protobuf, ``opentelemetry-exporter-otlp-proto-http``) reads the
+    standard ``OTEL_EXPORTER_OTLP_*`` variables (endpoint, headers, timeout, compression).
     """
-    if provider is not None:
-        return provider.get_tracer("raikit.serve")
     if exporter == "none":
-        return trace.NoOpTracer()
+        return None
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 
-    sdk = TracerProvider(resource=Resource.create({"service.name": "raikit-serve"}))
     if exporter == "console":
-        sdk.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+        span_exporter: Any = ConsoleSpanExporter()
     else:
         try:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -47,8 +43,15 @@ def make_tracer(exporter: str, provider: Any | None = None) -> Tracer:
                 "the otlp trace exporter (opentelemetry-exporter-otlp-proto-http)",
                 "pip install opentelemetry-exporter-otlp-proto-http",
             ) from err
-        sdk.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    return sdk.get_tracer("raikit.serve")
+        span_exporter = OTLPSpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": "raikit-serve"}))
+    provider.add_span_processor(BatchSpanProcessor(span_exporter))
+    return provider
+
+
+def make_tracer(provider: Any | None) -> Tracer:
+    """The gateway's tracer from ``provider``; a no-op tracer for None."""
+    return trace.NoOpTracer() if provider is None else provider.get_tracer("raikit.serve")
 
 
 def check_spans(tracer: Tracer, parent: Span, decision: Decision, started_ns: int) -> None:
@@ -66,7 +69,3 @@ def check_spans(tracer: Tracer, parent: Span, decision: Decision, started_ns: in
                                              "raikit.check.findings": sum(
                                                  1 for f in decision.findings if f.check_id == check)})
         span.end(end_time=started_ns + int(ms * 1e6))
-
-
-def now_ns() -> int:
-    return time.time_ns()

@@ -39,7 +39,8 @@ class FakeUpstream:
         hang_s: When set, completions sleep this long before answering (timeouts).
         keep_received: Keep what was received (turn off for load tests).
         reply_for: Picks the reply from the request body instead of ``reply``.
-        received: Bodies and authorization headers received, newest last.
+        received: Bodies, authorization headers, request ids and the caller's port (one per
+            connection), newest last.
     """
 
     reply: str = "Hello! How can I help you today?"
@@ -64,7 +65,8 @@ class FakeUpstream:
         body = await request.json()
         if self.keep_received:
             self.received.append({"body": body, "authorization": request.headers.get("authorization"),
-                                  "request_id": request.headers.get("x-request-id")})
+                                  "request_id": request.headers.get("x-request-id"),
+                                  "peer": request.client.port if request.client else None})
         if self.status is not None:
             return JSONResponse({"error": {"message": f"fake upstream error (key was "
                                            f"{request.headers.get('authorization')})", "type": "server_error",

@@ -46,6 +46,17 @@ def test_bad_keys_file_is_a_located_error(tmp_path) -> None:
     assert result.exit_code == 2 and "keys[0].hash" in result.output and "plain-key" not in result.output
 
 
+def test_bad_routes_file_is_a_located_error(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from raikit.cli import cli
+
+    routes = tmp_path / "routes.yaml"
+    routes.write_text("routes:\n  /v1/strict: strict\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--upstream", "http://127.0.0.1:1/v1", "--routes", str(routes)])
+    assert result.exit_code == 2 and "routes['/v1/strict']" in result.output and "gateway's own" in result.output
+
+
 @pytest.mark.slow
 def test_default_policy_subprocess_redacts_pii_and_logs_json(tmp_path) -> None:
     pytest.importorskip("presidio_analyzer")

@@ -149,15 +149,21 @@ def test_oversize_request_is_413(gateway):
 
 def test_overload_is_429(gateway, fake):
     fake[0].delay_s = 1.0
-    with gateway(max_concurrency=1, max_queue=0) as gw:
-        slow = threading.Thread(target=lambda: ask(client(gw.url), "hi"))
-        slow.start()
-        time.sleep(0.3)
+    with gateway(max_concurrency=1, max_queue=1) as gw:
+        slow = [threading.Thread(target=lambda: ask(client(gw.url), "hi")) for _ in range(2)]
+        for thread in slow:  # one runs, one waits for the slot
+            thread.start()
+            time.sleep(0.3)
+        waiting = httpx.get(gw.url + "/metrics").text
         with pytest.raises(openai.RateLimitError):
             ask(client(gw.url), "hi")
-        slow.join()
+        for thread in slow:
+            thread.join()
         metrics = httpx.get(gw.url + "/metrics").text
+    assert "raikit_serve_queue_depth 1.0" in waiting and "raikit_serve_in_flight 1.0" in waiting
     assert 'raikit_serve_rejected_total{reason="overloaded"} 1.0' in metrics
+    assert "raikit_serve_queue_depth 0.0" in metrics and "raikit_serve_in_flight 0.0" in metrics
+    assert 'raikit_serve_requests_total{route="/v1/chat/completions",status="200"} 2.0' in metrics
 
 
 def test_graceful_shutdown_drains_a_stream_and_flushes_the_log(gateway, fake, tmp_path):
@@ -335,17 +341,17 @@ def test_stream_chunks_share_the_upstream_id(gateway):
     assert len({c.id for c in chunks}) == 1 and chunks[0].id.startswith("chatcmpl-fake")
 
 
-def test_console_and_missing_otlp_exporters():
-    from raikit.errors import MissingDependencyError
-    from raikit.serve._tracing import make_tracer
+def test_console_and_missing_otlp_exporters(monkeypatch):
+    import sys
 
-    assert make_tracer("console").start_span("x").get_span_context().is_valid
-    assert not make_tracer("none").start_span("x").get_span_context().is_valid
-    try:
-        import opentelemetry.exporter.otlp.proto.http  # noqa: F401
-    except ImportError:
-        with pytest.raises(MissingDependencyError, match="pip install opentelemetry-exporter-otlp-proto-http"):
-            make_tracer("otlp")
+    from raikit.errors import MissingDependencyError
+    from raikit.serve._tracing import make_provider, make_tracer
+
+    assert make_tracer(make_provider("console")).start_span("x").get_span_context().is_valid
+    assert make_provider("none") is None and not make_tracer(None).start_span("x").get_span_context().is_valid
+    monkeypatch.setitem(sys.modules, "opentelemetry.exporter.otlp.proto.http.trace_exporter", None)
+    with pytest.raises(MissingDependencyError, match="pip install opentelemetry-exporter-otlp-proto-http"):
+        make_provider("otlp")
 
 
 def test_concurrent_streams_hold_no_thread_each(gateway, fake):
@@ -386,3 +392,50 @@ def test_lone_surrogate_prompt_is_a_400_and_one_error_record(gateway, fake, tmp_
     assert response.status_code == 400 and "lone surrogate" in response.json()["error"]["message"]
     assert fake[0].received == []
     assert [(r["decision"], r["error"]) for r in records(tmp_path)] == [("error", "InputError")]
+
+
+def test_otlp_exporter_sends_spans_over_http(gateway, monkeypatch):
+    """``trace_exporter="otlp"``: spans reach an OTLP/HTTP receiver, flushed at shutdown, with no text."""
+    pytest.importorskip("opentelemetry.exporter.otlp.proto.http")
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+        ExportTraceServiceRequest,
+        ExportTraceServiceResponse,
+    )
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from raikit.serve.testing import running
+
+    bodies: list[bytes] = []
+
+    async def traces(request: Request) -> Response:
+        bodies.append(await request.body())
+        return Response(ExportTraceServiceResponse().SerializeToString(), media_type="application/x-protobuf")
+
+    with running(Starlette(routes=[Route("/v1/traces", traces, methods=["POST"])])) as collector:
+        monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", collector.url + "/v1/traces")
+        with gateway(trace_exporter="otlp") as gw:
+            ask(client(gw.url), "I am ann@example.com", extra_headers={"x-request-id": "r-otlp"})
+    spans = [span for body in bodies for rs in ExportTraceServiceRequest.FromString(body).resource_spans
+             for ss in rs.scope_spans for span in ss.spans]
+    (call,) = [s for s in spans if s.name == "POST /v1/chat/completions"]
+    attributes = {a.key: a.value.string_value for a in call.attributes}
+    assert attributes["raikit.request_id"] == "r-otlp" and attributes["raikit.decision"] == "redacted"
+    checks = [s for s in spans if s.name.startswith("raikit.check")]
+    assert checks and all(s.trace_id == call.trace_id and s.parent_span_id == call.span_id for s in checks)
+    assert not any(b"ann@" in body or b"jo.doe" in body for body in bodies)
+
+
+def test_upstream_connections_are_kept_alive(gateway, fake):
+    """HTTP/1.1 keep-alive to the upstream: sequential calls, streamed or not, reuse pooled connections."""
+    with gateway() as gw:
+        c = client(gw.url)
+        for i in range(12):
+            if i % 2:
+                assert "".join(x.choices[0].delta.content or "" for x in ask(c, "hi", stream=True) if x.choices)
+            else:
+                assert ask(c, "hi").choices[0].message.content
+    peers = [r["peer"] for r in fake[0].received]
+    assert len(peers) == 12 and len(set(peers)) <= 2
