@@ -15,7 +15,7 @@ import httpx
 import openai
 
 from raikit.audits import AuditLog
-from raikit.audits._log import read_records
+from raikit.evidence._log import read_records
 from raikit.serve.testing import free_port
 
 LOG_KEY = "cd" * 32
