@@ -137,9 +137,6 @@ OWN_TEMPLATES_C = (
 )
 OWN_LOCALES = ("en_US", "en_GB", "en_NZ", "en_IE", "fr_FR", "fr_CA", "de_DE", "de_AT", "es_MX", "it_IT", "nl_BE", "pl_PL", "pt_PT", "sv_SE")
 
-_HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А", "E": "Е", "O": "О", "C": "С", "P": "Р", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В"}
-
-
 def load_rows(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -154,25 +151,6 @@ def own_synthetic(n: int = 400, seed: int = 2024, templates: Sequence[str] = OWN
     gen = SynthGenerator(seed=seed, locales=OWN_LOCALES)
     rng = random.Random(seed)
     return [gen.fill(rng.choice(templates)) for _ in range(n)]
-
-
-def evade(row: Row, rng: random.Random) -> Row:
-    """Apply one evasion to each gold value (zero-width, homoglyphs or spaced digits); remap spans."""
-    from training.pii.synth import replace_spans
-
-    def evaded(value: str, entity: str) -> str:
-        kinds = ("zw", "homoglyph", "spaced") if any(c.isdigit() for c in value) else ("zw", "homoglyph")
-        kind = rng.choice(kinds)
-        if kind == "zw":
-            chars = list(value)
-            for i in sorted(rng.sample(range(1, len(chars)), min(2, len(chars) - 1)) if len(chars) > 1 else [], reverse=True):
-                chars.insert(i, rng.choice(("\u200b", "\u200c", "\u00ad")))
-            return "".join(chars)
-        if kind == "homoglyph":
-            return "".join(_HOMOGLYPHS.get(c, c) if rng.random() < 0.5 else c for c in value)
-        return re.sub(r"\d+", lambda m: " ".join(m.group(0)), value)
-
-    return replace_spans(*row, evaded)
 
 
 Pred = tuple[int, int, str]
@@ -197,6 +175,20 @@ def token_scores(rows: Sequence[Row], preds: Sequence[list[Pred]]) -> dict:
                 per[t][1] += t in pred_types and t not in gold_types
                 per[t][2] += t in gold_types and t not in pred_types
     return {**_prf(tp, fp, fn), "per": {t: {**_prf(*c), "n": c[0] + c[2]} for t, c in per.items()}}
+
+
+def recall_by_kind(rows: Sequence[Row], kinds: Sequence[list[str]], preds: Sequence[list[Pred]]) -> dict[str, dict[str, list[int]]]:
+    """Token recall counts ``[hit, n]`` of gold spans per evasion kind and gold type (type ignored)."""
+    out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for (text, gold), ks, pred in zip(rows, kinds, preds, strict=True):
+        for m in re.finditer(r"\S+", text):
+            s, e = m.span()
+            hit = any(ps < e and pe > s for ps, pe, _ in pred)
+            for (gs, ge, t), k in zip(gold, ks, strict=True):
+                if gs < e and ge > s:
+                    out[k][t][0] += hit
+                    out[k][t][1] += 1
+    return out
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
@@ -238,11 +230,15 @@ def stock_presidio() -> Callable[[list[str]], list[list[tuple[int, int]]]]:
 
 def raikit_check(model: str) -> Callable[[list[str]], list[list[tuple[int, int]]]]:
     from raikit.guardrails.checks.pii import PiiCheck
+    from raikit.guardrails.pii._ner import clear_prediction_caches
 
     check = PiiCheck(model=model, threshold=THRESHOLD, language="auto")
     check.load()
-    run_ = lambda texts: [[(f.start, f.end, f.type) for f in fs] for fs in check.scan(texts)]  # noqa: E731
-    run_.check = check  # type: ignore[attr-defined]
+
+    def run_(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        clear_prediction_caches()  # every timed run is cold: no text is known from an earlier run
+        return [[(f.start, f.end, f.type) for f in fs] for fs in check.scan(texts)]
+
     return run_
 
 
@@ -309,6 +305,29 @@ def print_table(results: dict[str, dict[str, dict]], evasion: bool) -> None:
         print(f"{'':30} {'ratio':7} {k['p'] / max(s['p'], 1e-9):6.2f} {k['r'] / max(s['r'], 1e-9):6.2f} {k['f1'] / max(s['f1'], 1e-9):6.2f} {k['kcps'] / max(s['kcps'], 1e-9):8.2f}")
 
 
+def _non_overlapping(spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for sp in sorted(spans):
+        if not out or sp[0] >= out[-1][1]:
+            out.append(sp)
+    return out
+
+
+def print_evasion_kinds(results: dict[str, dict[str, dict]]) -> None:
+    """Token recall per evasion kind, clean -> evaded (the same gold values), and the types losing most."""
+    print("\nevasion recall per kind (clean -> evaded, same gold values; types losing >= 2 points, with evaded n):")
+    for set_name, by_sys in results.items():
+        for sys_name, r in by_sys.items():
+            clean, evaded = r["by_kind"]
+            parts = []
+            for kind in sorted(evaded):
+                rc = lambda d: sum(h for h, _ in d.values()) / max(sum(n for _, n in d.values()), 1)  # noqa: E731
+                losses = {t: (clean[kind][t][0] / max(clean[kind][t][1], 1) - h / n, n) for t, (h, n) in evaded[kind].items()}
+                worst = ", ".join(f"{t} -{d * 100:.0f} ({n})" for t, (d, n) in sorted(losses.items(), key=lambda x: -x[1][0]) if d >= 0.02)
+                parts.append(f"{kind} {rc(clean[kind]):.3f}->{rc(evaded[kind]):.3f}" + (f" [{worst}]" if worst else ""))
+            print(f"  {set_name:30} {sys_name:7} " + "; ".join(parts))
+
+
 def print_per_type(results: dict[str, dict[str, dict]]) -> None:
     for set_name, by_sys in results.items():
         print(f"per type, {set_name} (P / R / F1, stock -> raikit, n gold tokens):")
@@ -327,7 +346,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
 
-    from training.pii.synth import dev_split
+    from training.pii.synth import dev_split, evade
 
     items = load_rows(args.data)
     rows = [to_row(i) for i in items]
@@ -348,12 +367,18 @@ def main() -> None:
     for set_name, set_rows in sets.items():
         texts = [t for t, _ in set_rows]
         rng = random.Random(7)
-        evaded = [evade(r, rng) for r in set_rows]
+        triples = [evade(t, spans, rng) for t, spans in set_rows]
+        evaded = [(t, spans) for t, spans, _ in triples]
+        kinds = [k for _, _, k in triples]
+        # The clean rows' spans as evade kept them (sorted, overlaps dropped), to pair with the kinds.
+        clean = [(t, _non_overlapping(spans)) for t, spans in set_rows]
         for sys_name, run in systems.items():
             preds, kcps = timed(run, texts)
             res = token_scores(set_rows, preds)
             res["kcps"] = kcps
-            res["evasion_r"] = token_scores(evaded, run([t for t, _ in evaded]))["r"]
+            evaded_preds = run([t for t, _ in evaded])
+            res["evasion_r"] = token_scores(evaded, evaded_preds)["r"]
+            res["by_kind"] = (recall_by_kind(clean, kinds, preds), recall_by_kind(evaded, kinds, evaded_preds))
             synth[set_name][sys_name] = res
     real: dict[str, dict[str, dict]] = defaultdict(dict)
     for set_name, set_rows in real_sets().items():
@@ -366,6 +391,7 @@ def main() -> None:
     if synth:
         print("\nsynthetic text (type ignored overall; per type typed):")
         print_table(synth, evasion=True)
+        print_evasion_kinds(synth)
     if real:
         print("\nreal human-written text, persons + locations (a prediction counts when its type maps to PERSON or LOCATION):")
         print_table(real, evasion=False)
