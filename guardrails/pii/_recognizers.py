@@ -149,7 +149,8 @@ def _fr_nir_recognizer() -> Any:
 
 # What a text must hold for a predefined recognizer to find anything (checked before it runs):
 # every pattern of the id, card, phone, age and postcode recognizers needs a digit (and the
-# crypto one, "bc1" or a leading 1/3); an e-mail needs "@", an IP a digit or ":", a URL a dot before two letters (".com", ".org/").
+# crypto one, "bc1" or a leading 1/3); an e-mail needs "@", an IP a digit or ":", a URL a dot
+# before two letters (".com", ".org/").
 # Recognizers not listed (titles, custom ones) always run.
 _NEEDS_DIGIT = re.compile(r"\d")
 PREFILTERS: dict[str, re.Pattern[str]] = {

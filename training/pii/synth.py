@@ -306,8 +306,10 @@ def dev_split(
     return train, test
 
 
-EVASION_HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А", "E": "Е",
-                      "O": "О", "C": "С", "P": "Р", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В"}
+EVASION_HOMOGLYPHS = {
+    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А", "E": "Е",
+    "O": "О", "C": "С", "P": "Р", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В",
+}
 
 
 def evade(text: str, spans: Sequence[Span], rng: random.Random) -> tuple[str, list[Span], list[str]]:
@@ -327,7 +329,8 @@ def evade(text: str, spans: Sequence[Span], rng: random.Random) -> tuple[str, li
         kinds.append(kind)
         if kind == "zw":
             chars = list(value)
-            for i in sorted(rng.sample(range(1, len(chars)), min(2, len(chars) - 1)) if len(chars) > 1 else [], reverse=True):
+            places = rng.sample(range(1, len(chars)), min(2, len(chars) - 1)) if len(chars) > 1 else []
+            for i in sorted(places, reverse=True):
                 chars.insert(i, rng.choice(("\u200b", "\u200c", "\u00ad")))
             return "".join(chars)
         if kind == "homoglyph":

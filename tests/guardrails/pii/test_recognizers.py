@@ -116,8 +116,9 @@ def test_prefilters_never_skip_a_recognizer_that_would_find_something(engine, sh
             continue
         assert rec.name in PREFILTERS
         for text in texts:
-            stripped = need.sub("", text) if need.pattern != r"\.[A-Za-z]{2}" else re.sub(r"\.(?=[A-Za-z])", " ", text)
-            assert need.search(stripped) is None
+            stripped = text
+            while need.search(stripped):
+                stripped = need.sub(" ", stripped)
             assert rec.analyze(stripped, list(rec.supported_entities), None) == [], (rec.name, stripped[:40])
     unfiltered = PiiEngine(model=None)
     unfiltered._active = [(rec, None) for rec, _ in unfiltered._active]
