@@ -19,8 +19,8 @@ from raikit.guardrails.pii._canonical import canonical
 from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
 from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPPORTED, check_language, detect
 from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
-from raikit.guardrails.pii._spaced import join_lone_digits
 from raikit.guardrails.pii._recognizers import PREFILTERS, boost_with_context, custom_recognizer, default_recognizers
+from raikit.guardrails.pii._spaced import join_lone_digits
 from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb
 
 logger = logging.getLogger(__name__)
@@ -137,14 +137,12 @@ class PiiEngine:
         wanted = SUPPORTED if self.language == AUTO else (self.language,)
         by_lang = {**DEFAULT_MODELS, "en": model, **dict(models or {})} if model else {}
         self.models: dict[str, str | None] = {lang: by_lang.get(lang) for lang in wanted}
-        self.recognizers = default_recognizers()
+        predefined = default_recognizers()
+        custom = [custom_recognizer(spec, f"custom_recognizers[{i}]") for i, spec in enumerate(custom_recognizers or [])]
+        self.recognizers = predefined + custom
         # A predefined recognizer runs only on text that holds what its patterns need (a digit,
         # an "@", ...); custom recognizers always run.
-        prefilters = [PREFILTERS.get(r.name) for r in self.recognizers]
-        self.recognizers += [
-            custom_recognizer(spec, f"custom_recognizers[{i}]")
-            for i, spec in enumerate(custom_recognizers or [])
-        ]
+        prefilters = [PREFILTERS.get(r.name) for r in predefined] + [None] * len(custom)
         self.supported = frozenset(
             {e for r in self.recognizers for e in r.supported_entities}
             | (NER_ENTITIES if any(self.models.values()) else set())
@@ -165,7 +163,6 @@ class PiiEngine:
             else:
                 ensure_available(name)
         self.ner: NerModel | None = self.ners.get(first)
-        prefilters += [None] * (len(self.recognizers) - len(prefilters))
         self._active = [
             (r, need)
             for r, need in zip(self.recognizers, prefilters, strict=True)
