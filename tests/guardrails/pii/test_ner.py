@@ -67,3 +67,26 @@ def test_missing_spacy_or_presidio_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "presidio_analyzer", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'raikit\[pii\]'"):
         PiiEngine(model=None)
+
+
+def test_predictions_are_cached_by_text_hash_and_bounded(monkeypatch):
+    from raikit.guardrails.pii import _ner
+
+    ner = load_ner("raikit")
+    _ner.clear_prediction_caches()
+    calls = []
+    real = ner._predict
+    monkeypatch.setattr(ner, "_predict", lambda texts, batch_size: calls.append(list(texts)) or real(texts, batch_size))
+    monkeypatch.setattr(_ner, "PREDICTION_CACHE_TEXTS", 2)
+    text = "Margaret Thompson moved to Norway."
+    first = ner.predict([text, text, " -- ?! "])
+    assert calls == [[text]]  # once per distinct text; a text without a letter or digit is not run
+    assert first[0] == first[1] and first[2] == [] and {e.type for e in first[0]} >= {"PERSON"}
+    assert ner.predict([text]) == [first[0]] and len(calls) == 1
+    assert all(not isinstance(k, str) for k in ner._cache)  # keys are hashes, never the text
+    ner.predict(["Ann Lee lives in Oslo.", "Bob Stone works in Bergen."])
+    assert len(ner._cache) == 2
+    ner.predict([text])
+    assert len(calls) == 3  # dropped from the bounded cache, so run again
+    _ner.clear_prediction_caches()
+    assert len(ner._cache) == 0

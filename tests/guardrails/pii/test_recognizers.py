@@ -93,3 +93,33 @@ def test_context_rule_adds_and_lifts_score():
     assert boost_with_context(text, 0.01, 15, 20, ["zip"]) == pytest.approx(0.4)
     assert boost_with_context(text, 0.5, 15, 20, ["zip"]) == pytest.approx(0.85)
     assert boost_with_context(text, 0.5, 15, 20, ["phone"]) == 0.5
+
+
+def _prefilter_corpus(shared_data):
+    import json
+
+    rows = json.loads((shared_data / "pii" / "presidio_synth_dev.json").read_text(encoding="utf-8"))
+    return [r["full_text"] for r in rows[:400]] + [
+        "mail ann@example.com or visit https://example.org/a, ip 10.0.0.1 or fe80::1",
+        "card 4111 1111 1111 1111, ssn 536-22-1234, IBAN DE89370400440532013000, age 42 years old",
+    ]
+
+
+def test_prefilters_never_skip_a_recognizer_that_would_find_something(engine, shared_data):
+    """Each prefiltered recognizer finds nothing in text lacking what its prefilter asks for, and
+    the engine's detections are the same with and without the prefilters."""
+    from raikit.guardrails.pii._recognizers import PREFILTERS
+
+    texts = _prefilter_corpus(shared_data)
+    for rec, need in engine._active:
+        if need is None:
+            continue
+        assert rec.name in PREFILTERS
+        for text in texts:
+            stripped = text
+            while need.search(stripped):
+                stripped = need.sub(" ", stripped)
+            assert rec.analyze(stripped, list(rec.supported_entities), None) == [], (rec.name, stripped[:40])
+    unfiltered = PiiEngine(model=None)
+    unfiltered._active = [(rec, None) for rec, _ in unfiltered._active]
+    assert engine.analyze(texts) == unfiltered.analyze(texts)
