@@ -30,9 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from raikit.guardrails.harm._cache import cached_window_features  # noqa: E402
-from raikit.guardrails.harm._encoder import get_encoder  # noqa: E402
 from raikit.guardrails.injection._model import BUNDLED_MODEL_DIR  # noqa: E402
+from training.features import encoded  # noqa: E402
 from training.injection.data import SEED, all_examples  # noqa: E402
 from training.injection.train import HIDDEN, fit_head  # noqa: E402
 
@@ -54,8 +53,7 @@ def main() -> None:
     for ex in examples:
         sources[ex.source] = sources.get(ex.source, 0) + 1
     logger.info("training examples: %d %s", len(examples), sources)
-    encoder = get_encoder()
-    head = fit_head(examples, lambda texts: cached_window_features(texts, encoder.window_features, cache_dir=CACHE), SEED)
+    head = fit_head(examples, encoded(CACHE), SEED)
     head.meta.update(
         name="raikit-injection-minilm-mlp",
         version=VERSION,
