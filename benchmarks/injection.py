@@ -111,7 +111,7 @@ def flagged(probs: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--speed-texts", type=int, default=200)
     parser.add_argument("--folds", nargs="*", help="only these folds (name prefixes), for development")
     args = parser.parse_args()

@@ -25,6 +25,8 @@ EPOCHS = 30
 FOLDS = 3
 SOURCE_CAP = 800.0
 """A source with more examples than this shares a total weight of this many examples."""
+SOURCE_WEIGHT = {"written_benign": 2.0}
+"""Extra weight of a source: raikit's written look-alikes are the hard negatives."""
 
 
 def label_arrays(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -38,14 +40,16 @@ def label_arrays(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, n
     counts: dict[str, int] = {}
     for ex in examples:
         counts[ex.source] = counts.get(ex.source, 0) + 1
-    w = np.array([min(1.0, SOURCE_CAP / counts[ex.source]) for ex in examples], np.float32)
+    w = np.array(
+        [min(1.0, SOURCE_CAP / counts[ex.source]) * SOURCE_WEIGHT.get(ex.source, 1.0) for ex in examples], np.float32
+    )
     return y, m, w
 
 
 def _mlp(x: np.ndarray, owner: np.ndarray, y: np.ndarray, m: np.ndarray, w: np.ndarray, seed: int) -> Head:
     return train_window_mlp(
         x, owner, y, m, w, outputs=OUTPUTS, any_covers=("direct", "jailbreak"), hidden=HIDDEN, epochs=EPOCHS,
-        batch=256, seed=seed,
+        batch=512, seed=seed,
     )
 
 
@@ -84,8 +88,9 @@ QUANTILES = (0.99, 0.995)
 def benign_quantiles(head: Head, oof: np.ndarray, examples: Sequence[Example]) -> dict[str, float]:
     """Quantiles of the calibrated out-of-fold ``any`` of the benign training prompts.
 
-    The 0.99 quantile is the threshold at which 1% of benign prompts like the training ones
-    would be flagged: the floor of the default policy's threshold (model card).
+    The 0.995 quantile is where 0.5% of benign prompts like the training ones would be
+    flagged; rounded up to 0.05 it is the default policy's threshold (half of the 1% budget,
+    since benign prompts unlike the training ones score higher; model card).
     """
     j = OUTPUTS.index("any")
     benign = np.array([e.kind == "prompt" and e.labels[j] == 0.0 for e in examples])
