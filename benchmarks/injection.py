@@ -29,7 +29,7 @@ check's extra cost when the harm check already read the same prompts (the guard'
 both share one encoder pass); the load average is printed with it.
 
 Usage:
-    OMP_NUM_THREADS=2 .venv/bin/python benchmarks/injection.py [--threads 2]
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/injection.py [--threads 1]
 """
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--speed-texts", type=int, default=200)
     parser.add_argument("--folds", nargs="*", help="only these folds (name prefixes), for development")
+    parser.add_argument("--no-folds", action="store_true", help="only the shipped model's lines and the speed")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     import random
@@ -185,7 +186,7 @@ def main() -> None:
     print(f"{'held-out source':42s} {'n':>5s} | {'AUPRC':>6s} {'TPR@1%':>6s} {'TPR@p':>6s} {'FPR@p':>6s} | "
           f"{'probe AUPRC':>11s} {'TPR@1%':>6s} | {'denylist TPR':>12s} {'FPR':>5s} | ratio AUPRC")
     for name, (kind, held) in FOLDS.items():
-        if args.folds and not any(name.startswith(f) for f in args.folds):
+        if args.no_folds or (args.folds and not any(name.startswith(f) for f in args.folds)):
             continue
         t0 = time.perf_counter()
         train = [e for e in examples if e.source not in held and not (e.source in SPLIT and e.group in held_groups)]
@@ -233,7 +234,7 @@ def main() -> None:
                   f"plain harmful requests flagged: {fq.mean():.3f}")
     print("(indirect folds: TPR/FPR at 0.5 on documents, max over segments of any and indirect)")
 
-    check = load_check("injection")
+    check = load_check("injection", thresholds={f: thresholds[f] for f in ("direct", "jailbreak")})
     print("shipped model, default policy thresholds, benign prompts no fold or shipped head trains on:")
     for pool, texts in never_trained.items():
         hits = [t for t, f in zip(texts, check.scan(texts)) if f]
@@ -265,7 +266,7 @@ def main() -> None:
     print(f"speed, 500-char texts, {args.threads} threads, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}: "
           + "; ".join(f"{k} {v:.0f} texts/s" for k, v in rates.items())
           + f" (check / bare encoder x{rates['injection check'] / rates['bare encoder pass']:.2f})")
-    print("command: OMP_NUM_THREADS=2 .venv/bin/python benchmarks/injection.py")
+    print("command: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/injection.py")
 
 
 if __name__ == "__main__":
