@@ -5,9 +5,13 @@ on all other sources, then measured on the held-out attacks against benign promp
 fold trains on: half of the self-instruct seed tasks and of the neuralchemy validation benign
 prompts (split by group, seed 16; the other half is trained on, as the shipped model trains on
 all of them). Half of the forbidden questions (plain harmful questions, not injections) is
-held out the same way and its flag rate printed.
+held out the same way and its flag rate printed. Benign prompts that nothing ever trains on
+join the pool: the ordinary prompts of benchmarks/data/ordinary_prompts.jsonl, raikit's
+held-out written look-alikes (benchmarks/data/injection_lookalikes.jsonl: security
+questions, quoted attacks, role-play, translation and formatting with personal details) and
+the harm model's held-out written prompts (system prompts and look-alikes).
 Printed per fold: AUPRC, TPR at 1% FPR (threshold at the 99th percentile of the benign
-scores), TPR and benign flag rate at the shipped threshold 0.5; the same for the stock
+scores), TPR and benign flag rate at the default policy's thresholds; the same for the stock
 baselines in the same run: the old default denylist (three phrases) and a frozen-MiniLM +
 logistic-regression probe (mean-pooled last layer) trained on the same fold.
 
@@ -16,16 +20,24 @@ with one BIPIA training attack inserted at a random boundary (seed 16); the fold
 that context kind's segments and that attack file. Scores: max over segments (ours) and the
 probe on the whole document.
 
-Speed: texts per second of the shipped check (source=prompt) on 500-character texts.
+Shipped model: benign prompts flagged at the default policy's thresholds, per never-trained
+pool (what "block" would block).
+
+Speed: texts per second of the shipped check (source=prompt) on 500-character texts, beside
+the bare encoder pass on the same kind of texts (what the check cannot go below) and the
+check's extra cost when the harm check already read the same prompts (the guard's case:
+both share one encoder pass); the load average is printed with it.
 
 Usage:
-    OMP_NUM_THREADS=2 .venv/bin/python benchmarks/injection.py [--threads 2]
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/injection.py [--threads 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,11 +47,10 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from raikit.guardrails.harm._cache import cached_window_features  # noqa: E402
-from raikit.guardrails.harm._encoder import get_encoder  # noqa: E402
 from raikit.guardrails.injection._decode import variants  # noqa: E402
 from raikit.guardrails.injection._segments import segments  # noqa: E402
-from training.injection.data import OUTPUTS, SEED, all_examples, bipia_documents  # noqa: E402
+from training.features import encoded  # noqa: E402
+from training.injection.data import OUTPUTS, SEED, all_examples, bipia_documents, harm_prompts  # noqa: E402
 from training.injection.train import fit_head  # noqa: E402
 
 CACHE = "/tmp/raikit_injection_cache"
@@ -48,6 +59,7 @@ SPLIT = (*BENIGN, "forbidden_questions")
 """Sources split in halves by group: one half trained on, the other held out of every fold."""
 OLD_DENYLIST = ["ignore all previous instructions", "ignore previous instructions", "disregard your system prompt"]
 ANY = OUTPUTS.index("any")
+PROMPT_FAMILIES = ("direct", "jailbreak", "any")
 INDIRECT = OUTPUTS.index("indirect")
 FOLDS = {
     "jailbreak_llms (in-the-wild jailbreaks)": ("prompt", {"jailbreak_llms"}),
@@ -71,13 +83,42 @@ def tpr_at_fpr(pos: np.ndarray, neg: np.ndarray, fpr: float = 0.01) -> float:
     return float((pos > threshold).mean())
 
 
+def jsonl_texts(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line)["text"] for line in handle if line.strip()]
+
+
+def policy_thresholds() -> dict[str, float]:
+    """The default policy's thresholds for the prompt families (``any`` takes the lowest)."""
+    from raikit.guardrails import load_policy
+
+    spec = next(c for c in load_policy("default").checks if c.type == "injection")
+    out = {f: (spec.per_type[f].threshold if f in spec.per_type and spec.per_type[f].threshold is not None
+               else spec.threshold) for f in ("direct", "jailbreak")}
+    out["any"] = min(out.values())
+    return out
+
+
+def flagged(probs: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
+    """Texts the policy would act on: columns direct, jailbreak, any (as the check attributes ``any``)."""
+    d, j, a = (OUTPUTS.index(k) for k in PROMPT_FAMILIES)
+    fam_is_direct = probs[:, d] >= probs[:, j]
+    direct = np.maximum(probs[:, d], np.where(fam_is_direct, probs[:, a], 0))
+    jail = np.maximum(probs[:, j], np.where(fam_is_direct, 0, probs[:, a]))
+    return (direct >= thresholds["direct"]) | (jail >= thresholds["jailbreak"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--speed-texts", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--speed-texts", type=int, default=200)
+    parser.add_argument("--folds", nargs="*", help="only these folds (name prefixes), for development")
+    parser.add_argument("--no-folds", action="store_true", help="only the shipped model's lines and the speed")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    import random
+
     import torch
     from sklearn.linear_model import LogisticRegression
 
@@ -85,27 +126,24 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     data = Path(args.data)
-    encoder = get_encoder()
+    feats = encoded(CACHE)
+    thresholds = policy_thresholds()
 
-    def feats(texts: list[str]):
-        return cached_window_features(texts, encoder.window_features, cache_dir=CACHE)
-
-    def text_scores(head, texts: list[str], col: int, decode: bool = True) -> np.ndarray:
+    def probs_of(head, texts: list[str]) -> np.ndarray:
+        """Per text, the max over its windows and decoded variants, all outputs."""
         expanded, owner = [], []
         for i, t in enumerate(texts):
-            for reading in (t, *(variants(t) if decode else ())):
+            for reading in (t, *variants(t)):
                 expanded.append(reading)
                 owner.append(i)
         w = feats(expanded)
-        probs = head.predict(w.features)[:, col]
-        out = np.zeros(len(texts))
-        np.maximum.at(out, np.asarray(owner)[w.owner], probs)
+        out = np.zeros((len(texts), len(OUTPUTS)))
+        np.maximum.at(out, np.asarray(owner)[w.owner], head.predict(w.features))
         return out
 
-    def doc_scores(head, docs: list[str], cols: list[int]) -> np.ndarray:
+    def doc_scores(head, docs: list[str]) -> np.ndarray:
         segs = [[d[s.start : s.end] for s in segments(d)] for d in docs]
-        flat = [s for ss in segs for s in ss]
-        per = np.stack([text_scores(head, flat, c) for c in cols], axis=1).max(axis=1)
+        per = probs_of(head, [s for ss in segs for s in ss])[:, [ANY, INDIRECT]].max(axis=1)
         out, at = np.zeros(len(docs)), 0
         for i, ss in enumerate(segs):
             out[i] = per[at : at + len(ss)].max() if ss else 0.0
@@ -125,19 +163,31 @@ def main() -> None:
     def deny_scores(texts: list[str]) -> np.ndarray:
         return np.array([1.0 if f else 0.0 for f in denylist.scan(texts)])
 
-    import random
-
     examples = all_examples(data)
     groups = sorted({e.group for e in examples if e.source in SPLIT})
     held_groups = set(random.Random(SEED).sample(groups, len(groups) // 2))
     held_out = [e for e in examples if e.source in SPLIT and e.group in held_groups]
-    benign = [e.text for e in held_out if e.source in BENIGN]
-    forbidden = [e.text for e in held_out if e.source == "forbidden_questions"]
-    print(f"benign prompts held out of every fold: {len(benign)} (half of {' + '.join(BENIGN)}); "
-          f"forbidden questions held out (plain harmful questions, not injections): {len(forbidden)}")
-    print(f"{'held-out source':42s} {'n':>5s} | {'AUPRC':>6s} {'TPR@1%':>6s} {'TPR@.5':>6s} {'FPR@.5':>6s} | "
+    never_trained = {
+        "ordinary prompts": jsonl_texts(ROOT / "benchmarks" / "data" / "ordinary_prompts.jsonl"),
+        "written look-alikes (held out)": jsonl_texts(ROOT / "benchmarks" / "data" / "injection_lookalikes.jsonl"),
+        "harm prompts held out (system, look-alike)": [
+            e.text for e in harm_prompts("heldout") if e.source.startswith("harm_prompts_benign")
+        ],
+    }
+    pools = {"self-instruct + neuralchemy val (half)": [e.text for e in held_out if e.source in BENIGN], **never_trained}
+    benign = [t for texts in pools.values() for t in texts]
+    harmful = [e.text for e in held_out if e.source == "forbidden_questions"] + [
+        e.text for e in harm_prompts("heldout") if e.source.startswith("harm_prompts_unsafe")
+    ]
+    print(f"benign prompts held out of every fold: {len(benign)} ("
+          + ", ".join(f"{k} {len(v)}" for k, v in pools.items())
+          + f"); plain harmful requests held out (forbidden questions, harm prompts; not injections): {len(harmful)}")
+    print(f"default policy thresholds: direct {thresholds['direct']}, jailbreak {thresholds['jailbreak']}")
+    print(f"{'held-out source':42s} {'n':>5s} | {'AUPRC':>6s} {'TPR@1%':>6s} {'TPR@p':>6s} {'FPR@p':>6s} | "
           f"{'probe AUPRC':>11s} {'TPR@1%':>6s} | {'denylist TPR':>12s} {'FPR':>5s} | ratio AUPRC")
     for name, (kind, held) in FOLDS.items():
+        if args.no_folds or (args.folds and not any(name.startswith(f) for f in args.folds)):
+            continue
         t0 = time.perf_counter()
         train = [e for e in examples if e.source not in held and not (e.source in SPLIT and e.group in held_groups)]
         head = fit_head(train, feats, SEED)
@@ -148,16 +198,19 @@ def main() -> None:
         )
         if kind == "prompt":
             pos = [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
-            s_pos, s_neg = text_scores(head, pos, ANY), text_scores(head, benign, ANY)
+            pp, pn = probs_of(head, pos), probs_of(head, benign)
+            s_pos, s_neg = pp[:, ANY], pn[:, ANY]
+            hit_pos, hit_neg = flagged(pp, thresholds), flagged(pn, thresholds)
             p_pos = probe.predict_proba(probe_features(pos))[:, 1]
             p_neg = probe.predict_proba(probe_features(benign))[:, 1]
             d_pos, d_neg = deny_scores(pos), deny_scores(benign)
-            fq = text_scores(head, forbidden, ANY)
+            fq = flagged(probs_of(head, harmful), thresholds)
         else:
             docs, labels = bipia_documents(data, kind, "text" if kind == "email" else "code")
             lab = np.array(labels)
-            scores = doc_scores(head, docs, [ANY, INDIRECT])
+            scores = doc_scores(head, docs)
             s_pos, s_neg = scores[lab == 1], scores[lab == 0]
+            hit_pos, hit_neg = s_pos >= 0.5, s_neg >= 0.5
             pscores = probe.predict_proba(probe_features(docs))[:, 1]
             p_pos, p_neg = pscores[lab == 1], pscores[lab == 0]
             d = deny_scores(docs)
@@ -167,26 +220,53 @@ def main() -> None:
         ours = auprc(np.r_[s_pos, s_neg], y)
         base = auprc(np.r_[p_pos, p_neg], y)
         print(
-            f"{name:42s} {len(pos):5d} | {ours:6.3f} {tpr_at_fpr(s_pos, s_neg):6.3f} {(s_pos >= 0.5).mean():6.3f} "
-            f"{(s_neg >= 0.5).mean():6.3f} | {base:11.3f} {tpr_at_fpr(p_pos, p_neg):6.3f} | "
+            f"{name:42s} {len(pos):5d} | {ours:6.3f} {tpr_at_fpr(s_pos, s_neg):6.3f} {hit_pos.mean():6.3f} "
+            f"{hit_neg.mean():6.3f} | {base:11.3f} {tpr_at_fpr(p_pos, p_neg):6.3f} | "
             f"{d_pos.mean():12.3f} {d_neg.mean():5.3f} | x{ours / max(base, 1e-9):.2f}   ({time.perf_counter() - t0:.0f}s)"
         )
         if kind == "prompt":
-            print(f"{'':42s}       forbidden questions flagged at 0.5 by this fold's head: {(fq >= 0.5).mean():.3f}")
+            at = 0
+            per_pool = []
+            for pool, texts in pools.items():
+                per_pool.append(f"{pool} {int(hit_neg[at : at + len(texts)].sum())}/{len(texts)}")
+                at += len(texts)
+            print(f"{'':42s}       benign flagged at policy thresholds: {'; '.join(per_pool)}; "
+                  f"plain harmful requests flagged: {fq.mean():.3f}")
+    print("(indirect folds: TPR/FPR at 0.5 on documents, max over segments of any and indirect)")
 
-    # Shipped model on the benign pool (it trains on them: an upper bound, shown for the record).
-    check = load_check("injection")
-    texts = [(b * 10)[:500] for b in benign[: args.speed_texts]]
-    check.predict_proba(texts[:8])
+    check = load_check("injection", thresholds={f: thresholds[f] for f in ("direct", "jailbreak")})
+    print("shipped model, default policy thresholds, benign prompts no fold or shipped head trains on:")
+    for pool, texts in never_trained.items():
+        hits = [t for t, f in zip(texts, check.scan(texts)) if f]
+        print(f"  {pool:44s} flagged {len(hits)}/{len(texts)}")
+
+    # Speed: 500-character texts, each set new to the encoder's feature cache.
+    pool = [t for t in benign if len(t) >= 40]
+    def texts_500(tag: str) -> list[str]:
+        return [f"{tag} {(t + ' ') * 20}"[:500] for t in pool[: args.speed_texts]]
+
+    encoder = check._model.encoder
+    check.predict_proba(texts_500("warm-up")[:8])
+    rates = {}
+    for label, run, texts in (
+        ("bare encoder pass", lambda t: encoder.window_features(t), texts_500("encoder")),
+        ("injection check", check.predict_proba, texts_500("check")),
+        ("old denylist", denylist.scan, texts_500("denylist")),
+    ):
+        t0 = time.perf_counter()
+        run(texts)
+        rates[label] = len(texts) / (time.perf_counter() - t0)
+    harm = load_check("harm")
+    shared = texts_500("shared")
+    harm.predict_proba(shared)
     t0 = time.perf_counter()
-    check.predict_proba(texts)
-    ours_rate = len(texts) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    denylist.scan(texts)
-    deny_rate = len(texts) / (time.perf_counter() - t0)
-    print(f"speed, 500-char texts, {args.threads} threads: injection check {ours_rate:.0f} texts/s; "
-          f"old denylist {deny_rate:.0f} texts/s (x{ours_rate / deny_rate:.3f})")
-    print("command: OMP_NUM_THREADS=2 .venv/bin/python benchmarks/injection.py")
+    check.predict_proba(shared)
+    rates["injection check after harm read the prompts"] = len(shared) / (time.perf_counter() - t0)
+    load = os.getloadavg()
+    print(f"speed, 500-char texts, {args.threads} threads, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}: "
+          + "; ".join(f"{k} {v:.0f} texts/s" for k, v in rates.items())
+          + f" (check / bare encoder x{rates['injection check'] / rates['bare encoder pass']:.2f})")
+    print("command: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/injection.py")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -160,6 +161,8 @@ def _plausible(value: str, kind: str) -> bool:
             return False
         if kind == "password":  # in prose the value may end the sentence
             value = value.rstrip(".,:;!?")
+        if kind == "connection_string_password":  # URL userinfo is percent-encoded
+            value = unquote(value)
         if re.search(r"\s", value) or (kind == "password" and _NUMBER.match(value)):
             return False
         if kind == "password" and re.search(r"[()\[\]{}]", value):  # an expression, not a value

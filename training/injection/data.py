@@ -142,6 +142,45 @@ def written(name: str = "all") -> list[Example]:
     return out
 
 
+TEMPLATED_BENIGN = 800
+"""Templated benign prompts built from Presidio's synthetic sentences (translation, formatting)."""
+
+
+def templated_benign(data: Path, limit: int = TEMPLATED_BENIGN, seed: int = SEED) -> list[Example]:
+    """Translation and formatting requests around sentences with personal details (negatives).
+
+    Templates and languages: ``benign_templates.json``; sentences: Presidio's synthetic dev
+    set (``pii/presidio_synth_dev.json``), which is full of names, addresses and numbers, the
+    look of "Translate to German. My name is ..." that model 1.0 flagged.
+    """
+    spec = json.loads((HERE / "benign_templates.json").read_text(encoding="utf-8"))
+    rows = json.loads((data / "pii" / "presidio_synth_dev.json").read_text(encoding="utf-8"))
+    sentences = [r["full_text"].strip() for r in rows if len(r["full_text"].strip()) >= 12]
+    rng = random.Random(seed)
+    out = []
+    for i, text in enumerate(rng.sample(sentences, min(limit, len(sentences)))):
+        template = rng.choice(spec["templates"])
+        prompt = template.format(text=text, lang=rng.choice(spec["languages"]))
+        out.append(Example(prompt, _labels(0.0, 0.0, 1.0), "templated_benign", f"tb:{i}", "prompt"))
+    return out
+
+
+HARM_PROMPTS = Path(__file__).resolve().parents[1] / "harm" / "data"
+
+
+def harm_prompts(split: str) -> list[Example]:
+    """raikit's written prompts of the harm model (system prompts, look-alikes, unsafe requests).
+
+    None is an injection: a plain harmful request is the harm check's business. ``split`` is
+    ``train`` (trained on) or ``heldout`` (measured only, by the benchmark).
+    """
+    out = []
+    for i, row in enumerate(_jsonl(HARM_PROMPTS / f"prompts_{split}.jsonl")):
+        kind = "unsafe" if row["kind"].startswith("unsafe") else "benign"
+        out.append(Example(row["text"], _labels(0.0, 0.0, 1.0), f"harm_prompts_{kind}:{split}", f"hp:{split}:{i}", "prompt"))
+    return out
+
+
 BIPIA_ROWS = {"email": 50, "code": 25, "table": 15}
 
 
@@ -241,6 +280,8 @@ def all_examples(data: Path) -> list[Example]:
             *jailbreak_llms(data),
             *self_instruct(data),
             *written(),
+            *templated_benign(data),
+            *harm_prompts("train"),
             *bipia_segments(data, ("email", "table", "code"), ("text", "code")),
             *social_posts(data),
         ]

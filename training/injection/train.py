@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from raikit.guardrails.harm._encoder import WindowFeatures
 from raikit.guardrails.harm._head import Head
+from training.features import Features, sorted_windows, text_logits, train_window_mlp, windows_of
 from training.injection.data import OUTPUTS, SEED, Example
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ EPOCHS = 30
 FOLDS = 3
 SOURCE_CAP = 800.0
 """A source with more examples than this shares a total weight of this many examples."""
+SOURCE_WEIGHT = {"written_benign": 2.0}
+"""Extra weight of a source: raikit's written look-alikes are the hard negatives."""
 
 
 def label_arrays(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -38,74 +40,26 @@ def label_arrays(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray, n
     counts: dict[str, int] = {}
     for ex in examples:
         counts[ex.source] = counts.get(ex.source, 0) + 1
-    w = np.array([min(1.0, SOURCE_CAP / counts[ex.source]) for ex in examples], np.float32)
+    w = np.array(
+        [min(1.0, SOURCE_CAP / counts[ex.source]) * SOURCE_WEIGHT.get(ex.source, 1.0) for ex in examples], np.float32
+    )
     return y, m, w
 
 
-def _train_mlp(x: np.ndarray, owner: np.ndarray, y: np.ndarray, m: np.ndarray, w: np.ndarray, seed: int) -> Head:
-    import torch
-
-    torch.manual_seed(seed)
-    mean, std = x.mean(0), x.std(0) + 1e-4
-    xt = torch.from_numpy((x - mean) / std)
-    yt, mt, wt = torch.from_numpy(y), torch.from_numpy(m), torch.from_numpy(w)
-    starts = np.searchsorted(owner, np.arange(len(y) + 1))
-    k = y.shape[1]
-    model = torch.nn.Sequential(
-        torch.nn.Dropout(0.1), torch.nn.Linear(x.shape[1], HIDDEN), torch.nn.GELU(approximate="tanh"),
-        torch.nn.Dropout(0.3), torch.nn.Linear(HIDDEN, k),
+def _mlp(x: np.ndarray, owner: np.ndarray, y: np.ndarray, m: np.ndarray, w: np.ndarray, seed: int) -> Head:
+    return train_window_mlp(
+        x, owner, y, m, w, outputs=OUTPUTS, any_covers=("direct", "jailbreak"), hidden=HIDDEN, epochs=EPOCHS,
+        batch=512, seed=seed,
     )
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)
-    gen = torch.Generator().manual_seed(seed)
-    for _ in range(EPOCHS):
-        model.train()
-        order = torch.randperm(len(y), generator=gen).numpy()
-        for begin in range(0, len(order), 256):
-            texts = order[begin : begin + 256]
-            counts = starts[texts + 1] - starts[texts]
-            rows = np.concatenate([np.arange(starts[t], starts[t + 1]) for t in texts])
-            slot = torch.from_numpy(np.repeat(np.arange(len(texts)), counts))
-            per_window = model(xt[rows])
-            logits = torch.full((len(texts), k), -1e4).scatter_reduce(
-                0, slot[:, None].expand_as(per_window), per_window, reduce="amax"
-            )
-            idx = torch.from_numpy(texts)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[idx], reduction="none")
-            weights = mt[idx] * wt[idx, None]
-            loss = (loss * weights).sum() / weights.sum().clamp(min=1e-6)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    model.eval()
-    arrays = {
-        "mean": mean.astype(np.float32), "std": std.astype(np.float32),
-        "w1": model[1].weight.detach().numpy().T.copy(), "b1": model[1].bias.detach().numpy().copy(),
-        "w2": model[4].weight.detach().numpy().T.copy(), "b2": model[4].bias.detach().numpy().copy(),
-        "platt_a": np.ones(k, np.float32), "platt_b": np.zeros(k, np.float32),
-    }
-    return Head(outputs=OUTPUTS, arrays=arrays, meta={"any_covers": ["direct", "jailbreak"]})
-
-
-def _text_logits(head: Head, x: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    out = np.full((n, len(OUTPUTS)), -np.inf, np.float32)
-    np.maximum.at(out, owner, head.logits(x))
-    return out
-
-
-def _subset(x: np.ndarray, owner: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    keep = np.isin(owner, rows)
-    return x[keep], np.searchsorted(rows, owner[keep])
 
 
 def fit_head(
-    examples: Sequence[Example], features: Callable[[list[str]], WindowFeatures], seed: int = SEED
+    examples: Sequence[Example], features: Features, seed: int = SEED
 ) -> Head:
     """Train and calibrate a head on ``examples`` (``features`` encodes a list of texts)."""
     from sklearn.linear_model import LogisticRegression
 
-    windows = features([e.text for e in examples])
-    order = np.argsort(windows.owner, kind="stable")
-    x, owner = windows.features[order], windows.owner[order]
+    x, owner = sorted_windows(features([e.text for e in examples]))
     y, m, w = label_arrays(examples)
     groups = sorted({e.group for e in examples})
     fold_of = {g: i % FOLDS for i, g in enumerate(random.Random(seed).sample(groups, len(groups)))}
@@ -113,9 +67,9 @@ def fit_head(
     oof = np.zeros_like(y)
     for k in range(FOLDS):
         train, test = np.where(fold != k)[0], np.where(fold == k)[0]
-        head = _train_mlp(*_subset(x, owner, train), y[train], m[train], w[train], seed + k)
-        oof[test] = _text_logits(head, *_subset(x, owner, test), len(test))
-    head = _train_mlp(x, owner, y, m, w, seed)
+        head = _mlp(*windows_of(x, owner, train), y[train], m[train], w[train], seed + k)
+        oof[test] = text_logits(head, *windows_of(x, owner, test), len(test))
+    head = _mlp(x, owner, y, m, w, seed)
     for j, name in enumerate(OUTPUTS):
         known = m[:, j] > 0
         lr = LogisticRegression(C=100.0, max_iter=1000).fit(
@@ -124,4 +78,24 @@ def fit_head(
         head.arrays["platt_a"][j] = max(float(lr.coef_[0, 0]), 1e-3)
         head.arrays["platt_b"][j] = float(lr.intercept_[0])
         logger.info("platt %s: n=%d pos=%d", name, known.sum(), int(y[known, j].sum()))
+    head.meta["benign_prompt_any_quantiles"] = benign_quantiles(head, oof, examples)
     return head
+
+
+QUANTILES = (0.99, 0.995)
+
+
+def benign_quantiles(head: Head, oof: np.ndarray, examples: Sequence[Example]) -> dict[str, float]:
+    """Quantiles of the calibrated out-of-fold ``any`` of the benign training prompts.
+
+    The 0.995 quantile is where 0.5% of benign prompts like the training ones would be
+    flagged; rounded up to 0.05 it is the default policy's threshold (half of the 1% budget,
+    since benign prompts unlike the training ones score higher; model card).
+    """
+    j = OUTPUTS.index("any")
+    benign = np.array([e.kind == "prompt" and e.labels[j] == 0.0 for e in examples])
+    a, b = head.arrays["platt_a"][j], head.arrays["platt_b"][j]
+    probs = 1.0 / (1.0 + np.exp(-(a * oof[benign, j] + b)))
+    out = {str(q): round(float(np.quantile(probs, q)), 4) for q in QUANTILES}
+    logger.info("benign training prompts (%d): calibrated out-of-fold any quantiles %s", benign.sum(), out)
+    return out

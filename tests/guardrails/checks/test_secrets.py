@@ -43,6 +43,7 @@ def test_provider_table_is_found_with_its_kind(check: SecretsCheck, case: dict[s
         "color: #1e7b3a; --pass: #1e7b3a;",
         "Visit https://example.com/docs/getting-started for the tutorial.",
         "twilio SIDs look like ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        'url = URL("https://jo%40mail.example:a%20secret@host.example:8080/path")',
         "",
     ],
 )
@@ -67,6 +68,14 @@ def test_evasions_are_undone_and_offsets_map_back(check: SecretsCheck, evasion: 
     [finding] = check.scan([text])[0]
     assert finding.type == "SECRET:github_token"
     assert (finding.start, finding.end) == (7, 7 + len(evasion))
+
+
+def test_percent_encoded_url_passwords_are_decoded_before_judging() -> None:
+    check = SecretsCheck(use_detect_secrets=False)
+    prose = check.scan(["https://jo%40mail.example:two%20words@host.example/x"])[0]
+    real = check.scan(["redis://svc:Rk%2F9x%21Lq2v@cache.internal:6379/0"])[0]
+    assert prose == []
+    assert [f.type for f in real] == ["SECRET:connection_string_password"]
 
 
 def test_findings_carry_a_hash_not_the_value(check: SecretsCheck) -> None:
