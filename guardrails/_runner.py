@@ -132,6 +132,7 @@ class PolicyRunner:
                 found = self._batchers[(stage, background)] = MicroBatcher(
                     functools.partial(self.scan, background=background), stage=stage,
                     wait_s=rt.batch_wait_ms / 1000.0, max_batch=rt.max_batch, max_pending=rt.max_pending,
+                    threads=1 if background else rt.workers,
                 )
             return found
 
