@@ -196,9 +196,10 @@ class PolicyRunner:
         Checks run one after another, so each check's time is time the caller waited and the
         per-check timings add up to no more than the call. Model checks run on this runner's
         worker pool (or worker processes) with their time budget enforced; cheap ``inline``
-        checks run in the calling thread. Every check gets its budget as a deadline and stops
-        itself there (see :mod:`raikit.guardrails._budget`); a check in a worker process is
-        killed there.
+        checks run in the calling thread. Every check gets its budget (``timeout_s``, and no
+        more than is left of the stage's, which is its checks' largest) as a deadline and
+        stops itself there (see :mod:`raikit.guardrails._budget`); a check in a worker
+        process is killed there.
 
         Args:
             texts: Texts to scan (unchanged; redacted copies are returned).
@@ -240,7 +241,11 @@ class PolicyRunner:
         per_text: list[list[Finding]] = [[] for _ in texts]
         errors: list[list[CheckFailure]] = [[] for _ in texts]
         timings: dict[str, float] = {}
-        for spec in (self.specs(stage) if only is None else only) if texts else []:
+        specs = (self.specs(stage) if only is None else list(only)) if texts else []
+        # The stage as a whole answers within its largest check budget.
+        stage_s = max((spec.timeout_s for spec in specs), default=0.0)
+        stage_end = time.monotonic() + stage_s
+        for spec in specs:
             indices = [i for i in range(len(texts)) if roles is None or roles[i] is None or roles[i] in spec.roles]
             # A text over the check's limit fails alone (the check would refuse the whole batch,
             # which may hold other callers' texts).
@@ -253,24 +258,29 @@ class PolicyRunner:
                 continue
             subset = [texts[i] for i in indices]
             started = self.clock()
-            budget = _budget.Budget(time.monotonic() + spec.timeout_s, background)
+            allowed_s = min(spec.timeout_s, stage_end - time.monotonic())
+            budget = _budget.Budget(time.monotonic() + allowed_s, background)
             try:
+                if allowed_s <= 0:
+                    raise concurrent.futures.TimeoutError
                 if spec.id in self.isolated:
                     assert self._processes is not None
-                    results = self._processes.scan(spec.id, subset, spec.timeout_s)
+                    results = self._processes.scan(spec.id, subset, allowed_s)
                 elif self.checks[spec.id].inline:
                     results = _budget.run_within(budget, self.checks[spec.id].scan, subset)
-                    if self.clock() - started > spec.timeout_s:
+                    if self.clock() - started > allowed_s:
                         raise concurrent.futures.TimeoutError
                 else:
                     future = self.pool(background).submit(_budget.run_within, budget, self.checks[spec.id].scan, subset)
                     try:
-                        results = future.result(timeout=spec.timeout_s)
+                        results = future.result(timeout=allowed_s)
                     except concurrent.futures.TimeoutError:
                         future.cancel()
                         raise
             except concurrent.futures.TimeoutError:
-                self._fail(spec, stage, f"exceeded its time budget of {spec.timeout_s:g}s", [errors[i] for i in indices])
+                reason = (f"exceeded its time budget of {spec.timeout_s:g}s" if allowed_s >= spec.timeout_s
+                          else f"the stage's time budget of {stage_s:g}s ran out")
+                self._fail(spec, stage, reason, [errors[i] for i in indices])
                 continue
             except Exception as err:  # noqa: BLE001 - any crash follows on_error
                 self._fail(spec, stage, f"raised {type(err).__name__}", [errors[i] for i in indices])
