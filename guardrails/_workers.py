@@ -174,11 +174,17 @@ class CheckProcessPool:
         self._first_ready.set()
 
     def _replace(self, worker: _Worker, why: str) -> None:
+        """Kill ``worker`` now; reap it and start its successor off the caller's path."""
         logger.warning("stopping a check worker (%s); starting a new one", why)
-        worker.kill()
+        worker.process.kill()
         with self._lock:
             self._alive.discard(worker)
             self.restarts += 1
+        threading.Thread(target=self._respawn, args=(worker,), name="raikit-worker-restart", daemon=True).start()
+
+    def _respawn(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
             if not self._closed:
                 self._spawn()
 
