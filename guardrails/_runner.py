@@ -258,7 +258,9 @@ class PolicyRunner:
                 continue
             subset = [texts[i] for i in indices]
             started = self.clock()
-            allowed_s = min(spec.timeout_s, stage_end - time.monotonic())
+            left_s = stage_end - time.monotonic()
+            cut = left_s < spec.timeout_s - 0.01  # earlier checks used part of the stage's budget
+            allowed_s = left_s if cut else spec.timeout_s
             budget = _budget.Budget(time.monotonic() + allowed_s, background)
             try:
                 if allowed_s <= 0:
@@ -278,8 +280,8 @@ class PolicyRunner:
                         future.cancel()
                         raise
             except concurrent.futures.TimeoutError:
-                reason = (f"exceeded its time budget of {spec.timeout_s:g}s" if allowed_s >= spec.timeout_s
-                          else f"the stage's time budget of {stage_s:g}s ran out")
+                reason = (f"the stage's time budget of {stage_s:g}s ran out" if cut
+                          else f"exceeded its time budget of {spec.timeout_s:g}s")
                 self._fail(spec, stage, reason, [errors[i] for i in indices])
                 continue
             except Exception as err:  # noqa: BLE001 - any crash follows on_error
@@ -329,11 +331,25 @@ def _large(texts: Sequence[str]) -> bool:
 
 def _isolate(check: Check, isolation: str) -> bool:
     """Whether ``check`` runs in a worker process: with ``process`` every model and third-party
-    check, with ``auto`` third-party ones (raikit's own stop themselves at their budget)."""
+    check, with ``auto`` third-party ones (raikit's own stop themselves at their budget) that
+    a worker can rebuild; one that cannot (a local class, state that does not pickle) stays
+    on a thread, with a warning."""
     bundled = type(check).__module__.split(".")[0] == "raikit"
     if isolation == "process":
         return not (bundled and check.inline)
-    return isolation == "auto" and not bundled
+    if isolation != "auto" or bundled:
+        return False
+    import pickle
+
+    from raikit.guardrails._workers import check_payload
+
+    try:
+        pickle.dumps(check_payload(check))
+    except Exception as err:  # noqa: BLE001 - any pickling failure keeps it in this process
+        logger.warning("check %s (%s) cannot be rebuilt in a worker process (%s): it runs on a thread, where an "
+                       "overrun cannot be stopped", check.id, type(check).__name__, type(err).__name__)
+        return False
+    return True
 
 
 def is_whole(finding: Finding, length: int) -> bool:

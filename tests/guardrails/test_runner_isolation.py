@@ -124,3 +124,17 @@ def test_a_check_within_the_memory_limit_runs() -> None:
         assert r._processes is not None and r._processes.restarts == 0
     finally:
         r.close()
+
+
+def test_a_third_party_check_a_worker_cannot_rebuild_stays_on_a_thread_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Local(KeywordCheck):  # a local class cannot be imported by a worker
+        pass
+
+    with caplog.at_level("WARNING"):
+        r = PolicyRunner(policy_from_string(POLICY.format(runtime="{}", on_error="block", timeout=1.0)),
+                         checks={"hang": Local(words={"BAD": "bad"}, id="hang")})
+    assert r.isolated == frozenset() and "cannot be rebuilt in a worker process" in caplog.text
+    assert r.scan(["a bad word"])[0].outcome == "blocked"
+    r.close()
