@@ -632,11 +632,21 @@ def main() -> None:
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
         return
+    print_table(rows)
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
     print(f"{'family':<20} {'answer s':>9} {'budget':>7} {'idle s':>7} {'peak MB':>8} {'benign s':>9} "
           f"{'(alone)':>8}  outcome / extra")
     for row in rows:
         if row.get("error"):
             print(f"{row['family']:<20} ERROR {row['error']}")
+            continue
+        if "cost" in row:  # a measurement, not an attack
+            for mode, cost in row["cost"].items():
+                print(f"{row['family']:<20} isolation {mode}: loaded in {cost['load_s']} s, benign call median "
+                      f"{cost['benign_median_s']} s, RSS of the process and its workers {cost['rss_mb']} MB")
+            print(f"{'':<20}    peak over both {row['peak_rss_mb']:.0f} MB; not an attack (no target)")
             continue
         extra = row.get("outcome", "")
         if "evasions" in row:

@@ -96,7 +96,7 @@ class PolicyRunner:
             self._processes.start()
 
     def close(self) -> None:
-        """Stop this runner's batch threads and worker pool (a hung check is left behind)."""
+        """Stop this runner's batch threads, worker threads and worker processes."""
         with self._lock:
             for batcher in self._batchers.values():
                 batcher.close()
@@ -196,10 +196,9 @@ class PolicyRunner:
         Checks run one after another, so each check's time is time the caller waited and the
         per-check timings add up to no more than the call. Model checks run on this runner's
         worker pool (or worker processes) with their time budget enforced; cheap ``inline``
-        checks run in the calling thread. Every check gets its budget (``timeout_s``, and no
-        more than is left of the stage's, which is its checks' largest) as a deadline and
-        stops itself there (see :mod:`raikit.guardrails._budget`); a check in a worker
-        process is killed there.
+        checks run in the calling thread. Every check gets its budget (``timeout_s``) as a
+        deadline and stops itself there (see :mod:`raikit.guardrails._budget`); a check in a
+        worker process is killed there.
 
         Args:
             texts: Texts to scan (unchanged; redacted copies are returned).
@@ -241,11 +240,7 @@ class PolicyRunner:
         per_text: list[list[Finding]] = [[] for _ in texts]
         errors: list[list[CheckFailure]] = [[] for _ in texts]
         timings: dict[str, float] = {}
-        specs = (self.specs(stage) if only is None else list(only)) if texts else []
-        # The stage as a whole answers within its largest check budget.
-        stage_s = max((spec.timeout_s for spec in specs), default=0.0)
-        stage_end = time.monotonic() + stage_s
-        for spec in specs:
+        for spec in (self.specs(stage) if only is None else only) if texts else []:
             indices = [i for i in range(len(texts)) if roles is None or roles[i] is None or roles[i] in spec.roles]
             # A text over the check's limit fails alone (the check would refuse the whole batch,
             # which may hold other callers' texts).
@@ -258,31 +253,24 @@ class PolicyRunner:
                 continue
             subset = [texts[i] for i in indices]
             started = self.clock()
-            left_s = stage_end - time.monotonic()
-            cut = left_s < spec.timeout_s - 0.01  # earlier checks used part of the stage's budget
-            allowed_s = left_s if cut else spec.timeout_s
-            budget = _budget.Budget(time.monotonic() + allowed_s, background)
+            budget = _budget.Budget(time.monotonic() + spec.timeout_s, background)
             try:
-                if allowed_s <= 0:
-                    raise concurrent.futures.TimeoutError
                 if spec.id in self.isolated:
                     assert self._processes is not None
-                    results = self._processes.scan(spec.id, subset, allowed_s)
+                    results = self._processes.scan(spec.id, subset, spec.timeout_s)
                 elif self.checks[spec.id].inline:
                     results = _budget.run_within(budget, self.checks[spec.id].scan, subset)
-                    if self.clock() - started > allowed_s:
+                    if self.clock() - started > spec.timeout_s:
                         raise concurrent.futures.TimeoutError
                 else:
                     future = self.pool(background).submit(_budget.run_within, budget, self.checks[spec.id].scan, subset)
                     try:
-                        results = future.result(timeout=allowed_s)
+                        results = future.result(timeout=spec.timeout_s)
                     except concurrent.futures.TimeoutError:
                         future.cancel()
                         raise
             except concurrent.futures.TimeoutError:
-                reason = (f"the stage's time budget of {stage_s:g}s ran out" if cut
-                          else f"exceeded its time budget of {spec.timeout_s:g}s")
-                self._fail(spec, stage, reason, [errors[i] for i in indices])
+                self._fail(spec, stage, f"exceeded its time budget of {spec.timeout_s:g}s", [errors[i] for i in indices])
                 continue
             except Exception as err:  # noqa: BLE001 - any crash follows on_error
                 self._fail(spec, stage, f"raised {type(err).__name__}", [errors[i] for i in indices])

@@ -135,6 +135,7 @@ class CheckProcessPool:
         self._started = False
         self._closed = False
         self._first_ready = threading.Event()
+        self._loading = 0  # workers started and not yet ready
         self._start_error: str | None = None
         self.restarts = 0  #: How many workers were killed and replaced.
 
@@ -153,6 +154,7 @@ class CheckProcessPool:
         """Start one worker; a thread hands it to the idle queue once it has loaded (lock held)."""
         worker = _Worker(self._payloads, self.memory_mb)
         self._alive.add(worker)
+        self._loading += 1
         threading.Thread(target=self._await_ready, args=(worker,), name="raikit-worker-start", daemon=True).start()
 
     def _await_ready(self, worker: _Worker) -> None:
@@ -160,6 +162,8 @@ class CheckProcessPool:
             kind, value = worker.conn.recv()
         except (EOFError, OSError):
             kind, value = "error", "worker exited while loading"
+        with self._lock:
+            self._loading -= 1
         if kind == "ready":
             self._start_error = None
             self._idle.put(worker)
@@ -189,7 +193,8 @@ class CheckProcessPool:
                 self._spawn()
 
     def scan(self, check_id: str, texts: list[str], timeout: float) -> list[list[Finding]]:
-        """Scan in a worker within ``timeout`` seconds (waiting for a free worker included).
+        """Scan in a worker within ``timeout`` seconds (waiting for a busy worker included,
+        waiting for one that is loading not).
 
         Raises:
             TimeoutError: no worker was free in time, or the check overran (its worker is killed).
@@ -203,10 +208,16 @@ class CheckProcessPool:
             broken = not self._alive and self._start_error is not None
         if broken:
             raise CheckError(check_id, f"no check worker could start ({self._start_error})")
-        try:
-            worker = self._idle.get(timeout=max(0.0, timeout))
-        except queue.Empty:
-            raise TimeoutError from None
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                break
+            except queue.Empty:
+                with self._lock:
+                    loading = self._loading
+                if not loading:
+                    raise TimeoutError from None
+                deadline = time.monotonic() + timeout  # a worker is (re)loading: loading is not budgeted
         try:
             worker.conn.send((check_id, texts))
             answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
