@@ -1,8 +1,10 @@
 """Micro-batching: scan requests that arrive together as one batch on a worker thread.
 
-Each :class:`MicroBatcher` owns one daemon thread. A request waits at most ``wait_s`` for
-others to join its batch (or until ``max_batch`` texts are gathered); while a batch is being
-scanned, new requests queue up and form the next one, so batches grow with concurrency.
+Each :class:`MicroBatcher` owns ``threads`` daemon threads. A request waits at most ``wait_s``
+for others to join its batch (or until ``max_batch`` texts are gathered); while batches are
+being scanned, new requests queue up and form the next one, so batches grow with concurrency.
+With more than one thread a slow batch (a check running into its budget) does not hold up
+the requests behind it.
 At most ``max_pending`` requests may be queued or running: further callers wait (sync
 callers block, async callers are suspended without blocking their event loop).
 """
@@ -42,16 +44,20 @@ class MicroBatcher:
         wait_s: Longest time a request waits for company.
         max_batch: Most texts in one batch.
         max_pending: Most requests queued or running at once (backpressure).
+        threads: Batches scanned at once.
     """
 
-    def __init__(self, scan: ScanFn, *, stage: str, wait_s: float, max_batch: int, max_pending: int) -> None:
+    def __init__(
+        self, scan: ScanFn, *, stage: str, wait_s: float, max_batch: int, max_pending: int, threads: int = 1
+    ) -> None:
         self._scan = scan
         self.stage = stage
         self.wait_s = wait_s
         self.max_batch = max_batch
         self._slots = threading.BoundedSemaphore(max_pending)
         self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self.threads = threads
+        self._started = False
         self._lock = threading.Lock()
         self._closed = False
         self.batches = 0  #: Batches scanned so far (for benchmarks and tests).
@@ -61,9 +67,10 @@ class MicroBatcher:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the guard's check runner is closed")
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name=f"raikit-batch-{self.stage}", daemon=True)
-                self._thread.start()
+            if not self._started:
+                self._started = True
+                for _ in range(self.threads):
+                    threading.Thread(target=self._loop, name=f"raikit-batch-{self.stage}", daemon=True).start()
 
     def _enqueue(self, texts: Sequence[str], prompt_hashes: Any, roles: Any) -> concurrent.futures.Future[list[Any]]:
         future: concurrent.futures.Future[list[Any]] = concurrent.futures.Future()
@@ -88,11 +95,12 @@ class MicroBatcher:
         return await asyncio.wrap_future(future)
 
     def close(self) -> None:
-        """Stop the worker thread after the queued requests are done."""
+        """Stop the worker threads after the queued requests are done."""
         with self._lock:
             self._closed = True
-            if self._thread is not None:
-                self._queue.put(None)
+            if self._started:
+                for _ in range(self.threads):
+                    self._queue.put(None)
 
     def _gather(self, first: _Request) -> list[_Request]:
         batch = [first]
@@ -119,8 +127,9 @@ class MicroBatcher:
             batch = self._gather(first)
             if not batch:
                 continue
-            self.batches += 1
-            self.largest = max(self.largest, len(batch))
+            with self._lock:
+                self.batches += 1
+                self.largest = max(self.largest, len(batch))
             texts = [t for r in batch for t in r.texts]
             hashes = None
             if any(r.prompt_hashes is not None for r in batch):

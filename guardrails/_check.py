@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 from raikit.errors import CheckError, InputError, InputTypeError
+from raikit.guardrails import _budget
 from raikit.guardrails._finding import Finding
 from raikit.guardrails._hashing import salted_hash
 
@@ -20,7 +21,6 @@ CheckInput = Literal["text", "image"]
 #: Longest text a check accepts by default (characters); a policy's ``max_text_chars`` overrides it.
 DEFAULT_MAX_TEXT_CHARS = 50_000
 _CHUNK_OVERLAP = 256
-_WINDOWS_PER_BATCH = 2
 ERR_TOO_LONG = ("texts[{index}] is {length:,} characters; check {check!r} accepts at most {limit:,} "
                 "(the policy's max_text_chars): split the input or raise the limit")
 
@@ -55,9 +55,12 @@ class Check(abc.ABC):
     #: Cheap checks (no model, bounded work) run in the caller's thread; their time budget
     #: is then checked after they return instead of being enforced by a worker thread.
     inline: ClassVar[bool] = False
-    #: Texts longer than this are scanned in overlapping windows of this many characters, so
-    #: cost grows linearly with length; None scans whole texts (the check windows itself).
+    #: Texts longer than this are scanned in overlapping windows (of ``unit_chars``), so cost
+    #: grows linearly with length; None scans whole texts (the check windows itself).
     chunk_chars: ClassVar[int | None] = 8_000
+    #: Most characters per ``_scan`` call of a windowed or background scan: the unit of work
+    #: between two budget checks (see :mod:`raikit.guardrails._budget`).
+    unit_chars: ClassVar[int] = 2_000
     #: Texts longer than this are refused with :class:`InputError` before any work.
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
 
@@ -101,11 +104,15 @@ class Check(abc.ABC):
                 raise InputError(ERR_TOO_LONG.format(index=index, length=len(text), check=self.id,
                                                      limit=self.max_text_chars))
         self.load()
+        _budget.next_unit()
         size = self.chunk_chars
-        if size is None or self.input != "text" or all(len(t) <= size for t in texts):
-            results = self._scan(texts)
+        window = min(size, self.unit_chars) if size is not None and self.input == "text" else None
+        long_ = window is not None and any(len(t) > (size or 0) for t in texts)
+        budget = _budget.current()
+        if long_ or (budget is not None and budget.background and len(texts) > 1):
+            results = self._scan_units(texts, window if long_ else None)
         else:
-            results = self._scan_chunked(texts, size)
+            results = self._scan(texts)
         if len(results) != len(texts):
             raise CheckError(self.id, ERR_COUNT.format(got=len(results), expected=len(texts)))
         return [[f for f in found if f.score >= self.threshold_for(f.type)] for found in results]
@@ -117,21 +124,37 @@ class Check(abc.ABC):
         """
         return self.threshold
 
-    def _scan_chunked(self, texts: list[str], size: int) -> list[list[Finding]]:
-        """Scan long texts as overlapping windows and merge the findings back (linear cost)."""
+    def _scan_units(self, texts: list[str], window: int | None) -> list[list[Finding]]:
+        """Scan in bounded units: long texts as overlapping windows of ``window`` characters
+        (None: whole texts), one ``_scan`` call per unit of at most :attr:`unit_chars`
+        characters, with a budget check before each; findings are merged back per text."""
         pieces: list[str] = []
         owners: list[tuple[int, int]] = []  # (text index, window start)
         for index, text in enumerate(texts):
-            for start in _windows(len(text), size):
-                pieces.append(text[start:start + size])
+            starts = [0] if window is None or len(text) <= window else _windows(len(text), window)
+            for start in starts:
+                pieces.append(text if window is None else text[start:start + window])
                 owners.append((index, start))
-        merged: list[dict[tuple[str, int | None, int | None], Finding]] = [{} for _ in texts]
         found_all: list[list[Finding]] = []
-        for group in range(0, len(pieces), _WINDOWS_PER_BATCH):  # bounded memory per model call
-            found_all.extend(self._scan(pieces[group:group + _WINDOWS_PER_BATCH]))
+        first = 0
+        while first < len(pieces):
+            last, size = first + 1, len(pieces[first])
+            while last < len(pieces) and size + len(pieces[last]) <= self.unit_chars:
+                size += len(pieces[last])
+                last += 1
+            if first:
+                _budget.next_unit()
+            found = self._scan(pieces[first:last])
+            if len(found) != last - first:
+                raise CheckError(self.id, ERR_COUNT.format(got=len(found), expected=last - first))
+            found_all.extend(found)
+            first = last
+        if window is None:
+            return found_all  # one piece per text
+        merged: list[dict[tuple[str, int | None, int | None], Finding]] = [{} for _ in texts]
         for (index, start), found in zip(owners, found_all, strict=True):
             for finding in found:
-                if finding.start is not None and finding.end is not None:
+                if start and finding.start is not None and finding.end is not None:
                     finding = _shifted(finding, start)
                 key = (finding.type, finding.start, finding.end)
                 kept = merged[index].get(key)

@@ -133,9 +133,14 @@ class RuntimeSettings:
     batch_wait_ms: float = 2.0
     max_batch: int = 32
     max_pending: int = 256
-    #: ``thread``: model checks on worker threads (an overrun check is abandoned);
-    #: ``process``: on worker processes that are killed and restarted when a check overruns.
-    isolation: Literal["thread", "process"] = "thread"
+    #: ``auto``: raikit's own checks on worker threads (they stop themselves at their budget),
+    #: third-party checks on worker processes; ``thread``: every check on threads (an overrun
+    #: third-party check is abandoned, not stopped); ``process``: every model and third-party
+    #: check on worker processes, one killed and replaced when its check overruns.
+    isolation: Literal["auto", "thread", "process"] = "auto"
+    #: Address-space limit of each worker process (MB); a worker over it is replaced and the
+    #: call follows on_error.
+    worker_memory_mb: int = 4096
 
 
 @dataclass(frozen=True)
@@ -290,7 +295,8 @@ _POLICY = s.mapping(
                     "batch_wait_ms": s.number(0, 1000),
                     "max_batch": s.integer(1, 4096),
                     "max_pending": s.integer(1, 1_000_000),
-                    "isolation": s.choice("thread", "process"),
+                    "isolation": s.choice("auto", "thread", "process"),
+                    "worker_memory_mb": s.integer(64, 1_048_576),
                 },
             ),
             "watermark": _section(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from raikit.guardrails import _budget
 from raikit.guardrails._check import Check
 from raikit.guardrails._decision import CheckFailure, StageResult, outcome_of
 from raikit.guardrails._finding import Finding
@@ -25,14 +28,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: A request with more characters than this is background work: its own batch lane and
+#: worker thread, scanned in bounded units that yield to foreground requests.
+LARGE_REQUEST_CHARS = 8_000
+
 
 class PolicyRunner:
     """A policy with its checks instantiated once, ready to scan batches.
 
-    Each runner owns its worker pool (``runtime.workers`` threads, or with
-    ``runtime.isolation: process`` as many killable worker processes for the model checks,
-    created on first use) and,
-    for :meth:`ascan` and :meth:`scan_batched`, one micro-batcher per stage; nothing is shared
+    Each runner owns its worker pool (``runtime.workers`` threads, plus one thread for large
+    requests, and ``runtime.workers`` killable worker processes for the checks that
+    ``runtime.isolation`` puts there: by default third-party checks; created on first use)
+    and, for :meth:`ascan` and :meth:`scan_batched`, one micro-batcher per stage and lane
+    (large requests, over :data:`LARGE_REQUEST_CHARS`, have their own); nothing is shared
     with other runners or guards. Call :meth:`close` to stop them.
 
     Args:
@@ -68,62 +76,68 @@ class PolicyRunner:
             check.max_text_chars = spec.max_text_chars
             self.checks[spec.id] = check
         self._lock = threading.Lock()
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
-        self._batchers: dict[str, MicroBatcher] = {}
+        self._pools: dict[bool, concurrent.futures.ThreadPoolExecutor] = {}
+        self._batchers: dict[tuple[str, bool], MicroBatcher] = {}
         self._processes: CheckProcessPool | None = None
-        if self.policy.runtime.isolation == "process":
+        rt = self.policy.runtime
+        self.isolated = frozenset(cid for cid, c in self.checks.items() if _isolate(c, rt.isolation))
+        if self.isolated:
             from raikit.guardrails._workers import CheckProcessPool
 
-            isolated = {cid: c for cid, c in self.checks.items() if not c.inline}
-            self._processes = CheckProcessPool(isolated, self.policy.runtime.workers) if isolated else None
+            self._processes = CheckProcessPool({cid: self.checks[cid] for cid in self.isolated}, rt.workers,
+                                               rt.worker_memory_mb)
 
     def load(self) -> None:
         """Load every check's models now instead of on first use (in the workers, if isolated)."""
-        for check in self.checks.values():
-            if self._processes is None or check.inline:
+        for check_id, check in self.checks.items():
+            if check_id not in self.isolated:
                 check.load()
         if self._processes is not None:
             self._processes.start()
 
     def close(self) -> None:
-        """Stop this runner's batch threads and worker pool (a hung check is left behind)."""
+        """Stop this runner's batch threads, worker threads and worker processes."""
         with self._lock:
             for batcher in self._batchers.values():
                 batcher.close()
             self._batchers.clear()
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+            for pool in self._pools.values():
+                pool.shutdown(wait=False, cancel_futures=True)
+            self._pools.clear()
             if self._processes is not None:
                 self._processes.close()
 
-    def pool(self) -> concurrent.futures.ThreadPoolExecutor:
-        """This runner's worker pool for model checks (``runtime.workers`` threads)."""
+    def pool(self, background: bool = False) -> concurrent.futures.ThreadPoolExecutor:
+        """This runner's worker threads for model checks: ``runtime.workers`` of them, or for
+        large (background) requests one of their own."""
         import concurrent.futures
 
         with self._lock:
-            if self._pool is None:
-                self._pool = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=self.policy.runtime.workers, thread_name_prefix="raikit-check"
+            found = self._pools.get(background)
+            if found is None:
+                found = self._pools[background] = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=1 if background else self.policy.runtime.workers,
+                    thread_name_prefix="raikit-check-large" if background else "raikit-check",
                 )
-            return self._pool
+            return found
 
-    def batcher(self, stage: str) -> MicroBatcher:
-        """The micro-batcher of ``stage`` (created on first use)."""
+    def batcher(self, stage: str, background: bool = False) -> MicroBatcher:
+        """The micro-batcher of ``stage`` and lane (created on first use)."""
         from raikit.guardrails._batcher import MicroBatcher
 
         with self._lock:
-            found = self._batchers.get(stage)
+            found = self._batchers.get((stage, background))
             if found is None:
                 rt = self.policy.runtime
-                found = self._batchers[stage] = MicroBatcher(
-                    self.scan, stage=stage, wait_s=rt.batch_wait_ms / 1000.0, max_batch=rt.max_batch,
-                    max_pending=rt.max_pending,
+                found = self._batchers[(stage, background)] = MicroBatcher(
+                    functools.partial(self.scan, background=background), stage=stage,
+                    wait_s=rt.batch_wait_ms / 1000.0, max_batch=rt.max_batch, max_pending=rt.max_pending,
+                    threads=1 if background else rt.workers,
                 )
             return found
 
     def _cheap(self, stage: str) -> bool:
-        return all(self.checks[spec.id].inline for spec in self.specs(stage))
+        return all(self.checks[spec.id].inline and spec.id not in self.isolated for spec in self.specs(stage))
 
     def specs(self, stage: str) -> list[CheckSpec]:
         return [spec for spec in self.policy.checks if spec.id in self.checks and spec.applies(stage)]
@@ -143,7 +157,7 @@ class PolicyRunner:
         texts = check_texts(texts, f"{stage} texts")
         if not texts or self._cheap(stage):
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
-        return self.batcher(stage).submit(texts, prompt_hashes=prompt_hashes, roles=roles)
+        return self.batcher(stage, _large(texts)).submit(texts, prompt_hashes=prompt_hashes, roles=roles)
 
     async def ascan(
         self,
@@ -165,7 +179,7 @@ class PolicyRunner:
         texts = check_texts(texts, f"{stage} texts")
         if not texts or self._cheap(stage):
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
-        return await self.batcher(stage).asubmit(texts, prompt_hashes=prompt_hashes, roles=roles)
+        return await self.batcher(stage, _large(texts)).asubmit(texts, prompt_hashes=prompt_hashes, roles=roles)
 
     def scan(
         self,
@@ -175,13 +189,16 @@ class PolicyRunner:
         prompt_hashes: Sequence[set[tuple[str, str]]] | None = None,
         roles: Sequence[str | None] | None = None,
         only: Sequence[CheckSpec] | None = None,
+        background: bool | None = None,
     ) -> list[StageResult]:
         """Scan a batch with every check that applies to ``stage``, in the calling thread.
 
         Checks run one after another, so each check's time is time the caller waited and the
         per-check timings add up to no more than the call. Model checks run on this runner's
-        worker pool with their time budget enforced; cheap ``inline`` checks run in the
-        calling thread and are timed after they return.
+        worker pool (or worker processes) with their time budget enforced; cheap ``inline``
+        checks run in the calling thread. Every check gets its budget (``timeout_s``) as a
+        deadline and stops itself there (see :mod:`raikit.guardrails._budget`); a check in a
+        worker process is killed there.
 
         Args:
             texts: Texts to scan (unchanged; redacted copies are returned).
@@ -191,6 +208,9 @@ class PolicyRunner:
             roles: Per text, the chat role it came from (``None``: not a chat message); a
                 check reads only texts without a role or whose role is in its ``roles``.
             only: Run just these checks (e.g. the inline ones) instead of all of ``stage``.
+            background: Scan as background work (one worker thread of its own, in units that
+                wait for foreground scans); ``None``: when the texts hold more than
+                :data:`LARGE_REQUEST_CHARS` characters.
 
         Returns:
             One :class:`StageResult` per text.
@@ -198,11 +218,25 @@ class PolicyRunner:
         Raises:
             InputError: a text is not valid Unicode (e.g. a lone surrogate), located by index.
         """
-        import concurrent.futures
-
         texts = check_texts(texts, f"{stage} texts")
         if roles is not None and len(roles) != len(texts):
             raise ValueError(f"roles has {len(roles)} entries for {len(texts)} texts")
+        if background is None:
+            background = _large(texts)
+        with contextlib.nullcontext() if background else _budget.foreground():
+            return self._scan(texts, stage, prompt_hashes, roles, only, background)
+
+    def _scan(
+        self,
+        texts: list[str],
+        stage: str,
+        prompt_hashes: Sequence[set[tuple[str, str]]] | None,
+        roles: Sequence[str | None] | None,
+        only: Sequence[CheckSpec] | None,
+        background: bool,
+    ) -> list[StageResult]:
+        import concurrent.futures
+
         per_text: list[list[Finding]] = [[] for _ in texts]
         errors: list[list[CheckFailure]] = [[] for _ in texts]
         timings: dict[str, float] = {}
@@ -219,15 +253,17 @@ class PolicyRunner:
                 continue
             subset = [texts[i] for i in indices]
             started = self.clock()
+            budget = _budget.Budget(time.monotonic() + spec.timeout_s, background)
             try:
-                if self.checks[spec.id].inline:
-                    results = self.checks[spec.id].scan(subset)
+                if spec.id in self.isolated:
+                    assert self._processes is not None
+                    results = self._processes.scan(spec.id, subset, spec.timeout_s)
+                elif self.checks[spec.id].inline:
+                    results = _budget.run_within(budget, self.checks[spec.id].scan, subset)
                     if self.clock() - started > spec.timeout_s:
                         raise concurrent.futures.TimeoutError
-                elif self._processes is not None:
-                    results = self._processes.scan(spec.id, subset, spec.timeout_s)
                 else:
-                    future = self.pool().submit(self.checks[spec.id].scan, subset)
+                    future = self.pool(background).submit(_budget.run_within, budget, self.checks[spec.id].scan, subset)
                     try:
                         results = future.result(timeout=spec.timeout_s)
                     except concurrent.futures.TimeoutError:
@@ -275,6 +311,33 @@ class PolicyRunner:
                 action = "block"  # a whole-text finding cannot be cut out
             kept.append(dataclasses.replace(f, action=action, echo=echo))
         return kept
+
+
+def _large(texts: Sequence[str]) -> bool:
+    return sum(len(t) for t in texts) > LARGE_REQUEST_CHARS
+
+
+def _isolate(check: Check, isolation: str) -> bool:
+    """Whether ``check`` runs in a worker process: with ``process`` every model and third-party
+    check, with ``auto`` third-party ones (raikit's own stop themselves at their budget) that
+    a worker can rebuild; one that cannot (a local class, state that does not pickle) stays
+    on a thread, with a warning."""
+    bundled = type(check).__module__.split(".")[0] == "raikit"
+    if isolation == "process":
+        return not (bundled and check.inline)
+    if isolation != "auto" or bundled:
+        return False
+    import pickle
+
+    from raikit.guardrails._workers import check_payload
+
+    try:
+        pickle.dumps(check_payload(check))
+    except Exception as err:  # noqa: BLE001 - any pickling failure keeps it in this process
+        logger.warning("check %s (%s) cannot be rebuilt in a worker process (%s): it runs on a thread, where an "
+                       "overrun cannot be stopped", check.id, type(check).__name__, type(err).__name__)
+        return False
+    return True
 
 
 def is_whole(finding: Finding, length: int) -> bool:

@@ -51,6 +51,12 @@ class DenylistCheck(Check):
     name = "denylist"
     input = "text"
     inline = True
+    #: Whole texts, never windows: a match's span in the original text has no upper bound
+    #: (any run of whitespace matches a phrase's space, and ignorable characters such as
+    #: U+200B vanish in normalisation), so no window overlap could hold every match that
+    #: straddles a boundary. Normalisation and RE2 are linear in the text and the length is
+    #: capped by ``max_text_chars``; backtracking patterns run under ``pattern_timeout_s``.
+    chunk_chars = None
 
     def __init__(
         self,

@@ -126,6 +126,27 @@ def test_a_match_across_a_chunk_boundary_is_found_once() -> None:
     assert [(f.start, f.end) for f in found] == [(7990, 8004)]
 
 
+@pytest.mark.parametrize("padding", [" " * 300, "\u200b" * 300, "\n\t " * 100])
+def test_a_match_longer_than_any_window_overlap_is_found_across_every_boundary(padding: str) -> None:
+    # The phrase spans 309 original characters (a 256-character overlap cannot hold it); put
+    # one copy across each 2,000 and 8,000-character boundary and one well inside.
+    check = load_check("denylist", terms=["project x"])
+    phrase = "pro" + padding + "ject x" if padding.startswith("\u200b") else "project" + padding + "x"
+    text = list("a" * 20_000)
+    starts = [1_720, 7_720, 12_000]
+    for start in starts:
+        text[start - 1:start + len(phrase) + 1] = list(" " + phrase + " ")
+    found = check.scan(["".join(text)])[0]
+    assert [(f.start, f.end) for f in found] == [(s, s + len(phrase)) for s in starts]
+
+
+def test_a_term_longer_than_the_window_overlap_is_found() -> None:
+    term = " ".join(f"word{i}" for i in range(60))  # 409 characters
+    check = load_check("denylist", terms=[term])
+    text = "b " * 3_860 + term + " c" * 6_000  # across the 8,000-character boundary
+    assert [(f.start, f.end) for f in check.scan([text])[0]] == [(7_720, 7_720 + len(term))]
+
+
 def test_texts_over_the_limit_are_refused_before_any_work() -> None:
     from raikit.errors import InputError
 
