@@ -1,8 +1,10 @@
 """Micro-batching: scan requests that arrive together as one batch on a worker thread.
 
-Each :class:`MicroBatcher` owns one daemon thread. A request waits at most ``wait_s`` for
-others to join its batch (or until ``max_batch`` texts are gathered); while a batch is being
-scanned, new requests queue up and form the next one, so batches grow with concurrency.
+Each :class:`MicroBatcher` owns one daemon thread. While a batch is being scanned, new
+requests queue up and form the next one, so batches grow with concurrency. After a batch of
+several requests (callers are arriving together) the next one also waits at most ``wait_s``
+for company (or until ``max_batch`` texts are gathered); a lone request after a lone request
+goes at once, so a quiet server adds no wait.
 At most ``max_pending`` requests may be queued or running: further callers wait (sync
 callers block, async callers are suspended without blocking their event loop).
 """
@@ -56,6 +58,7 @@ class MicroBatcher:
         self._closed = False
         self.batches = 0  #: Batches scanned so far (for benchmarks and tests).
         self.largest = 0  #: Most requests seen in one batch.
+        self._last = 0  # requests in the previous batch
 
     def _start(self) -> None:
         with self._lock:
@@ -97,7 +100,7 @@ class MicroBatcher:
     def _gather(self, first: _Request) -> list[_Request]:
         batch = [first]
         size = len(first.texts)
-        deadline = time.monotonic() + self.wait_s
+        deadline = time.monotonic() + (self.wait_s if self._last > 1 else 0.0)
         while size < self.max_batch:
             remaining = deadline - time.monotonic()
             try:
@@ -121,6 +124,7 @@ class MicroBatcher:
                 continue
             self.batches += 1
             self.largest = max(self.largest, len(batch))
+            self._last = len(batch)
             texts = [t for r in batch for t in r.texts]
             hashes = None
             if any(r.prompt_hashes is not None for r in batch):
