@@ -365,10 +365,12 @@ def stream_sync(call: Call, upstream: Iterator[Any]) -> Iterator[Any]:
 
 async def stream_async(call: Call, upstream: AsyncIterator[Any]) -> AsyncIterator[Any]:
     """The guarded stream over an async upstream iterator."""
+    driver = _drive_async(call, stream_steps(call), upstream, [])
     try:
-        async for item in _drive_async(call, stream_steps(call), upstream, []):
+        async for item in driver:
             yield item
     finally:
+        await driver.aclose()  # a consumer that stopped early is recorded now, not at garbage collection
         await _aclose(upstream)
 
 

@@ -215,6 +215,12 @@ class Encoder:
         owner = np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(parts)])
         return WindowFeatures(features=np.concatenate(parts), owner=owner)
 
+    def clear_cache(self) -> None:
+        """Forget every kept window feature (benchmarks measure cold scans with it)."""
+        with self._cache_lock:
+            self._cache.clear()
+            self._cached_windows = 0
+
     def _remember(self, fresh: dict[bytes, np.ndarray]) -> None:
         """Keep new features, dropping the least recently used beyond :data:`FEATURE_CACHE_WINDOWS`."""
         with self._cache_lock:

