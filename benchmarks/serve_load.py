@@ -327,7 +327,9 @@ def main() -> None:
         import uvicorn
 
         app = upstream_app() if args.role == "upstream" else server_app(args.upstream, args.policy)
-        uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+        # keep-alive longer than a run's idle gaps: a connection the server closes just as a
+        # client reuses it resets that request (seen as rare upstream ReadErrors under load)
+        uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, timeout_keep_alive=120)
         return
 
     import torch
