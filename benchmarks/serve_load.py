@@ -112,7 +112,12 @@ def server_app(upstream: str, policy: str = "default") -> Any:
     from starlette.routing import Route
 
     from raikit.guardrails import guard, request_context
+    from raikit.guardrails.harm import _encoder
 
+    # The 175 prompts and answers repeat every 175 requests: a feature cache that outlived a
+    # cycle would score repeats for free. 64 windows still let harm reuse injection's pass
+    # on the same prompts (a batch is <= 32 texts) but forget a text long before it returns.
+    _encoder.FEATURE_CACHE_WINDOWS = 64
     sink = CountingSink()
     g = guard(policy, sink=sink)
     g.runner.load()
@@ -279,8 +284,10 @@ async def load(base: str, path: str, prompts: list[str], n: int, concurrency: in
 
 
 def stream_cpu_ratio(text: str, chunk: int = 8, repeats: int = 3) -> tuple[float, float, float]:
-    """Process CPU of the checks: a guarded stream of ``text`` vs one scan of it."""
+    """Process CPU of the checks: a guarded stream of ``text`` vs one scan of it, both cold
+    (the encoder's feature cache emptied first, else the single scan would be a cache hit)."""
     from raikit.guardrails import PolicyRunner, guard
+    from raikit.guardrails.harm._encoder import get_encoder
 
     runner = PolicyRunner("default")
     runner.load()
@@ -294,10 +301,13 @@ def stream_cpu_ratio(text: str, chunk: int = 8, repeats: int = 3) -> tuple[float
 
     runner.scan([text], stage="output")  # warm up
     once, streamed = [], []
+    encoder = get_encoder()
     for _ in range(repeats):
+        encoder.clear_cache()
         t = time.process_time()
         runner.scan([text], stage="output")
         once.append(time.process_time() - t)
+        encoder.clear_cache()
         t = time.process_time()
         out = "".join(stream("Write about breakfast."))
         streamed.append(time.process_time() - t)
@@ -322,7 +332,9 @@ def main() -> None:
         import uvicorn
 
         app = upstream_app() if args.role == "upstream" else server_app(args.upstream, args.policy)
-        uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+        # keep-alive longer than a run's idle gaps: a connection the server closes just as a
+        # client reuses it resets that request (seen as rare upstream ReadErrors under load)
+        uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, timeout_keep_alive=120)
         return
 
     import torch

@@ -180,6 +180,9 @@ class GuardedChatClient:
     completion with ``finish_reason="content_filter"``; ``usage`` is kept when the model
     ran), and for ``stream=True`` a stream of ``ChatCompletionChunk`` that iterates and
     closes like the client's (role, ``finish_reason`` and the ``include_usage`` chunk kept).
+    A stream blocked mid-way ends with a ``content_filter`` chunk; with ``include_usage`` the
+    upstream is read to its end (its text dropped unseen) so the usage chunk still follows.
+    With ``on_block: raise`` the stream raises :class:`~raikit.errors.PolicyViolation` instead.
     """
 
     def __init__(self, guard: Guard, client: Any) -> None:
@@ -211,6 +214,8 @@ class _ChatHooks(CallHooks):
         super().__init__(kwargs.get("messages", []), generator_id)
         self.create, self.kwargs, self.is_async = create, kwargs, is_async
         self.streaming = bool(kwargs.get("stream"))
+        # the usage chunk comes last: read on after a block so the caller still gets it
+        self.read_to_end_after_block = bool((kwargs.get("stream_options") or {}).get("include_usage"))
 
     def invoke(self, call: Call) -> Any:
         return self.create(**{**self.kwargs, "messages": self.prompt})
@@ -263,6 +268,9 @@ class _ChatHooks(CallHooks):
 
     def refusal_chunk(self, call: Call, template: Any) -> Any:
         return _refusal_chunk(call, template, str(self.kwargs.get("model", "")), role=False)
+
+    def kept_after_refusal(self, chunk: Any) -> bool:
+        return not getattr(chunk, "choices", None) and getattr(chunk, "usage", None) is not None
 
     def wrap_stream(self, stream: Any, upstream: Any) -> Any:
         if self.is_async:

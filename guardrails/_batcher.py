@@ -1,10 +1,11 @@
 """Micro-batching: scan requests that arrive together as one batch on a worker thread.
 
-Each :class:`MicroBatcher` owns ``threads`` daemon threads. A request waits at most ``wait_s``
-for others to join its batch (or until ``max_batch`` texts are gathered); while batches are
-being scanned, new requests queue up and form the next one, so batches grow with concurrency.
-With more than one thread a slow batch (a check running into its budget) does not hold up
-the requests behind it.
+Each :class:`MicroBatcher` owns ``threads`` daemon threads. While batches are being scanned,
+new requests queue up and form the next one, so batches grow with concurrency. After a batch
+of several requests (callers are arriving together) the next one also waits at most ``wait_s``
+for company (or until ``max_batch`` texts are gathered); a lone request after a lone request
+goes at once, so a quiet server adds no wait. With more than one thread a slow batch (a check
+running into its budget) does not hold up the requests behind it.
 At most ``max_pending`` requests may be queued or running: further callers wait (sync
 callers block, async callers are suspended without blocking their event loop).
 """
@@ -62,6 +63,7 @@ class MicroBatcher:
         self._closed = False
         self.batches = 0  #: Batches scanned so far (for benchmarks and tests).
         self.largest = 0  #: Most requests seen in one batch.
+        self._last = 0  # requests in the previous batch
 
     def _start(self) -> None:
         with self._lock:
@@ -105,7 +107,7 @@ class MicroBatcher:
     def _gather(self, first: _Request) -> list[_Request]:
         batch = [first]
         size = len(first.texts)
-        deadline = time.monotonic() + self.wait_s
+        deadline = time.monotonic() + (self.wait_s if self._last > 1 else 0.0)
         while size < self.max_batch:
             remaining = deadline - time.monotonic()
             try:
@@ -130,6 +132,7 @@ class MicroBatcher:
             with self._lock:
                 self.batches += 1
                 self.largest = max(self.largest, len(batch))
+                self._last = len(batch)
             texts = [t for r in batch for t in r.texts]
             hashes = None
             if any(r.prompt_hashes is not None for r in batch):

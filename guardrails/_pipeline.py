@@ -122,6 +122,14 @@ class CallHooks:
     def refusal_chunk(self, call: Call, template: Any) -> Any:
         return call.policy.refusal
 
+    #: After a block mid-stream, read the upstream to its end (its text dropped unseen) so
+    #: that chunks :meth:`kept_after_refusal` keeps still arrive; otherwise it is closed at once.
+    read_to_end_after_block: bool = False
+
+    def kept_after_refusal(self, chunk: Any) -> bool:
+        """Whether a chunk without text, received after the text began, follows a refusal."""
+        return False
+
     def wrap_stream(self, stream: Iterator[Any] | AsyncIterator[Any], upstream: Any) -> Any:
         """What the caller gets for a stream (the driver's iterator by default)."""
         return stream
@@ -264,14 +272,18 @@ def stream_steps(call: Call) -> Generator[Any, Any, None]:
         if not filt.state.blocked and not filt.empty:
             result = (yield Scan([filt.window_text()], "output", hashes))[0]
             tail = filt.apply(result, final=True)
+        if filt.state.blocked and hooks.read_to_end_after_block and call.policy.on_block != "raise":
+            while (item := (yield Next())) is not END:  # the rest is dropped unseen, but for its tail chunks
+                deferred.append(item)
         yield CloseUpstream()
         _conclude_stream(call, filt)
         if filt.state.blocked:
-            decision.refused = True
-        call.finish()
-        if filt.state.blocked:
-            yield Emit(hooks.refusal_chunk(call, template))
+            yield Emit(call.refuse(hooks.refusal_chunk(call, template)))
+            for item in deferred:
+                if hooks.kept_after_refusal(item):
+                    yield Emit(item)
             return
+        call.finish()
         if tail:
             yield Emit(hooks.make_chunk(template, tail))
         for item in deferred:
@@ -299,9 +311,12 @@ def _conclude_stream(call: Call, filt: StreamFilter) -> None:
 
 
 # -- drivers -----------------------------------------------------------------------------
+# One loop per flavour carries out any step sequence: a sync generator and an async
+# generator, each yielding the ``Emit`` items (a call's steps emit none; a stream's steps
+# are the caller's stream) and doing every other step with :func:`_do` / :func:`_ado`.
 def run_sync(call: Call) -> Any:
     """Carry out the call's steps in this thread; return what the caller gets."""
-    result = _drive_sync(call, call_steps(call))
+    result = _returned(_drive_sync(call, call_steps(call)))
     if isinstance(result, StreamStart):
         return _open_stream(call, result.upstream)
     return result
@@ -309,10 +324,21 @@ def run_sync(call: Call) -> Any:
 
 async def run_async(call: Call) -> Any:
     """Carry out the call's steps without blocking the event loop."""
-    result = await _drive_async(call, call_steps(call))
-    if isinstance(result, StreamStart):
-        return _open_stream(call, result.upstream)
-    return result
+    result: list[Any] = []
+    async for _ in _drive_async(call, call_steps(call), None, result):
+        raise AssertionError("a call's steps emit nothing")
+    if isinstance(result[0], StreamStart):
+        return _open_stream(call, result[0].upstream)
+    return result[0]
+
+
+def _returned(driver: Generator[Any, None, Any]) -> Any:
+    """The return value of a driver over steps that emit nothing."""
+    try:
+        next(driver)
+    except StopIteration as stop:
+        return stop.value
+    raise AssertionError("a call's steps emit nothing")
 
 
 def _open_stream(call: Call, upstream: Any) -> Any:
@@ -329,103 +355,90 @@ def _abandoned(call: Call) -> None:
         call.fail(GeneratorExit())
 
 
-def _drive_sync(call: Call, steps: Generator[Any, Any, Any]) -> Any:
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(value)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        try:
-            if isinstance(step, Scan):
-                value = call.guard.runner.scan_batched(
-                    step.texts, stage=step.stage, prompt_hashes=step.prompt_hashes, roles=step.roles
-                )
-            else:
-                value = call.hooks.invoke(call)
-        except BaseException as err:  # noqa: BLE001 - handed to the steps, which record it
-            error = err
-
-
-async def _drive_async(call: Call, steps: Generator[Any, Any, Any]) -> Any:
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(value)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        try:
-            if isinstance(step, Scan):
-                value = await call.guard.runner.ascan(
-                    step.texts, stage=step.stage, prompt_hashes=step.prompt_hashes, roles=step.roles
-                )
-            else:
-                value = call.hooks.invoke(call)
-                if inspect.isawaitable(value):
-                    value = await value
-        except BaseException as err:  # noqa: BLE001 - handed to the steps, which record it
-            error = err
-
-
 def stream_sync(call: Call, upstream: Iterator[Any]) -> Iterator[Any]:
     """The guarded stream over a sync upstream iterator."""
-    steps = stream_steps(call)
-    value: Any = None
-    error: BaseException | None = None
     try:
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(value)
-            except StopIteration:
-                return
-            value, error = None, None
-            try:
-                if isinstance(step, Next):
-                    value = next(upstream, END)
-                elif isinstance(step, Scan):
-                    value = call.guard.runner.scan_batched(step.texts, stage=step.stage, prompt_hashes=step.prompt_hashes)
-                elif isinstance(step, Emit):
-                    yield step.item
-                elif isinstance(step, CloseUpstream):
-                    _close(upstream)
-            except BaseException as err:  # noqa: BLE001 - handed to the steps, which record it
-                error = err
+        yield from _drive_sync(call, stream_steps(call), upstream)
     finally:
         _close(upstream)
 
 
 async def stream_async(call: Call, upstream: AsyncIterator[Any]) -> AsyncIterator[Any]:
     """The guarded stream over an async upstream iterator."""
-    steps = stream_steps(call)
+    driver = _drive_async(call, stream_steps(call), upstream, [])
+    try:
+        async for item in driver:
+            yield item
+    finally:
+        await driver.aclose()  # a consumer that stopped early is recorded now, not at garbage collection
+        await _aclose(upstream)
+
+
+def _drive_sync(call: Call, steps: Generator[Any, Any, Any], upstream: Any = None) -> Generator[Any, None, Any]:
+    """Carry out ``steps`` in this thread, yielding what they emit; return what they return."""
     value: Any = None
     error: BaseException | None = None
-    try:
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(value)
-            except StopIteration:
-                return
-            value, error = None, None
-            try:
-                if isinstance(step, Next):
-                    try:
-                        value = await upstream.__anext__()
-                    except StopAsyncIteration:
-                        value = END
-                elif isinstance(step, Scan):
-                    value = await call.guard.runner.ascan(step.texts, stage=step.stage, prompt_hashes=step.prompt_hashes)
-                elif isinstance(step, Emit):
-                    yield step.item
-                elif isinstance(step, CloseUpstream):
-                    await _aclose(upstream)
-            except BaseException as err:  # noqa: BLE001 - handed to the steps, which record it
-                error = err
-    finally:
-        await _aclose(upstream)
+    while True:
+        try:
+            step = steps.throw(error) if error is not None else steps.send(value)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        try:
+            if isinstance(step, Emit):
+                yield step.item
+            else:
+                value = _do(call, step, upstream)
+        except BaseException as err:  # noqa: BLE001 - handed to the steps, which record it
+            error = err
+
+
+async def _drive_async(
+    call: Call, steps: Generator[Any, Any, Any], upstream: Any, result: list[Any]
+) -> AsyncIterator[Any]:
+    """:func:`_drive_sync` for ``async`` code; what the steps return is appended to ``result``."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = steps.throw(error) if error is not None else steps.send(value)
+        except StopIteration as stop:
+            result.append(stop.value)
+            return
+        value, error = None, None
+        try:
+            if isinstance(step, Emit):
+                yield step.item
+            else:
+                value = await _ado(call, step, upstream)
+        except BaseException as err:  # noqa: BLE001 - handed to the steps, which record it
+            error = err
+
+
+def _do(call: Call, step: Any, upstream: Any) -> Any:
+    """One step other than ``Emit``, in this thread."""
+    if isinstance(step, Scan):
+        return call.guard.runner.scan_batched(step.texts, stage=step.stage, prompt_hashes=step.prompt_hashes, roles=step.roles)
+    if isinstance(step, Next):
+        return next(upstream, END)
+    if isinstance(step, CloseUpstream):
+        return _close(upstream)
+    return call.hooks.invoke(call)
+
+
+async def _ado(call: Call, step: Any, upstream: Any) -> Any:
+    """One step other than ``Emit``, without blocking the event loop."""
+    if isinstance(step, Scan):
+        return await call.guard.runner.ascan(step.texts, stage=step.stage, prompt_hashes=step.prompt_hashes, roles=step.roles)
+    if isinstance(step, Next):
+        try:
+            return await upstream.__anext__()
+        except StopAsyncIteration:
+            return END
+    if isinstance(step, CloseUpstream):
+        return await _aclose(upstream)
+    value = call.hooks.invoke(call)
+    return (await value) if inspect.isawaitable(value) else value
 
 
 def _close(upstream: Any) -> None:

@@ -130,6 +130,7 @@ class RuntimeSettings:
     """How a guard runs its checks: its own worker pool, micro-batching and backpressure."""
 
     workers: int = 2
+    #: Longest wait for company after a batch of several requests (a lone request goes at once).
     batch_wait_ms: float = 2.0
     max_batch: int = 32
     max_pending: int = 256

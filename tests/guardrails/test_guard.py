@@ -200,6 +200,49 @@ def test_on_block_raise_attaches_the_decision() -> None:
     assert EMAIL not in str(err.value)
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_on_block_raise_ends_a_stream_blocked_mid_way_with_policy_violation(kind: str) -> None:
+    g, decisions = pii_guard("redact", on_block="raise")
+    closed = []
+    parts = ["This part is fine and long enough to be released early on. ", "Now something forbidden appears",
+             " and this must never be produced"]
+
+    if kind == "sync":
+        @g
+        def stream(prompt: str) -> Iterator[str]:
+            try:
+                yield from parts
+            finally:
+                closed.append(True)
+
+        out: list[str] = []
+        with pytest.raises(PolicyViolation) as err:
+            for piece in stream("hi"):
+                out.append(piece)
+    else:
+        @g
+        async def astream(prompt: str) -> AsyncIterator[str]:
+            try:
+                for part in parts:
+                    yield part
+            finally:
+                closed.append(True)
+
+        async def consume() -> list[str]:
+            got = []
+            async for piece in astream("hi"):
+                got.append(piece)
+            return got
+
+        out = []
+        with pytest.raises(PolicyViolation) as err:
+            out = asyncio.run(consume())
+    assert "REFUSED" not in out and "forbidden" not in "".join(out)
+    assert closed == [True]
+    assert err.value.decision is decisions[-1] and len(decisions) == 1
+    assert decisions[-1].outcome == "blocked" and not decisions[-1].refused
+
+
 def test_echo_is_marked_and_ignored_when_the_policy_says_so() -> None:
     text = make_policy("redact").replace("action: redact", "action: redact\n    ignore_echo: true")
     g = guard(policy_from_string(text), checks={"pii": KeywordCheck(words={"EMAIL_ADDRESS": EMAIL}, id="pii")})

@@ -171,6 +171,31 @@ def test_stream_blocked_mid_way_ends_with_a_content_filter_chunk(upstream: str) 
     assert record["decision"] == "blocked" and record["refused"] is True
 
 
+@pytest.mark.parametrize("is_async", [False, True])
+def test_stream_blocked_mid_way_keeps_the_usage_chunk(upstream: str, is_async: bool) -> None:
+    sink = MemorySink()
+    kwargs = {"model": "m", "messages": messages("something bad"), "stream": True,
+              "stream_options": {"include_usage": True}}
+    if is_async:
+        client = guarded(openai.AsyncOpenAI(base_url=upstream, api_key="t", max_retries=0), sink)
+
+        async def collect() -> list[ChatCompletionChunk]:
+            stream = await client.chat.completions.create(**kwargs)
+            return [c async for c in stream]
+
+        chunks = asyncio.run(collect())
+    else:
+        client = guarded(openai.OpenAI(base_url=upstream, api_key="t", max_retries=0), sink)
+        chunks = list(client.chat.completions.create(**kwargs))
+    refusals = [c for c in chunks if c.choices and c.choices[0].finish_reason == "content_filter"]
+    assert len(refusals) == 1 and refusals[0].choices[0].delta.content == "REFUSED"
+    assert "forbidden" not in "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert [c.usage.total_tokens for c in chunks if c.usage is not None] == [26]
+    assert chunks[-1].usage is not None and not chunks[-1].choices  # last, as the client sends it
+    (record,) = sink.events("decision")
+    assert record["decision"] == "blocked" and record["refused"] is True
+
+
 def test_prompt_blocked_stream_iterates_and_closes(upstream: str) -> None:
     client = guarded(openai.OpenAI(base_url=upstream, api_key="t", max_retries=0))
     stream = client.chat.completions.create(model="m", messages=messages("the forbidden word"), stream=True)

