@@ -64,6 +64,7 @@ class MicroBatcher:
         self.batches = 0  #: Batches scanned so far (for benchmarks and tests).
         self.largest = 0  #: Most requests seen in one batch.
         self._last = 0  # requests in the previous batch
+        self._gathering = threading.Lock()  # one thread forms a batch at a time; scans run in parallel
 
     def _start(self) -> None:
         with self._lock:
@@ -123,16 +124,17 @@ class MicroBatcher:
 
     def _loop(self) -> None:
         while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = self._gather(first)
-            if not batch:
-                continue
-            with self._lock:
-                self.batches += 1
-                self.largest = max(self.largest, len(batch))
-                self._last = len(batch)
+            with self._gathering:
+                first = self._queue.get()
+                if first is None:
+                    return
+                batch = self._gather(first)
+                if not batch:
+                    continue
+                with self._lock:
+                    self.batches += 1
+                    self.largest = max(self.largest, len(batch))
+                    self._last = len(batch)
             texts = [t for r in batch for t in r.texts]
             hashes = None
             if any(r.prompt_hashes is not None for r in batch):
