@@ -1,7 +1,7 @@
 """Rebuild the bundled harm model head (raikit/guardrails/harm/model/).
 
 The recipe lives in training/harm/recipe.py (shared with benchmarks/harm.py): frozen packaged
-MiniLM window features (emoji spelled out first) -> whitened PCA (folded into the first layer) -> MLP head with one sigmoid output per
+MiniLM window features (emoji spelled out first) -> MLP head with one sigmoid output per
 category plus ``any`` (trained on the max over each text's windows, per-source loss shares)
 -> Platt calibration on grouped out-of-fold predictions.
 
@@ -14,7 +14,7 @@ moderation set is measured there by 5-fold cross-validation of this recipe.
 
 Needs the shared data folder (``../shared/data``), torch, transformers, emoji and
 scikit-learn. Cost on 2 idle cores: encoding ~45k texts once (about 7 minutes; cached
-afterwards under /tmp/raikit_harm_cache) plus six head fits (about 30 CPU-seconds each).
+afterwards under /tmp/raikit_harm_cache) plus six head fits of about 30 seconds each.
 
 Usage:
     .venv/bin/python scripts/train_harm_model.py
@@ -35,17 +35,9 @@ from raikit.guardrails.harm._encoder import get_encoder  # noqa: E402
 from raikit.guardrails.harm._head import Head  # noqa: E402
 from raikit.guardrails.harm._model import BUNDLED_MODEL_DIR  # noqa: E402
 from training.harm.cache import cached_window_features  # noqa: E402
-from training.harm.recipe import (  # noqa: E402
-    HIDDEN,
-    OUTPUTS,
-    PROJECTION_DIM,
-    SEED,
-    SOURCE_SHARE,
-    fit_head,
-    training_set,
-)
+from training.harm.recipe import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, fit_head, training_set  # noqa: E402
 
-VERSION = "2.1.0"
+VERSION = "2.0.0"
 logger = logging.getLogger("train_harm_model")
 
 
@@ -70,8 +62,7 @@ def main() -> None:
         ),
         "head": (
             f"MLP 1152-{HIDDEN}-{len(OUTPUTS)}, GELU(tanh), sigmoid outputs, trained on the max over "
-            f"windows through a whitened {PROJECTION_DIM}-component PCA of the standardised features "
-            "(folded into the first layer), Platt calibration; any >= max of the harm categories"
+            "windows, Platt calibration; any >= max of the harm categories"
         ),
         "seed": SEED,
         "any_covers": head.meta["any_covers"],
