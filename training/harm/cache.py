@@ -1,8 +1,10 @@
 """A content-addressed on-disk cache of encoder window features (training and benchmarks).
 
 Each text is keyed by the SHA-256 of the text the encoder sees (``prepare``), so any list of
-texts reuses what an earlier run already encoded. The cache lives outside the package
-(``/tmp`` by default).
+texts reuses what an earlier run already encoded. One store per encoder output: the store's
+name carries a fingerprint of the features the encoder gives a fixed probe text, so a changed
+runtime encoder (another checkpoint, int8 quantisation) never reuses stale features. The
+cache lives outside the package (``/tmp`` by default).
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ from raikit.guardrails.harm._encoder import FEATURE_DIM, PREPARE_VERSION, Window
 logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_DIR = Path("/tmp/raikit_harm_cache")
-def _store_name() -> str:
+PROBE_TEXT = "The quick brown fox jumps over the lazy dog. I will kill this process now."
+
+
+def _store_name(compute: Callable[[list[str]], WindowFeatures]) -> str:
+    """The store of this encoder: window settings, text preparation and output fingerprint."""
     from raikit.guardrails.harm import _encoder
 
-    # window settings and the text preparation change the features
-    return f"features_{_encoder.MAX_TOKENS}_{_encoder.STRIDE}_p{PREPARE_VERSION}.npz"
+    probe = np.round(compute([PROBE_TEXT]).features.astype(np.float64), 3)
+    fingerprint = hashlib.sha256(probe.tobytes()).hexdigest()[:12]
+    return f"features_{_encoder.MAX_TOKENS}_{_encoder.STRIDE}_p{PREPARE_VERSION}_{fingerprint}.npz"
 
 
 def _key(text: str) -> str:
@@ -41,7 +48,8 @@ def cached_window_features(
 
     Args:
         texts: The texts.
-        compute: Encodes a list of texts (for example ``get_encoder().window_features``).
+        compute: Encodes a list of texts (for example ``get_encoder().window_features``); it
+            is also asked for a probe text's features, which name the store.
         cache_dir: Folder of the cache file.
 
     Returns:
@@ -53,7 +61,7 @@ def cached_window_features(
     """
     folder = Path(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    store = _store_name()
+    store = _store_name(compute)
     store_path = folder / store
     keys: list[str] = []
     feats = np.zeros((0, FEATURE_DIM), np.float32)
