@@ -374,15 +374,22 @@ async def stream_async(call: Call, upstream: AsyncIterator[Any]) -> AsyncIterato
         await _aclose(upstream)
 
 
+def _advance(steps: Generator[Any, Any, Any], value: Any, error: BaseException | None) -> tuple[bool, Any]:
+    """Resume ``steps`` with a value or an error: ``(False, next step)`` or ``(True, what they return)``."""
+    try:
+        return False, steps.throw(error) if error is not None else steps.send(value)
+    except StopIteration as stop:
+        return True, stop.value
+
+
 def _drive_sync(call: Call, steps: Generator[Any, Any, Any], upstream: Any = None) -> Generator[Any, None, Any]:
     """Carry out ``steps`` in this thread, yielding what they emit; return what they return."""
     value: Any = None
     error: BaseException | None = None
     while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(value)
-        except StopIteration as stop:
-            return stop.value
+        done, step = _advance(steps, value, error)
+        if done:
+            return step
         value, error = None, None
         try:
             if isinstance(step, Emit):
@@ -400,10 +407,9 @@ async def _drive_async(
     value: Any = None
     error: BaseException | None = None
     while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(value)
-        except StopIteration as stop:
-            result.append(stop.value)
+        done, step = _advance(steps, value, error)
+        if done:
+            result.append(step)
             return
         value, error = None, None
         try:

@@ -139,6 +139,13 @@ class PolicyRunner:
     def _cheap(self, stage: str) -> bool:
         return all(self.checks[spec.id].inline and spec.id not in self.isolated for spec in self.specs(stage))
 
+    def _route(self, texts: Sequence[str], stage: str) -> tuple[list[str], MicroBatcher | None]:
+        """The checked texts, and the batcher they queue on (``None``: scan them at once)."""
+        checked = check_texts(texts, f"{stage} texts")
+        if not checked or self._cheap(stage):
+            return checked, None
+        return checked, self.batcher(stage, _large(checked))
+
     def specs(self, stage: str) -> list[CheckSpec]:
         return [spec for spec in self.policy.checks if spec.id in self.checks and spec.applies(stage)]
 
@@ -154,10 +161,10 @@ class PolicyRunner:
 
         When only cheap ``inline`` checks apply, they run in the calling thread at once.
         """
-        texts = check_texts(texts, f"{stage} texts")
-        if not texts or self._cheap(stage):
+        texts, batcher = self._route(texts, stage)
+        if batcher is None:
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
-        return self.batcher(stage, _large(texts)).submit(texts, prompt_hashes=prompt_hashes, roles=roles)
+        return batcher.submit(texts, prompt_hashes=prompt_hashes, roles=roles)
 
     async def ascan(
         self,
@@ -176,10 +183,10 @@ class PolicyRunner:
         When only cheap ``inline`` checks apply (no model; microseconds per text), they run
         at once without a thread hop.
         """
-        texts = check_texts(texts, f"{stage} texts")
-        if not texts or self._cheap(stage):
+        texts, batcher = self._route(texts, stage)
+        if batcher is None:
             return self.scan(texts, stage=stage, prompt_hashes=prompt_hashes, roles=roles)
-        return await self.batcher(stage, _large(texts)).asubmit(texts, prompt_hashes=prompt_hashes, roles=roles)
+        return await batcher.asubmit(texts, prompt_hashes=prompt_hashes, roles=roles)
 
     def scan(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from raikit.errors import InputError
 
@@ -21,3 +21,41 @@ def check_model_params(thresholds: Mapping[str, object], batch_size: int) -> Non
             raise InputError(ERR_BAD_THRESHOLD.format(name=name, value=value))
     if batch_size < 1:
         raise InputError(ERR_BAD_BATCH.format(value=batch_size))
+
+
+def select_labels(
+    *,
+    noun: tuple[str, str],
+    known: Sequence[str],
+    chosen: Sequence[str] | None,
+    default: Sequence[str],
+    thresholds: Mapping[str, float] | None,
+    threshold: float,
+    batch_size: int,
+) -> tuple[list[str], dict[str, float]]:
+    """The labels a model check scores, in the model's order, and the threshold of each.
+
+    Args:
+        noun: How errors name one label and many (``("harm category", "harm categories")``).
+        known: Every label of the model, in its order.
+        chosen: The labels asked for (``None``: ``default``).
+        default: The labels scored when none are asked for.
+        thresholds: Per-label thresholds; a label without one takes ``threshold``.
+        threshold: The check's own threshold.
+        batch_size: Texts per model batch.
+
+    Raises:
+        TypeError: ``chosen`` is a single string.
+        ValueError: A label, chosen or with a threshold, that the model does not have.
+        InputError: A threshold outside [0, 1] or a batch size below 1.
+    """
+    if isinstance(chosen, str):
+        raise TypeError(f"{noun[1].split()[-1]} must be a list of {noun[0].split()[-1]} names, not a single string")
+    picked = list(chosen) if chosen is not None else list(default)
+    given = dict(thresholds or {})
+    unknown = sorted({*picked, *given} - set(known))
+    if unknown:
+        raise ValueError(f"unknown {noun[1] if len(unknown) > 1 else noun[0]} {unknown}; expected some of {list(known)}")
+    check_model_params(given, batch_size)
+    labels = [label for label in known if label in picked]
+    return labels, {label: float(given.get(label, threshold)) for label in labels}

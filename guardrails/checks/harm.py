@@ -9,12 +9,11 @@ from typing import Any, ClassVar
 from raikit.errors import InputError
 from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
-from raikit.guardrails.checks._model_params import check_model_params
+from raikit.guardrails.checks._model_params import select_labels
 from raikit.guardrails.harm._categories import ANY, CATEGORIES
 
 logger = logging.getLogger(__name__)
 
-_UNKNOWN_CATEGORY = "unknown harm categor{plural} {names}; expected some of {expected}"
 
 
 class HarmCheck(Check):
@@ -58,17 +57,15 @@ class HarmCheck(Check):
         device: str = "cpu",
     ) -> None:
         super().__init__(id=id, threshold=threshold)
-        if isinstance(categories, str):
-            raise TypeError("categories must be a list of category names, not a single string")
-        chosen = list(categories) if categories is not None else list(CATEGORIES)
-        thresholds = dict(thresholds or {})
-        unknown = sorted({*chosen, *thresholds} - set(CATEGORIES))
-        if unknown:
-            plural = "ies" if len(unknown) > 1 else "y"
-            raise ValueError(_UNKNOWN_CATEGORY.format(plural=plural, names=unknown, expected=list(CATEGORIES)))
-        check_model_params(thresholds, batch_size)
-        self.categories = [c for c in CATEGORIES if c in chosen]
-        self.thresholds = {c: float(thresholds.get(c, self.threshold)) for c in self.categories}
+        self.categories, self.thresholds = select_labels(
+            noun=("harm category", "harm categories"),
+            known=CATEGORIES,
+            chosen=categories,
+            default=CATEGORIES,
+            thresholds=thresholds,
+            threshold=self.threshold,
+            batch_size=batch_size,
+        )
         self.model_path = model_path
         self.encoder_path = encoder_path
         self.batch_size = batch_size

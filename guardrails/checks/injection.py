@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 from raikit.errors import InputError
 from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
-from raikit.guardrails.checks._model_params import check_model_params
+from raikit.guardrails.checks._model_params import select_labels
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,6 @@ SOURCES: tuple[str, ...] = ("prompt", "document", "tool")
 FAMILIES: tuple[str, ...] = ("direct", "jailbreak", "indirect")
 _DEFAULT_FAMILIES = {"prompt": ("direct", "jailbreak"), "document": FAMILIES, "tool": FAMILIES}
 _BAD_SOURCE = "source must be one of {expected}, got {value!r}"
-_UNKNOWN_FAMILY = "unknown injection famil{plural} {names}; expected some of {expected}"
 _INDIRECT_ON_PROMPT = (
     "the 'indirect' family scores instructions inside documents; a user prompt is an instruction, so "
     "it cannot be used with source='prompt' (use source='document' or 'tool')"
@@ -86,20 +85,18 @@ class InjectionCheck(Check):
         super().__init__(id=id, threshold=threshold)
         if source not in SOURCES:
             raise ValueError(_BAD_SOURCE.format(expected=", ".join(SOURCES), value=source))
-        if isinstance(families, str):
-            raise TypeError("families must be a list of family names, not a single string")
-        chosen = list(families) if families is not None else list(_DEFAULT_FAMILIES[source])
-        thresholds = dict(thresholds or {})
-        unknown = sorted({*chosen, *thresholds} - set(FAMILIES))
-        if unknown:
-            plural = "ies" if len(unknown) > 1 else "y"
-            raise ValueError(_UNKNOWN_FAMILY.format(plural=plural, names=unknown, expected=list(FAMILIES)))
-        if source == "prompt" and "indirect" in chosen:
+        self.families, self.thresholds = select_labels(
+            noun=("injection family", "injection families"),
+            known=FAMILIES,
+            chosen=families,
+            default=_DEFAULT_FAMILIES[source],
+            thresholds=thresholds,
+            threshold=self.threshold,
+            batch_size=batch_size,
+        )
+        if source == "prompt" and "indirect" in self.families:
             raise ValueError(_INDIRECT_ON_PROMPT)
-        check_model_params(thresholds, batch_size)
         self.source = source
-        self.families = [f for f in FAMILIES if f in chosen]
-        self.thresholds = {f: float(thresholds.get(f, self.threshold)) for f in self.families}
         self.model_path = model_path
         self.encoder_path = encoder_path
         self.batch_size = batch_size

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -20,7 +20,42 @@ logger = logging.getLogger(__name__)
 BUNDLED_MODEL_DIR = Path(__file__).resolve().parent / "model"
 
 
-class HarmModel:
+class HeadModel:
+    """A bundled head on the shared packaged encoder: the loading shared by harm and injection.
+
+    Subclasses name their ``kind``, the head ``outputs`` they need, the ``train_script`` that
+    rebuilds the bundled head and the ``bundled_dir`` it lives in.
+
+    Raises:
+        InputError: ``model_path`` holds no head (says which script rebuilds it), the head
+            lacks an output, or ``encoder_path`` holds no encoder.
+    """
+
+    kind: ClassVar[str]
+    outputs: ClassVar[tuple[str, ...]]
+    train_script: ClassVar[str]
+    bundled_dir: ClassVar[Path]
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        encoder_path: str | Path | None = None,
+        device: str = "cpu",
+        batch_size: int = 64,
+    ) -> None:
+        self.model_path = Path(model_path) if model_path is not None else self.bundled_dir
+        self.head = read_head(self.model_path, self.train_script)
+        missing = [k for k in self.outputs if k not in self.head.outputs]
+        if missing:
+            raise InputError(f"{self.kind} model at {self.model_path} lacks outputs {missing}")
+        try:
+            self.encoder: Any = get_encoder(encoder_path, device)
+        except FileNotFoundError as err:
+            raise InputError(str(err)) from err
+        self.batch_size = batch_size
+
+
+class HarmModel(HeadModel):
     """Calibrated per-category harm probabilities for texts.
 
     Args:
@@ -39,18 +74,10 @@ class HarmModel:
         True
     """
 
-    def __init__(
-        self,
-        model_path: str | Path | None = None,
-        encoder_path: str | Path | None = None,
-        device: str = "cpu",
-        batch_size: int = 64,
-    ) -> None:
-        self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-        self.head, self.encoder = load_head_and_encoder(
-            "harm", self.model_path, (*CATEGORIES, ANY), "scripts/train_harm_model.py", encoder_path, device
-        )
-        self.batch_size = batch_size
+    kind = "harm"
+    outputs = (*CATEGORIES, ANY)
+    train_script = "scripts/train_harm_model.py"
+    bundled_dir = BUNDLED_MODEL_DIR
 
     def predict_array(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities as an array of shape (texts, outputs) in ``self.head.outputs`` order."""
@@ -85,26 +112,6 @@ def read_head(model_path: Path, script: str) -> Head:
     except FileNotFoundError as err:
         raise InputError(f"{err} (model_path must be a folder with head.npz and model.json; "
                          f"rebuild the bundled one with {script})") from err
-
-
-def load_head_and_encoder(
-    kind: str, model_path: Path, outputs: Sequence[str], script: str, encoder_path: str | Path | None, device: str
-) -> tuple[Head, Any]:
-    """A bundled head that has every one of ``outputs``, and the shared packaged encoder.
-
-    Raises:
-        InputError: ``model_path`` holds no head (says which script rebuilds it), the head
-            lacks an output, or ``encoder_path`` holds no encoder.
-    """
-    head = read_head(model_path, script)
-    missing = [k for k in outputs if k not in head.outputs]
-    if missing:
-        raise InputError(f"{kind} model at {model_path} lacks outputs {missing}")
-    try:
-        encoder = get_encoder(encoder_path, device)
-    except FileNotFoundError as err:
-        raise InputError(str(err)) from err
-    return head, encoder
 
 
 def _info(meta: dict[str, Any], path: Path) -> dict[str, Any]:

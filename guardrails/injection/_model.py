@@ -8,6 +8,7 @@ variants (:mod:`._decode`: base64, ROT13, leetspeak) and keeps the highest proba
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ import numpy as np
 
 from raikit.guardrails._normalize import normalize
 from raikit.guardrails.harm._encoder import ENCODER_NAME
-from raikit.guardrails.harm._model import load_head_and_encoder, read_head
+from raikit.guardrails.harm._model import HeadModel, read_head
 from raikit.guardrails.injection._decode import variants
 from raikit.guardrails.injection._segments import Segment, segments
 
@@ -28,7 +29,7 @@ FAMILIES = ("direct", "jailbreak", "indirect")
 OUTPUTS = (*FAMILIES, "any")
 
 
-class InjectionModel:
+class InjectionModel(HeadModel):
     """Calibrated injection probabilities per family for prompts and for documents.
 
     Args:
@@ -46,19 +47,14 @@ class InjectionModel:
         True
     """
 
-    def __init__(
-        self,
-        model_path: str | Path | None = None,
-        encoder_path: str | Path | None = None,
-        device: str = "cpu",
-        batch_size: int = 64,
-    ) -> None:
-        self.model_path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-        self.head, self.encoder = load_head_and_encoder(
-            "injection", self.model_path, OUTPUTS, "scripts/train_injection_model.py", encoder_path, device
-        )
-        self._index = [self.head.outputs.index(k) for k in OUTPUTS]
-        self.batch_size = batch_size
+    kind = "injection"
+    outputs = OUTPUTS
+    train_script = "scripts/train_injection_model.py"
+    bundled_dir = BUNDLED_MODEL_DIR
+
+    @functools.cached_property
+    def _index(self) -> list[int]:
+        return [self.head.outputs.index(k) for k in OUTPUTS]
 
     def _score(self, texts: Sequence[str]) -> np.ndarray:
         """Max over windows and decoded variants; shape (texts, len(OUTPUTS))."""
