@@ -26,6 +26,7 @@ import numpy as np
 
 from . import _ecc
 from . import _image_template as tpl
+from ._image_mask import jnd_mask, ssim
 from ._keys import keyed_permutation, stream_signs
 from ._payload import MESSAGE_BITS, TAG_BITS, decode_message, encode_message
 
@@ -39,10 +40,14 @@ SMOOTH_SIGMA = 1.2
 HIGHPASS_SIGMA = 2.5
 NORM_SIGMA = 8.0
 MIN_SIDE = TILE
-TARGET_PSNR = 38.6  # the whole mark: the payload tile plus the geometry template
-MASK_SIGMA = 3.0
-MASK_FLOOR = 0.35
-TEMPLATE_RMS = 0.9  # grey levels of the Fourier template (about 0.6 of the MSE budget of 9)
+TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at most costs this PSNR
+TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
+TEMPLATE_SHARE = 0.31  # amplitude of the Fourier template relative to the payload tile
+WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
+PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
+PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
+INFORMED_STEPS = 2  # informed-embedding rounds (detector front end on the host and the attempt)
+MAX_BOOST = 4.0  # a coded bit may get at most this many times its amplitude per round
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 # magnifications tried at detection: 1 (no geometric change) then crops of up to ~25% rescaled
 MAGNIFICATIONS = (
@@ -92,11 +97,20 @@ def layout(key: bytes) -> Layout:
     return Layout(signs, pilot, bit_of_chip, np.conj(np.fft.fft2(pilot_tile)))
 
 
-def message_tile(key: bytes, payload: str | int | bytes) -> np.ndarray:
-    """The smoothed, unit-RMS TILE x TILE pattern for ``payload`` under ``key``."""
+def chip_values(key: bytes, payload: str | int | bytes) -> np.ndarray:
+    """The +-1 value each chip should decode to (pilot chips +1, data chips their coded bit)."""
     lay = layout(key)
     coded = _ecc.encode(encode_message(key, payload)).astype(np.float64) * 2.0 - 1.0
-    values = np.where(lay.pilot, 1.0, coded[np.maximum(lay.bit_of_chip, 0)]) * lay.signs
+    return np.where(lay.pilot, 1.0, coded[np.maximum(lay.bit_of_chip, 0)])
+
+
+def message_tile(key: bytes, payload: str | int | bytes, amplitudes: np.ndarray | None = None) -> np.ndarray:
+    """The smoothed, unit-RMS TILE x TILE pattern for ``payload`` under ``key`` (optionally
+    with a per-chip amplitude)."""
+    lay = layout(key)
+    values = chip_values(key, payload) * lay.signs
+    if amplitudes is not None:
+        values = values * amplitudes
     tile = _chips_to_tile(values)
     return tile / np.sqrt(np.mean(tile**2))
 
@@ -107,12 +121,14 @@ def work_size(height: int, width: int) -> tuple[int, int]:
     return max(1, round(height * scale)), max(1, round(width * scale))
 
 
-def pattern(key: bytes, payload: str | int | bytes, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+def pattern(
+    key: bytes, payload: str | int | bytes, height: int, width: int, amplitudes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The full-size, unit-RMS payload pattern and geometry template for ``height`` x ``width``."""
     import cv2
 
     wh, ww = work_size(height, width)
-    tile = message_tile(key, payload)
+    tile = message_tile(key, payload, amplitudes)
     full = np.tile(tile, (wh // TILE + 1, ww // TILE + 1))[:wh, :ww].astype(np.float32)
     sync = tpl.signal(key, wh, ww)
     if (wh, ww) != (height, width):
@@ -121,39 +137,74 @@ def pattern(key: bytes, payload: str | int | bytes, height: int, width: int) -> 
     return full, sync
 
 
-def embed_rgb(
-    rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float = TARGET_PSNR
-) -> np.ndarray:
-    """Mark an HxWx3 uint8 RGB array; returns a new array."""
-    height, width = rgb.shape[:2]
-    pat, sync = pattern(key, payload, height, width)
-    mask = texture_mask(rgb)
-    pat, sync = pat * mask, sync * mask
+def _render(base: np.ndarray, signal: np.ndarray, psnr: float, min_ssim: float) -> np.ndarray:
+    """``base + gain * signal`` rounded, at the largest gain meeting both quality targets."""
     target_mse = 255.0**2 / 10 ** (psnr / 10.0)
-    base = rgb.astype(np.float32)
-    sync_part = (TEMPLATE_RMS * sync)[:, :, None]
-    amplitude = float(np.sqrt(max(target_mse - TEMPLATE_RMS**2, 0.25 * target_mse)))
-    pat = pat[:, :, None]
-    for _ in range(4):  # rounding and clipping move the PSNR a little: settle on the target
-        out = np.clip(np.rint(base + amplitude * pat + sync_part), 0, 255)
+    gain = float(np.sqrt(target_mse / max(float(np.mean(signal**2)), 1e-12)))
+    out = base
+    for _ in range(6):  # rounding and clipping move the figures a little: settle on both targets
+        out = np.clip(np.rint(base + gain * signal), 0, 255)
         mse = float(np.mean((out - base) ** 2))
-        if mse <= target_mse * 1.01 or mse == 0:
+        loss = 1.0 - ssim(base, out)
+        if mse == 0 or (mse <= target_mse and loss <= 1.0 - min_ssim):
             break
-        amplitude *= float(np.sqrt(max(target_mse - TEMPLATE_RMS**2, 0.1) / max(mse - TEMPLATE_RMS**2, 0.1))) * 0.99
-    return out.astype(np.uint8)
+        gain *= 0.99 * min(float(np.sqrt(target_mse / mse)), float(np.sqrt((1.0 - min_ssim) / max(loss, 1e-9))))
+    return out
 
 
-def texture_mask(rgb: np.ndarray) -> np.ndarray:
-    """Per-pixel strength weights from local activity (mean square 1): more in texture, less
-    in flat regions, where a change is visible (perceptual masking)."""
+def _work_luma(rgb: np.ndarray) -> np.ndarray:
+    """Float32 luma at the working resolution."""
     import cv2
 
+    height, width = rgb.shape[:2]
+    wh, ww = work_size(height, width)
     y = _luma(rgb.astype(np.float32))
-    hp = y - cv2.GaussianBlur(y, (0, 0), 1.5)
-    activity = np.sqrt(cv2.GaussianBlur(hp * hp, (0, 0), MASK_SIGMA))
-    mask = np.sqrt(activity + 1.0)
-    mask = np.maximum(mask / (float(np.sqrt(np.mean(mask**2))) + 1e-9), MASK_FLOOR)
-    return (mask / float(np.sqrt(np.mean(mask**2)))).astype(np.float32)
+    if (wh, ww) != (height, width):
+        y = cv2.resize(y, (ww, wh), interpolation=cv2.INTER_AREA)
+    return y
+
+
+def _cells(folded: np.ndarray) -> np.ndarray:
+    """Per-chip soft values of an aligned folded tile (before the keyed signs)."""
+    return _smooth_tile(folded).reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel()
+
+
+def embed_rgb(
+    rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float = TARGET_PSNR, min_ssim: float = TARGET_SSIM
+) -> np.ndarray:
+    """Mark an HxWx3 uint8 RGB array; returns a new array.
+
+    The mark (payload tile plus geometry template) is shaped by the perceptual mask and its
+    global strength is the largest that keeps both the PSNR at ``psnr`` dB and the SSIM at
+    ``min_ssim`` or better. Informed embedding: the embedder runs the detector's front end
+    on the host and on its first attempt, and gives more amplitude to the coded bits the host
+    works against (their margin below the median bit's), then renders again.
+    """
+    height, width = rgb.shape[:2]
+    lay = layout(key)
+    expected = chip_values(key, payload)
+    data = ~lay.pilot
+    base = rgb.astype(np.float32)
+    mask = jnd_mask(_luma(base))[:, :, None]
+    host = _cells(_fold(_normalised(_work_luma(base)))) * lay.signs * expected
+    amplitudes = np.where(lay.pilot, PILOT_GAIN, 1.0)
+    for step in range(INFORMED_STEPS + 1):
+        pat, sync = pattern(key, payload, height, width, amplitudes)
+        out = _render(base, (pat + TEMPLATE_SHARE * sync)[:, :, None] * mask, psnr, min_ssim)
+        if step == INFORMED_STEPS:
+            break
+        folded = _fold(_normalised(_work_luma(out)))
+        peak = _pilot_z(folded, lay)
+        if peak < PILOT_TARGET:
+            amplitudes[lay.pilot] *= min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0))
+        marked = _cells(folded) * lay.signs * expected
+        bit = lay.bit_of_chip[data]
+        own = np.bincount(bit, weights=(marked - host)[data], minlength=N_CODED)
+        total = np.bincount(bit, weights=marked[data], minlength=N_CODED)
+        need = np.maximum(float(np.median(own)) - total, 0.0)
+        boost = np.clip(1.0 + need / np.maximum(own, 1e-3 * float(np.median(np.abs(own))) + 1e-12), 1.0, MAX_BOOST)
+        amplitudes[data] = amplitudes[data] * boost[bit]
+    return out.astype(np.uint8)
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -187,6 +238,20 @@ class Candidate:
     folded: np.ndarray
 
 
+def _correlation(folded: np.ndarray, lay: Layout) -> np.ndarray:
+    """The whitened (phase) correlation of a folded tile with the pilot, per tile shift: a
+    periodic host texture (bricks, print, grass) does not outshine the pilot's peak."""
+    spectrum = np.fft.fft2(folded)
+    spectrum /= np.abs(spectrum) ** WHITEN + 1e-12
+    return np.real(np.fft.ifft2(spectrum * lay.pilot_fft))
+
+
+def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
+    """The pilot peak at shift 0 in standard deviations of the correlation surface."""
+    corr = _correlation(folded, lay)
+    return float((corr[0, 0] - corr.mean()) / (corr.std() + 1e-12))
+
+
 def _candidates(f: np.ndarray, lay: Layout, magnification: float, keep: int) -> list[Candidate]:
     import cv2
 
@@ -196,7 +261,7 @@ def _candidates(f: np.ndarray, lay: Layout, magnification: float, keep: int) -> 
         interpolation = cv2.INTER_AREA if magnification > 1 else cv2.INTER_LINEAR
         f = cv2.resize(f, size, interpolation=interpolation)
     folded = _fold(f)
-    corr = np.real(np.fft.ifft2(np.fft.fft2(folded) * lay.pilot_fft))
+    corr = _correlation(folded, lay)
     flat = corr.ravel()
     spread = flat.std() + 1e-12
     best = np.argpartition(flat, -keep)[-keep:]
@@ -229,9 +294,7 @@ class RawDetection:
 
 def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, np.ndarray, bool, bytes, int]:
     dy, dx = candidate.shift
-    aligned = np.roll(candidate.folded, (-dy, -dx), axis=(0, 1))
-    matched = _smooth_tile(aligned)
-    cells = matched.reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel() * lay.signs
+    cells = _cells(np.roll(candidate.folded, (-dy, -dx), axis=(0, 1))) * lay.signs
     data = ~lay.pilot
     soft = np.bincount(lay.bit_of_chip[data], weights=cells[data], minlength=N_CODED)
     bits = _ecc.decode(soft, MESSAGE_BITS)
@@ -255,11 +318,7 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     import cv2
 
     lay = layout(key)
-    height, width = rgb.shape[:2]
-    wh, ww = work_size(height, width)
-    y = _luma(rgb.astype(np.float32))
-    if (wh, ww) != (height, width):
-        y = cv2.resize(y, (ww, wh), interpolation=cv2.INTER_AREA)
+    y = _work_luma(rgb)
     f = _normalised(y)
     tried = 0
     best: tuple | None = None
