@@ -42,12 +42,13 @@ NORM_SIGMA = 8.0
 MIN_SIDE = TILE
 TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at most costs this PSNR
 TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
-TEMPLATE_SHARE = 0.31  # amplitude of the Fourier template relative to the payload tile
+TEMPLATE_SHARE = 0.45  # amplitude of the Fourier template relative to the payload tile
 WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
 PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
 PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
-INFORMED_STEPS = 2  # informed-embedding rounds (detector front end on the host and the attempt)
-MAX_BOOST = 4.0  # a coded bit may get at most this many times its amplitude per round
+INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
+MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
+OWN_FLOOR = 0.4
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 # magnifications tried at detection: 1 (no geometric change) then crops of up to ~25% rescaled
 MAGNIFICATIONS = (
@@ -201,9 +202,12 @@ def embed_rgb(
         bit = lay.bit_of_chip[data]
         own = np.bincount(bit, weights=(marked - host)[data], minlength=N_CODED)
         total = np.bincount(bit, weights=marked[data], minlength=N_CODED)
-        need = np.maximum(float(np.median(own)) - total, 0.0)
-        boost = np.clip(1.0 + need / np.maximum(own, 1e-3 * float(np.median(np.abs(own))) + 1e-12), 1.0, MAX_BOOST)
-        amplitudes[data] = amplitudes[data] * boost[bit]
+        # every bit to the median margin: its own share makes up for what the host takes away
+        # (or gives), never below OWN_FLOOR of the median (robustness when the host changes)
+        target = float(np.median(own))
+        want = np.maximum(target - (total - own), OWN_FLOOR * target)
+        factor = np.clip(want / np.maximum(own, 1e-3 * abs(target) + 1e-12), 1.0 / MAX_BOOST, MAX_BOOST)
+        amplitudes[data] = amplitudes[data] * factor[bit]
     return out.astype(np.uint8)
 
 
