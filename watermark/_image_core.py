@@ -6,14 +6,19 @@ Embedding (at a working resolution whose short side is at most ``WORK_SIDE`` pix
   keyed sign; a keyed eighth of them are pilot chips (always +1), the rest carry the
   convolutionally coded message, every coded bit spread over several chips scattered over
   the tile;
-* the tile is smoothed (so JPEG and resizing keep it), repeated over the whole image, scaled
-  to a target PSNR, and added to R, G and B alike (a luma change: colours are untouched).
+* the tile is smoothed (so JPEG and resizing keep it), repeated over the whole image, joined
+  by the keyed Fourier template (``_image_template``), shaped by the perceptual mask
+  (``_image_mask``: strong in texture, weak in flat areas), scaled to the largest strength
+  that keeps the PSNR and SSIM targets, and added to R, G and B alike (a luma change);
+* informed embedding: the embedder reads its first attempt with the detector's front end and
+  gives more amplitude to the coded bits (and the pilot) the host works against.
 
 Detection undoes what it can and searches for the rest: local contrast normalisation
 (brightness and contrast changes drop out), folding the image modulo the tile (a crop only
-shifts the tile, and all repeats add up), an FFT correlation with the pilot to find the
-shift, and a small grid of magnifications for crops that were rescaled back. Every tried
-candidate counts towards the p-value.
+shifts the tile, and all repeats add up), a whitened FFT correlation with the pilot to find
+the shift; when the unchanged geometry does not decode, the Fourier template gives the
+rotation, scale, aspect change or flip, the image is resampled back and searched again.
+Every tried candidate counts towards the p-value.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import numpy as np
 
 from . import _ecc
 from . import _image_template as tpl
-from ._image_mask import jnd_mask, ssim
+from ._image_mask import SSIM, jnd_mask
 from ._keys import keyed_permutation, stream_signs
 from ._payload import MESSAGE_BITS, TAG_BITS, decode_message, encode_message
 
@@ -49,19 +54,12 @@ PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands 
 INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
 MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
 OWN_FLOOR = 0.4
+SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
-# magnifications tried at detection: 1 (no geometric change) then crops of up to ~25% rescaled
-MAGNIFICATIONS = (
-    1.0,
-    *[round(1.0075**i, 4) for i in range(1, 31)],
-    *[round(1.0075**-i, 4) for i in range(1, 8)],
-)
-SHIFTS_PER_SCALE = 2
-# rescaled candidates are decoded only when their pilot correlation peak stands out this far
-# (in standard deviations of the correlation surface; unmarked images peak near 4)
+SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
+# a pilot peak this far out (standard deviations of the correlation surface; unmarked images
+# peak near 4) means a mark was there even when it does not decode
 MIN_PILOT_SCORE = 5.0
-# a peak this strong is decoded at once (saves computing the remaining magnifications)
-EARLY_PILOT_SCORE = 8.0
 
 
 @dataclass(frozen=True)
@@ -138,19 +136,35 @@ def pattern(
     return full, sync
 
 
-def _render(base: np.ndarray, signal: np.ndarray, psnr: float, min_ssim: float) -> np.ndarray:
-    """``base + gain * signal`` rounded, at the largest gain meeting both quality targets."""
+def _render(
+    base: np.ndarray, signal: np.ndarray, psnr: float, min_ssim: float, similarity: SSIM, gain: float | None = None
+) -> tuple[np.ndarray, float]:
+    """``base + gain * signal`` rounded, at the largest gain meeting both quality targets
+    (and that gain; ``gain`` is the first guess, by default the one giving the PSNR).
+
+    The SSIM loss of the rounded image is not quite proportional to ``gain**2`` (rounding adds
+    its own): after the first try the gain follows a power law fitted through the tries.
+    """
     target_mse = 255.0**2 / 10 ** (psnr / 10.0)
-    gain = float(np.sqrt(target_mse / max(float(np.mean(signal**2)), 1e-12)))
+    target_loss = 1.0 - min_ssim
+    if gain is None:
+        gain = float(np.sqrt(target_mse / max(float(np.mean(signal**2)), 1e-12)))
+    tries: list[tuple[float, float]] = []
     out = base
-    for _ in range(6):  # rounding and clipping move the figures a little: settle on both targets
+    for _ in range(6):
         out = np.clip(np.rint(base + gain * signal), 0, 255)
         mse = float(np.mean((out - base) ** 2))
-        loss = 1.0 - ssim(base, out)
-        if mse == 0 or (mse <= target_mse and loss <= 1.0 - min_ssim):
+        loss = max(1.0 - similarity(out), 1e-9)
+        met = mse <= target_mse and loss <= target_loss
+        if mse == 0 or (met and max(mse / target_mse, loss / target_loss) >= SETTLE):
             break
-        gain *= 0.99 * min(float(np.sqrt(target_mse / mse)), float(np.sqrt((1.0 - min_ssim) / max(loss, 1e-9))))
-    return out
+        tries.append((math.log(gain), math.log(loss)))
+        slope = 2.0
+        if len(tries) >= 2 and abs(tries[-1][0] - tries[-2][0]) > 1e-6:
+            slope = min(max((tries[-1][1] - tries[-2][1]) / (tries[-1][0] - tries[-2][0]), 0.5), 4.0)
+        by_ssim = math.exp(math.log(target_loss / loss) / slope)
+        gain *= 0.995 * min(math.sqrt(target_mse / mse), by_ssim)
+    return out, gain
 
 
 def _work_luma(rgb: np.ndarray) -> np.ndarray:
@@ -189,9 +203,16 @@ def embed_rgb(
     mask = jnd_mask(_luma(base))[:, :, None]
     host = _cells(_fold(_normalised(_work_luma(base)))) * lay.signs * expected
     amplitudes = np.where(lay.pilot, PILOT_GAIN, 1.0)
+    similarity = SSIM(base)
+    gain: float | None = None
+    energy = 1.0
     for step in range(INFORMED_STEPS + 1):
         pat, sync = pattern(key, payload, height, width, amplitudes)
-        out = _render(base, (pat + TEMPLATE_SHARE * sync)[:, :, None] * mask, psnr, min_ssim)
+        signal = (pat + TEMPLATE_SHARE * sync)[:, :, None] * mask
+        if gain is not None:  # start from the last gain, corrected for the new energy
+            gain *= math.sqrt(energy / float(np.mean(signal**2)))
+        energy = float(np.mean(signal**2))
+        out, gain = _render(base, signal, psnr, min_ssim, similarity, gain)
         if step == INFORMED_STEPS:
             break
         folded = _fold(_normalised(_work_luma(out)))
@@ -256,14 +277,7 @@ def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
     return float((corr[0, 0] - corr.mean()) / (corr.std() + 1e-12))
 
 
-def _candidates(f: np.ndarray, lay: Layout, magnification: float, keep: int) -> list[Candidate]:
-    import cv2
-
-    if magnification != 1.0:
-        h, w = f.shape
-        size = (max(1, round(w / magnification)), max(1, round(h / magnification)))
-        interpolation = cv2.INTER_AREA if magnification > 1 else cv2.INTER_LINEAR
-        f = cv2.resize(f, size, interpolation=interpolation)
+def _candidates(f: np.ndarray, lay: Layout, keep: int) -> list[Candidate]:
     folded = _fold(f)
     corr = _correlation(folded, lay)
     flat = corr.ravel()
@@ -272,7 +286,7 @@ def _candidates(f: np.ndarray, lay: Layout, magnification: float, keep: int) -> 
     best = best[np.argsort(flat[best])[::-1]]
     mean = flat.mean()
     return [
-        Candidate(magnification, divmod(int(i), TILE), float((flat[i] - mean) / spread), folded) for i in best
+        Candidate(1.0, divmod(int(i), TILE), float((flat[i] - mean) / spread), folded) for i in best
     ]
 
 
@@ -311,9 +325,8 @@ def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, 
 def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     """Search the geometry candidates and decode; stops at the first valid tag.
 
-    The unscaled candidates are decoded first; then those of every other magnification whose
-    pilot peak reaches ``MIN_PILOT_SCORE``, strongest first. Each decoding attempt counts
-    towards the p-value.
+    The unchanged geometry is decoded first, then the geometry the Fourier template reports
+    (and its half turn). Each decoding attempt counts towards the p-value.
 
     Args:
         rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
@@ -326,8 +339,7 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     f = _normalised(y)
     tried = 0
     best: tuple | None = None
-    pending: list[Candidate] = []
-    for cand in _candidates(f, lay, 1.0, SHIFTS_PER_SCALE):
+    for cand in _candidates(f, lay, SHIFTS_PER_SCALE):
         tried += 1
         bits, soft, valid, field, errors = _decode(cand, key, lay)
         if valid:
@@ -342,7 +354,7 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
         for h in (g, None if g is None else np.ascontiguousarray(g[::-1, ::-1])):
             if h is None:
                 continue
-            for cand in _candidates(h, lay, 1.0, SHIFTS_PER_SCALE):
+            for cand in _candidates(h, lay, SHIFTS_PER_SCALE):
                 tried += 1
                 bits, soft, valid, field, errors = _decode(cand, key, lay)
                 if valid:
@@ -350,26 +362,6 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
                     turn = "" if h is g else ", half turn"
                     return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
                                         geo.describe() + turn, template_score)
-    for mag in MAGNIFICATIONS[1:]:
-        cands = _candidates(f, lay, mag, SHIFTS_PER_SCALE)
-        if False:
-            pass
-        else:
-            for cand in cands:
-                if cand.pilot_score >= EARLY_PILOT_SCORE:
-                    tried += 1
-                    bits, soft, valid, field, errors = _decode(cand, key, lay)
-                    if valid:
-                        return RawDetection(True, field, bits, errors, tried, mag, cand.pilot_score)
-                else:
-                    pending.append(cand)
-    pending = [c for c in pending if c.pilot_score >= MIN_PILOT_SCORE]
-    pending.sort(key=lambda c: c.pilot_score, reverse=True)
-    for cand in pending:
-        tried += 1
-        bits, soft, valid, field, errors = _decode(cand, key, lay)
-        if valid:
-            return RawDetection(True, field, bits, errors, tried, cand.magnification, cand.pilot_score)
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best

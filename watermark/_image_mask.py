@@ -44,20 +44,32 @@ def jnd_mask(luma: np.ndarray) -> np.ndarray:
     return (amp / float(np.sqrt(np.mean(amp**2)))).astype(np.float32)
 
 
+class SSIM:
+    """SSIM against one fixed reference (its window statistics computed once)."""
+
+    def __init__(self, reference: np.ndarray) -> None:
+        ref = reference.astype(np.float32)
+        self._ref = ref
+        self._mean = _box(ref)
+        self._var = _box(ref * ref) - self._mean**2
+        self._c1 = self._mean**2 + C1
+
+    def __call__(self, other: np.ndarray) -> float:
+        """Mean SSIM of ``other`` (same shape, grey levels 0-255) against the reference."""
+        y = other.astype(np.float32)
+        n = WINDOW * WINDOW
+        cov = np.float32(n / (n - 1.0))
+        pad = (WINDOW - 1) // 2
+        mx, my = self._mean, _box(y)
+        vy = _box(y * y)
+        vy -= my * my
+        vxy = _box(self._ref * y)
+        vxy -= mx * my
+        num = (2 * mx * my + C1) * (2 * cov * vxy + C2)
+        den = (self._c1 + my * my) * (cov * (self._var + vy) + C2)
+        return float((num / den)[pad:-pad, pad:-pad].mean(dtype=np.float64))
+
+
 def ssim(a: np.ndarray, b: np.ndarray) -> float:
     """Mean SSIM of two HxWx3 (or HxW) images in grey levels 0-255."""
-    a = a.astype(np.float32).reshape(a.shape[0], a.shape[1], -1)
-    b = b.astype(np.float32).reshape(b.shape[0], b.shape[1], -1)
-    n = WINDOW * WINDOW
-    cov = n / (n - 1.0)
-    pad = (WINDOW - 1) // 2
-    total = 0.0
-    for c in range(a.shape[2]):
-        x, y = a[:, :, c], b[:, :, c]
-        mx, my = _box(x), _box(y)
-        vx = cov * (_box(x * x) - mx * mx)
-        vy = cov * (_box(y * y) - my * my)
-        vxy = cov * (_box(x * y) - mx * my)
-        s = ((2 * mx * my + C1) * (2 * vxy + C2)) / ((mx * mx + my * my + C1) * (vx + vy + C2))
-        total += float(s[pad:-pad, pad:-pad].astype(np.float64).mean())
-    return total / a.shape[2]
+    return SSIM(a)(b)
