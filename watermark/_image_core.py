@@ -23,6 +23,7 @@ Every tried candidate counts towards the p-value.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,8 @@ from . import _image_template as tpl
 from ._image_mask import SSIM, jnd_mask
 from ._keys import keyed_permutation, stream_signs
 from ._payload import MESSAGE_BITS, TAG_BITS, decode_message, encode_message
+
+logger = logging.getLogger(__name__)
 
 WORK_SIDE = 512
 TILE = 128
@@ -54,6 +57,7 @@ PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands 
 INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
 MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
 OWN_FLOOR = 0.4
+SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not decode
 SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
@@ -193,8 +197,21 @@ def embed_rgb(
     global strength is the largest that keeps both the PSNR at ``psnr`` dB and the SSIM at
     ``min_ssim`` or better. Informed embedding: the embedder runs the detector's front end
     on the host and on its first attempt, and gives more amplitude to the coded bits the host
-    works against (their margin below the median bit's), then renders again.
+    works against (their margin below the median bit's), then renders again. The result is
+    read back with the detector; if it does not decode (small or very textured images) the
+    SSIM bound is relaxed step by step (logged), down to the last of ``SSIM_STEPS``.
     """
+    out = _embed_once(rgb, key, payload, psnr, min_ssim)
+    for relaxed in SSIM_STEPS:
+        if relaxed >= min_ssim or detect_rgb(out, key).valid:
+            continue
+        logger.warning("image mark did not decode at SSIM %.3f; relaxing the bound to %.3f", min_ssim, relaxed)
+        min_ssim = relaxed
+        out = _embed_once(rgb, key, payload, psnr, min_ssim)
+    return out
+
+
+def _embed_once(rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float, min_ssim: float) -> np.ndarray:
     height, width = rgb.shape[:2]
     lay = layout(key)
     expected = chip_values(key, payload)
