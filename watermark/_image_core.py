@@ -203,8 +203,10 @@ def embed_rgb(
     """
     out = _embed_once(rgb, key, payload, psnr, min_ssim)
     for relaxed in SSIM_STEPS:
-        if relaxed >= min_ssim or detect_rgb(out, key).valid:
+        if relaxed >= min_ssim:
             continue
+        if detect_rgb(out, key).valid:
+            break
         logger.warning("image mark did not decode at SSIM %.3f; relaxing the bound to %.3f", min_ssim, relaxed)
         min_ssim = relaxed
         out = _embed_once(rgb, key, payload, psnr, min_ssim)
