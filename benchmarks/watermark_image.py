@@ -250,7 +250,7 @@ def photo_attacks(imgs: list[tuple[str, np.ndarray]], stock_methods: list[str]) 
                 hits[method][attack] += stock.exact(fn(smarked))
         print(f"  {name}: raikit PSNR {quality['raikit'][-1][0]:.1f} SSIM {quality['raikit'][-1][1]:.4f} "
               f"unattacked {'ok' if ok else 'NOT decoded'}; running totals "
-              + "; ".join(f"{m} " + "".join(str(min(9, hits[m][a])) for a in ATTACKS) for m in methods), flush=True)
+              + "; ".join(f"{m} " + ",".join(str(hits[m][a]) for a in ATTACKS) for m in methods), flush=True)
     n = len(imgs)
     print()
     print("exact payload recovery (share of photos)")
@@ -276,12 +276,13 @@ def main() -> None:
     parser.add_argument("--part", choices=["all", "photos", "negatives"], default="all",
                         help="run only the photo attacks or only the false-positive test (two processes)")
     parser.add_argument("--stock", default=",".join(STOCK), help="comma-separated invisible-watermark methods to compare")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first SKIP photos of the attack part (to split it)")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     imgs = photos(args.photos)
     print(f"{len(imgs)} photos at 512x512: {', '.join(n for n, _ in imgs)}")
     if args.part != "negatives":
-        photo_attacks(imgs, [m for m in args.stock.split(",") if m])
+        photo_attacks(imgs[args.skip :], [m for m in args.stock.split(",") if m])
     if args.part == "photos":
         return
     sources = [img for _, img in imgs]

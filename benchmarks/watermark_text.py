@@ -48,6 +48,7 @@ NEW = 100
 PROMPT_TOKENS = 16
 PASTE_HUMAN = 3900
 Z_NOMINAL = 3.0902  # one-sided p = 1e-3
+SCHEMES = ("raikit gumbel", "raikit green", "hf green", "synthid")
 SYNTHID_KEYS = [654, 400, 836, 123, 340, 443, 597, 160, 57, 29, 590, 639, 13, 715, 468, 990, 966, 226, 324, 585,
                 118, 504, 421, 521, 129, 669, 732, 225, 90, 960]
 
@@ -172,6 +173,8 @@ def main() -> None:
     parser.add_argument("--paste", type=int, default=200, help="marked passages pasted in human text (and as many negatives)")
     parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--rounds", type=int, default=3, help="alternating timing rounds")
+    parser.add_argument("--schemes", default=",".join(SCHEMES), help="comma-separated schemes to compare")
+    parser.add_argument("--overhead-only", action="store_true", help="only the generation-overhead timing")
     args = parser.parse_args()
     torch.set_num_threads(1)
 
@@ -179,13 +182,23 @@ def main() -> None:
 
     model, tok = load_demo_model()
     tok.padding_side = "left"
-    names = ["raikit gumbel", "raikit green", "hf green", "synthid"]
+    names = [n for n in args.schemes.split(",") if n]
+    unknown = sorted(set(names) - set(SCHEMES))
+    if unknown:
+        parser.error(f"unknown schemes {unknown}; choose from {', '.join(SCHEMES)}")
     schemes = {n: Scheme(n, model, tok) for n in names}
     print(f"demo LM: vocab {model.config.vocab_size}, context {model.config.n_positions}; {args.prompts} BOLD prompts x "
           f"{NEW} new tokens, pure sampling (top_k=0, top_p=1); raikit gumbel context_width "
           f"{schemes['raikit gumbel'].wm.context_width}, green gamma 0.25 delta 2 (after temperature); "
           f"hf green bias 2; SynthID ngram 5, 30 keys")
     prompts = bold_prompts(args.prompts)
+    if not args.overhead_only:
+        quality_and_paste(model, tok, schemes, prompts, args)
+    overhead(model, tok, schemes, prompts, args)
+
+
+def quality_and_paste(model, tok, schemes: dict, prompts: list[str], args) -> None:
+    """Perplexity, TPR at FPR 1e-3, and marked passages pasted into human text."""
     encoded = [tok(t, add_special_tokens=False)["input_ids"] for t in human_texts()]
     rng = random.Random(3)
     negatives = [human_ids(encoded, NEW, rng) for _ in range(args.negatives)]
@@ -230,6 +243,11 @@ def main() -> None:
         fp = sum(scheme.score(human_ids(encoded, PASTE_HUMAN + NEW, rng))[1] for _ in range(args.paste))
         print(f"{name:<15}{found / args.paste:>15.3f}{fp / args.paste:>26.4f}{ms:>9.1f}")
 
+
+
+def overhead(model, tok, schemes: dict, prompts: list[str], args) -> None:
+    """Per-token generation CPU time with and without each processor."""
+    names = list(schemes)
     print()
     timing_prompts = prompts[: 4 * args.batch]
     times: dict[str, list[float]] = {"plain": [], **{n: [] for n in names}}
