@@ -22,6 +22,7 @@ size (up to ``COLUMNS`` tokens).
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,12 +47,15 @@ def table_exponentials(key: bytes, rows: np.ndarray, tokens: np.ndarray) -> np.n
     return -np.log(u)
 
 
+@lru_cache(maxsize=16)
 def position_seeds(key: bytes, width: int) -> np.ndarray:
-    """The keyed seed of each context position (uint64, oldest token first)."""
-    return np.array(
+    """The keyed seed of each context position (uint64, oldest token first; cached, read-only)."""
+    seeds = np.array(
         [int.from_bytes(derive(key, "text-gumbel-context", bytes([j]))[:8], "little") for j in range(width)],
         dtype=np.uint64,
     )
+    seeds.flags.writeable = False
+    return seeds
 
 
 def token_keys(key: bytes, width: int, tokens: np.ndarray) -> np.ndarray:
