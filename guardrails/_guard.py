@@ -110,18 +110,27 @@ class Guard:
             self.on_decision(decision)
 
     def mark_images(self, output: Any, decision: Decision) -> Any:
-        """``output`` with the policy's image watermark on every image it holds."""
+        """``output`` with the policy's image watermark on every image it holds, and C2PA
+        content credentials signed into every image file it returns when the policy names
+        a certificate."""
         settings = self.policy.watermark.image
-        if not settings.enabled or not _may_hold_images(output):
+        signing = bool(settings.c2pa_cert_env or settings.c2pa_key_env)
+        if not (settings.enabled or signing) or not _may_hold_images(output):
             return output
-        key = watermark_key(settings.key_env, "image", decision)
-        if key is None:
-            return output
-        from raikit.watermark import key_id, mark_images
+        marked = output
+        key = watermark_key(settings.key_env, "image", decision) if settings.enabled else None
+        if key is not None:
+            from raikit.watermark import key_id, mark_images
 
-        marked, count = mark_images(output, key=key, payload=settings.payload)
-        if count:
-            decision.watermark = {"kind": "image", "status": "marked", "key_id": key_id(key), "count": count}
+            marked, count = mark_images(output, key=key, payload=settings.payload)
+            if count:
+                decision.watermark = {"kind": "image", "status": "marked", "key_id": key_id(key), "count": count}
+        if signing:
+            from raikit.watermark import sign_outputs
+
+            signed = sign_outputs(marked, cert_env=settings.c2pa_cert_env or "", key_env=settings.c2pa_key_env or "")
+            if signed:
+                decision.watermark = {**(decision.watermark or {"kind": "image"}), "c2pa_signed": signed}
         return marked
 
     # -- wrapping ----------------------------------------------------------------------
@@ -222,6 +231,8 @@ def watermark_key(key_env: str, kind: str, decision: Decision) -> str | None:
 def _may_hold_images(value: Any) -> bool:
     if isinstance(value, str | bytes | int | float) or value is None:
         return False
+    if isinstance(value, os.PathLike):  # an image file the generator wrote
+        return True
     if isinstance(value, dict):
         return any(_may_hold_images(v) for v in value.values())
     if isinstance(value, list | tuple):

@@ -92,6 +92,9 @@ class ImageWatermarkSettings:
     enabled: bool = False
     key_env: str = "RAIKIT_WATERMARK_KEY"
     payload: str = "raikit"
+    # C2PA content credentials on returned image files: variables naming the PEM files
+    c2pa_cert_env: str | None = None
+    c2pa_key_env: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,7 +306,16 @@ _POLICY = s.mapping(
             "watermark": _section(
                 WatermarkSettings,
                 {
-                    "image": _section(ImageWatermarkSettings, {"enabled": s.boolean, "key_env": _KEY_ENV, "payload": s.string}),
+                    "image": _section(
+                        ImageWatermarkSettings,
+                        {
+                            "enabled": s.boolean,
+                            "key_env": _KEY_ENV,
+                            "payload": s.string,
+                            "c2pa_cert_env": s.optional(_KEY_ENV),
+                            "c2pa_key_env": s.optional(_KEY_ENV),
+                        },
+                    ),
                     "text": _section(
                         TextWatermarkSettings,
                         {

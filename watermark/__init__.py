@@ -10,7 +10,9 @@ tokenizer.
 
 Interoperability: :func:`detect_third_party` finds the invisible-watermark dwtDct messages
 that Stable Diffusion pipelines embed; :func:`attach_credentials` signs C2PA content
-credentials into a generated image file and :func:`read_credentials` validates them.
+credentials into a generated image file (:func:`sign_outputs`: every image file a generator
+returned, as the guard does when the policy names a signing certificate) and
+:func:`read_credentials` validates them.
 
 Keys come from the caller and are never recorded: use :func:`key_id` in logs and reports.
 
@@ -22,7 +24,7 @@ Example:
     'm1'
 """
 
-from ._c2pa import ContentCredentials, attach_credentials, read_credentials
+from ._c2pa import ContentCredentials, attach_credentials, read_credentials, sign_outputs
 from ._image import ImageDetection, detect_image, embed_image
 from ._interop import ThirdPartyMark, detect_third_party
 from ._keys import key_id
@@ -43,4 +45,5 @@ __all__ = [
     "key_id",
     "mark_images",
     "read_credentials",
+    "sign_outputs",
 ]

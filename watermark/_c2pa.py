@@ -181,3 +181,49 @@ def read_credentials(image: str | os.PathLike[str], *, trust_anchors: bytes | No
         digital_source_type=source_type,
         failures=failures,
     )
+
+
+MISSING_SECRET = "content credentials: ${env} is not set (it names the PEM file of the signing {what})"
+UNREADABLE_SECRET = "content credentials: cannot read the PEM file named by ${env}: {reason}"
+
+
+def _secret(env: str, what: str) -> bytes:
+    path = os.environ.get(env)
+    if not path:
+        raise InputError(MISSING_SECRET.format(env=env, what=what))
+    try:
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(UNREADABLE_SECRET.format(env=env, reason=type(err).__name__)) from err
+
+
+def image_files(obj: Any) -> list[Path]:
+    """The image files (``pathlib.Path`` to PNG, JPEG or WebP) in a generator's return value."""
+    if isinstance(obj, Path):
+        return [obj] if obj.suffix.lower() in MIME and obj.is_file() else []
+    if isinstance(obj, dict):
+        return [p for v in obj.values() for p in image_files(v)]
+    if isinstance(obj, list | tuple):
+        return [p for v in obj for p in image_files(v)]
+    return []
+
+
+def sign_outputs(obj: Any, *, cert_env: str, key_env: str, generator: str = "raikit") -> int:
+    """Sign content credentials into every image file a generator returned, in place.
+
+    The certificate chain and key are read from the PEM files that ``$cert_env`` and
+    ``$key_env`` name, at signing time; they are never copied or recorded.
+
+    Returns:
+        How many files were signed.
+
+    Raises:
+        InputError: A variable is unset, a PEM file is unreadable, or signing failed.
+    """
+    files = image_files(obj)
+    if not files:
+        return 0
+    chain, key = _secret(cert_env, "certificate chain"), _secret(key_env, "private key")
+    for path in files:
+        attach_credentials(path, path, cert_chain=chain, private_key=key, generator=generator)
+    return len(files)

@@ -6,18 +6,24 @@ Embedding (at a working resolution whose short side is at most ``WORK_SIDE`` pix
   keyed sign; a keyed eighth of them are pilot chips (always +1), the rest carry the
   convolutionally coded message, every coded bit spread over several chips scattered over
   the tile;
-* the tile is smoothed (so JPEG and resizing keep it), repeated over the whole image, scaled
-  to a target PSNR, and added to R, G and B alike (a luma change: colours are untouched).
+* the tile is smoothed (so JPEG and resizing keep it), repeated over the whole image, joined
+  by the keyed Fourier template (``_image_template``), shaped by the perceptual mask
+  (``_image_mask``: strong in texture, weak in flat areas), scaled to the largest strength
+  that keeps the PSNR and SSIM targets, and added to R, G and B alike (a luma change);
+* informed embedding: the embedder reads its first attempt with the detector's front end and
+  gives more amplitude to the coded bits (and the pilot) the host works against.
 
 Detection undoes what it can and searches for the rest: local contrast normalisation
 (brightness and contrast changes drop out), folding the image modulo the tile (a crop only
-shifts the tile, and all repeats add up), an FFT correlation with the pilot to find the
-shift, and a small grid of magnifications for crops that were rescaled back. Every tried
-candidate counts towards the p-value.
+shifts the tile, and all repeats add up), a whitened FFT correlation with the pilot to find
+the shift; when the unchanged geometry does not decode, the Fourier template gives the
+rotation, scale, aspect change or flip, the image is resampled back and searched again.
+Every tried candidate counts towards the p-value.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,8 +32,11 @@ import numpy as np
 
 from . import _ecc
 from . import _image_template as tpl
+from ._image_mask import SSIM, jnd_mask
 from ._keys import keyed_permutation, stream_signs
 from ._payload import MESSAGE_BITS, TAG_BITS, decode_message, encode_message
+
+logger = logging.getLogger(__name__)
 
 WORK_SIDE = 512
 TILE = 128
@@ -39,23 +48,22 @@ SMOOTH_SIGMA = 1.2
 HIGHPASS_SIGMA = 2.5
 NORM_SIGMA = 8.0
 MIN_SIDE = TILE
-TARGET_PSNR = 38.6  # the whole mark: the payload tile plus the geometry template
-MASK_SIGMA = 3.0
-MASK_FLOOR = 0.35
-TEMPLATE_RMS = 0.9  # grey levels of the Fourier template (about 0.6 of the MSE budget of 9)
+TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at most costs this PSNR
+TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
+TEMPLATE_SHARE = 0.45  # amplitude of the Fourier template relative to the payload tile
+WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
+PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
+PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
+INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
+MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
+OWN_FLOOR = 0.4
+SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not decode
+SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
-# magnifications tried at detection: 1 (no geometric change) then crops of up to ~25% rescaled
-MAGNIFICATIONS = (
-    1.0,
-    *[round(1.0075**i, 4) for i in range(1, 31)],
-    *[round(1.0075**-i, 4) for i in range(1, 8)],
-)
-SHIFTS_PER_SCALE = 2
-# rescaled candidates are decoded only when their pilot correlation peak stands out this far
-# (in standard deviations of the correlation surface; unmarked images peak near 4)
+SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
+# a pilot peak this far out (standard deviations of the correlation surface; unmarked images
+# peak near 4) means a mark was there even when it does not decode
 MIN_PILOT_SCORE = 5.0
-# a peak this strong is decoded at once (saves computing the remaining magnifications)
-EARLY_PILOT_SCORE = 8.0
 
 
 @dataclass(frozen=True)
@@ -92,11 +100,20 @@ def layout(key: bytes) -> Layout:
     return Layout(signs, pilot, bit_of_chip, np.conj(np.fft.fft2(pilot_tile)))
 
 
-def message_tile(key: bytes, payload: str | int | bytes) -> np.ndarray:
-    """The smoothed, unit-RMS TILE x TILE pattern for ``payload`` under ``key``."""
+def chip_values(key: bytes, payload: str | int | bytes) -> np.ndarray:
+    """The +-1 value each chip should decode to (pilot chips +1, data chips their coded bit)."""
     lay = layout(key)
     coded = _ecc.encode(encode_message(key, payload)).astype(np.float64) * 2.0 - 1.0
-    values = np.where(lay.pilot, 1.0, coded[np.maximum(lay.bit_of_chip, 0)]) * lay.signs
+    return np.where(lay.pilot, 1.0, coded[np.maximum(lay.bit_of_chip, 0)])
+
+
+def message_tile(key: bytes, payload: str | int | bytes, amplitudes: np.ndarray | None = None) -> np.ndarray:
+    """The smoothed, unit-RMS TILE x TILE pattern for ``payload`` under ``key`` (optionally
+    with a per-chip amplitude)."""
+    lay = layout(key)
+    values = chip_values(key, payload) * lay.signs
+    if amplitudes is not None:
+        values = values * amplitudes
     tile = _chips_to_tile(values)
     return tile / np.sqrt(np.mean(tile**2))
 
@@ -107,12 +124,14 @@ def work_size(height: int, width: int) -> tuple[int, int]:
     return max(1, round(height * scale)), max(1, round(width * scale))
 
 
-def pattern(key: bytes, payload: str | int | bytes, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+def pattern(
+    key: bytes, payload: str | int | bytes, height: int, width: int, amplitudes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The full-size, unit-RMS payload pattern and geometry template for ``height`` x ``width``."""
     import cv2
 
     wh, ww = work_size(height, width)
-    tile = message_tile(key, payload)
+    tile = message_tile(key, payload, amplitudes)
     full = np.tile(tile, (wh // TILE + 1, ww // TILE + 1))[:wh, :ww].astype(np.float32)
     sync = tpl.signal(key, wh, ww)
     if (wh, ww) != (height, width):
@@ -121,39 +140,115 @@ def pattern(key: bytes, payload: str | int | bytes, height: int, width: int) -> 
     return full, sync
 
 
-def embed_rgb(
-    rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float = TARGET_PSNR
-) -> np.ndarray:
-    """Mark an HxWx3 uint8 RGB array; returns a new array."""
-    height, width = rgb.shape[:2]
-    pat, sync = pattern(key, payload, height, width)
-    mask = texture_mask(rgb)
-    pat, sync = pat * mask, sync * mask
+def _render(
+    base: np.ndarray, signal: np.ndarray, psnr: float, min_ssim: float, similarity: SSIM, gain: float | None = None
+) -> tuple[np.ndarray, float]:
+    """``base + gain * signal`` rounded, at the largest gain meeting both quality targets
+    (and that gain; ``gain`` is the first guess, by default the one giving the PSNR).
+
+    The SSIM loss of the rounded image is not quite proportional to ``gain**2`` (rounding adds
+    its own): after the first try the gain follows a power law fitted through the tries.
+    """
     target_mse = 255.0**2 / 10 ** (psnr / 10.0)
-    base = rgb.astype(np.float32)
-    sync_part = (TEMPLATE_RMS * sync)[:, :, None]
-    amplitude = float(np.sqrt(max(target_mse - TEMPLATE_RMS**2, 0.25 * target_mse)))
-    pat = pat[:, :, None]
-    for _ in range(4):  # rounding and clipping move the PSNR a little: settle on the target
-        out = np.clip(np.rint(base + amplitude * pat + sync_part), 0, 255)
+    target_loss = 1.0 - min_ssim
+    if gain is None:
+        gain = float(np.sqrt(target_mse / max(float(np.mean(signal**2)), 1e-12)))
+    tries: list[tuple[float, float]] = []
+    out = base
+    for _ in range(6):
+        out = np.clip(np.rint(base + gain * signal), 0, 255)
         mse = float(np.mean((out - base) ** 2))
-        if mse <= target_mse * 1.01 or mse == 0:
+        loss = max(1.0 - similarity(out), 1e-9)
+        met = mse <= target_mse and loss <= target_loss
+        if mse == 0 or (met and max(mse / target_mse, loss / target_loss) >= SETTLE):
             break
-        amplitude *= float(np.sqrt(max(target_mse - TEMPLATE_RMS**2, 0.1) / max(mse - TEMPLATE_RMS**2, 0.1))) * 0.99
-    return out.astype(np.uint8)
+        tries.append((math.log(gain), math.log(loss)))
+        slope = 2.0
+        if len(tries) >= 2 and abs(tries[-1][0] - tries[-2][0]) > 1e-6:
+            slope = min(max((tries[-1][1] - tries[-2][1]) / (tries[-1][0] - tries[-2][0]), 0.5), 4.0)
+        by_ssim = math.exp(math.log(target_loss / loss) / slope)
+        gain *= 0.995 * min(math.sqrt(target_mse / mse), by_ssim)
+    return out, gain
 
 
-def texture_mask(rgb: np.ndarray) -> np.ndarray:
-    """Per-pixel strength weights from local activity (mean square 1): more in texture, less
-    in flat regions, where a change is visible (perceptual masking)."""
+def _work_luma(rgb: np.ndarray) -> np.ndarray:
+    """Float32 luma at the working resolution."""
     import cv2
 
+    height, width = rgb.shape[:2]
+    wh, ww = work_size(height, width)
     y = _luma(rgb.astype(np.float32))
-    hp = y - cv2.GaussianBlur(y, (0, 0), 1.5)
-    activity = np.sqrt(cv2.GaussianBlur(hp * hp, (0, 0), MASK_SIGMA))
-    mask = np.sqrt(activity + 1.0)
-    mask = np.maximum(mask / (float(np.sqrt(np.mean(mask**2))) + 1e-9), MASK_FLOOR)
-    return (mask / float(np.sqrt(np.mean(mask**2)))).astype(np.float32)
+    if (wh, ww) != (height, width):
+        y = cv2.resize(y, (ww, wh), interpolation=cv2.INTER_AREA)
+    return y
+
+
+def _cells(folded: np.ndarray) -> np.ndarray:
+    """Per-chip soft values of an aligned folded tile (before the keyed signs)."""
+    return _smooth_tile(folded).reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel()
+
+
+def embed_rgb(
+    rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float = TARGET_PSNR, min_ssim: float = TARGET_SSIM
+) -> np.ndarray:
+    """Mark an HxWx3 uint8 RGB array; returns a new array.
+
+    The mark (payload tile plus geometry template) is shaped by the perceptual mask and its
+    global strength is the largest that keeps both the PSNR at ``psnr`` dB and the SSIM at
+    ``min_ssim`` or better. Informed embedding: the embedder runs the detector's front end
+    on the host and on its first attempt, and gives more amplitude to the coded bits the host
+    works against (their margin below the median bit's), then renders again. The result is
+    read back with the detector; if it does not decode (small or very textured images) the
+    SSIM bound is relaxed step by step (logged), down to the last of ``SSIM_STEPS``.
+    """
+    out = _embed_once(rgb, key, payload, psnr, min_ssim)
+    for relaxed in SSIM_STEPS:
+        if relaxed >= min_ssim:
+            continue
+        if detect_rgb(out, key).valid:
+            break
+        logger.warning("image mark did not decode at SSIM %.3f; relaxing the bound to %.3f", min_ssim, relaxed)
+        min_ssim = relaxed
+        out = _embed_once(rgb, key, payload, psnr, min_ssim)
+    return out
+
+
+def _embed_once(rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float, min_ssim: float) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    lay = layout(key)
+    expected = chip_values(key, payload)
+    data = ~lay.pilot
+    base = rgb.astype(np.float32)
+    mask = jnd_mask(_luma(base))[:, :, None]
+    host = _cells(_fold(_normalised(_work_luma(base)))) * lay.signs * expected
+    amplitudes = np.where(lay.pilot, PILOT_GAIN, 1.0)
+    similarity = SSIM(base)
+    gain: float | None = None
+    energy = 1.0
+    for step in range(INFORMED_STEPS + 1):
+        pat, sync = pattern(key, payload, height, width, amplitudes)
+        signal = (pat + TEMPLATE_SHARE * sync)[:, :, None] * mask
+        if gain is not None:  # start from the last gain, corrected for the new energy
+            gain *= math.sqrt(energy / float(np.mean(signal**2)))
+        energy = float(np.mean(signal**2))
+        out, gain = _render(base, signal, psnr, min_ssim, similarity, gain)
+        if step == INFORMED_STEPS:
+            break
+        folded = _fold(_normalised(_work_luma(out)))
+        peak = _pilot_z(folded, lay)
+        if peak < PILOT_TARGET:
+            amplitudes[lay.pilot] *= min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0))
+        marked = _cells(folded) * lay.signs * expected
+        bit = lay.bit_of_chip[data]
+        own = np.bincount(bit, weights=(marked - host)[data], minlength=N_CODED)
+        total = np.bincount(bit, weights=marked[data], minlength=N_CODED)
+        # every bit to the median margin: its own share makes up for what the host takes away
+        # (or gives), never below OWN_FLOOR of the median (robustness when the host changes)
+        target = float(np.median(own))
+        want = np.maximum(target - (total - own), OWN_FLOOR * target)
+        factor = np.clip(want / np.maximum(own, 1e-3 * abs(target) + 1e-12), 1.0 / MAX_BOOST, MAX_BOOST)
+        amplitudes[data] = amplitudes[data] * factor[bit]
+    return out.astype(np.uint8)
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -187,23 +282,30 @@ class Candidate:
     folded: np.ndarray
 
 
-def _candidates(f: np.ndarray, lay: Layout, magnification: float, keep: int) -> list[Candidate]:
-    import cv2
+def _correlation(folded: np.ndarray, lay: Layout) -> np.ndarray:
+    """The whitened (phase) correlation of a folded tile with the pilot, per tile shift: a
+    periodic host texture (bricks, print, grass) does not outshine the pilot's peak."""
+    spectrum = np.fft.fft2(folded)
+    spectrum /= np.abs(spectrum) ** WHITEN + 1e-12
+    return np.real(np.fft.ifft2(spectrum * lay.pilot_fft))
 
-    if magnification != 1.0:
-        h, w = f.shape
-        size = (max(1, round(w / magnification)), max(1, round(h / magnification)))
-        interpolation = cv2.INTER_AREA if magnification > 1 else cv2.INTER_LINEAR
-        f = cv2.resize(f, size, interpolation=interpolation)
+
+def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
+    """The pilot peak at shift 0 in standard deviations of the correlation surface."""
+    corr = _correlation(folded, lay)
+    return float((corr[0, 0] - corr.mean()) / (corr.std() + 1e-12))
+
+
+def _candidates(f: np.ndarray, lay: Layout, keep: int) -> list[Candidate]:
     folded = _fold(f)
-    corr = np.real(np.fft.ifft2(np.fft.fft2(folded) * lay.pilot_fft))
+    corr = _correlation(folded, lay)
     flat = corr.ravel()
     spread = flat.std() + 1e-12
     best = np.argpartition(flat, -keep)[-keep:]
     best = best[np.argsort(flat[best])[::-1]]
     mean = flat.mean()
     return [
-        Candidate(magnification, divmod(int(i), TILE), float((flat[i] - mean) / spread), folded) for i in best
+        Candidate(1.0, divmod(int(i), TILE), float((flat[i] - mean) / spread), folded) for i in best
     ]
 
 
@@ -229,9 +331,7 @@ class RawDetection:
 
 def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, np.ndarray, bool, bytes, int]:
     dy, dx = candidate.shift
-    aligned = np.roll(candidate.folded, (-dy, -dx), axis=(0, 1))
-    matched = _smooth_tile(aligned)
-    cells = matched.reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel() * lay.signs
+    cells = _cells(np.roll(candidate.folded, (-dy, -dx), axis=(0, 1))) * lay.signs
     data = ~lay.pilot
     soft = np.bincount(lay.bit_of_chip[data], weights=cells[data], minlength=N_CODED)
     bits = _ecc.decode(soft, MESSAGE_BITS)
@@ -244,9 +344,8 @@ def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, 
 def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     """Search the geometry candidates and decode; stops at the first valid tag.
 
-    The unscaled candidates are decoded first; then those of every other magnification whose
-    pilot peak reaches ``MIN_PILOT_SCORE``, strongest first. Each decoding attempt counts
-    towards the p-value.
+    The unchanged geometry is decoded first, then the geometry the Fourier template reports
+    (and its half turn). Each decoding attempt counts towards the p-value.
 
     Args:
         rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
@@ -255,16 +354,11 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     import cv2
 
     lay = layout(key)
-    height, width = rgb.shape[:2]
-    wh, ww = work_size(height, width)
-    y = _luma(rgb.astype(np.float32))
-    if (wh, ww) != (height, width):
-        y = cv2.resize(y, (ww, wh), interpolation=cv2.INTER_AREA)
+    y = _work_luma(rgb)
     f = _normalised(y)
     tried = 0
     best: tuple | None = None
-    pending: list[Candidate] = []
-    for cand in _candidates(f, lay, 1.0, SHIFTS_PER_SCALE):
+    for cand in _candidates(f, lay, SHIFTS_PER_SCALE):
         tried += 1
         bits, soft, valid, field, errors = _decode(cand, key, lay)
         if valid:
@@ -279,7 +373,7 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
         for h in (g, None if g is None else np.ascontiguousarray(g[::-1, ::-1])):
             if h is None:
                 continue
-            for cand in _candidates(h, lay, 1.0, SHIFTS_PER_SCALE):
+            for cand in _candidates(h, lay, SHIFTS_PER_SCALE):
                 tried += 1
                 bits, soft, valid, field, errors = _decode(cand, key, lay)
                 if valid:
@@ -287,26 +381,6 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
                     turn = "" if h is g else ", half turn"
                     return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
                                         geo.describe() + turn, template_score)
-    for mag in MAGNIFICATIONS[1:]:
-        cands = _candidates(f, lay, mag, SHIFTS_PER_SCALE)
-        if False:
-            pass
-        else:
-            for cand in cands:
-                if cand.pilot_score >= EARLY_PILOT_SCORE:
-                    tried += 1
-                    bits, soft, valid, field, errors = _decode(cand, key, lay)
-                    if valid:
-                        return RawDetection(True, field, bits, errors, tried, mag, cand.pilot_score)
-                else:
-                    pending.append(cand)
-    pending = [c for c in pending if c.pilot_score >= MIN_PILOT_SCORE]
-    pending.sort(key=lambda c: c.pilot_score, reverse=True)
-    for cand in pending:
-        tried += 1
-        bits, soft, valid, field, errors = _decode(cand, key, lay)
-        if valid:
-            return RawDetection(True, field, bits, errors, tried, cand.magnification, cand.pilot_score)
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best

@@ -24,6 +24,7 @@ N_POINTS = 8
 RADII = (0.17, 0.23)
 ANGLES = np.deg2rad(np.arange(-20.0, 20.01, 0.5))
 SCALES = np.exp(np.linspace(math.log(0.42), math.log(2.2), 150))
+ASPECTS = np.exp(np.linspace(math.log(0.6), math.log(1.0 / 0.6), 45))  # height / width scale ratios
 # the best match is always tried (a wrong geometry only costs two decoding attempts, which
 # the p-value counts); below this mean whitened peak height there is no template at all
 MIN_SCORE = 1.2
@@ -48,15 +49,20 @@ def template(key: bytes) -> Template:
     return Template(freqs, 2 * math.pi * u[2 * N_POINTS :])
 
 
+@lru_cache(maxsize=8)
 def signal(key: bytes, height: int, width: int) -> np.ndarray:
-    """The unit-RMS template over a ``height`` x ``width`` working-resolution image."""
+    """The unit-RMS template over a ``height`` x ``width`` working-resolution image (cached;
+    read-only)."""
     t = template(key)
-    yy = np.arange(height, dtype=np.float64)[:, None]
-    xx = np.arange(width, dtype=np.float64)[None, :]
+    yy = 2 * math.pi * np.arange(height, dtype=np.float64)[:, None]
+    xx = 2 * math.pi * np.arange(width, dtype=np.float64)[None, :]
     out = np.zeros((height, width), dtype=np.float64)
     for (fx, fy), ph in zip(t.freqs, t.phases, strict=True):
-        out += np.cos(2 * math.pi * (fx * xx + fy * yy) + ph)
-    return (out / math.sqrt(N_POINTS / 2.0)).astype(np.float32)
+        # cos(a + b) = cos a cos b - sin a sin b: two outer products instead of H x W cosines
+        out += np.cos(fy * yy + ph) * np.cos(fx * xx) - np.sin(fy * yy + ph) * np.sin(fx * xx)
+    out = (out / math.sqrt(N_POINTS / 2.0)).astype(np.float32)
+    out.flags.writeable = False
+    return out
 
 
 def _whitened_spectrum(y: np.ndarray) -> np.ndarray:
@@ -92,7 +98,11 @@ def _freq_maps(angles: np.ndarray, sx: np.ndarray, sy: np.ndarray, flip: bool) -
 
 
 def _score(r: np.ndarray, maps: np.ndarray, freqs: np.ndarray) -> np.ndarray:
-    obs = np.einsum("...ij,nj->...ni", maps, freqs)
+    fx, fy = freqs[:, 0], freqs[:, 1]
+    obs = np.stack(
+        [maps[..., 0, 0, None] * fx + maps[..., 0, 1, None] * fy, maps[..., 1, 0, None] * fx + maps[..., 1, 1, None] * fy],
+        axis=-1,
+    )
     return np.minimum(_lookup(r, obs), 30.0).mean(axis=-1)
 
 
@@ -136,26 +146,33 @@ class Geometry:
 def estimate(y: np.ndarray, key: bytes) -> Geometry | None:
     """Find the geometry from the template peaks in luma ``y`` (working resolution)."""
     t = template(key)
+    import cv2
+
     r = _whitened_spectrum(y.astype(np.float32))
+    # coarse grids on the spectrum dilated by one bin (a peak between grid points still
+    # scores), then the fine search below on the spectrum itself
+    coarse = cv2.dilate(r.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.float64)
+    angles, scales, aspects = ANGLES[::2], SCALES[::2], ASPECTS[::2]
     best: tuple[float, bool, float, float, float] = (-1.0, False, 0.0, 1.0, 1.0)
     for flip in (False, True):
-        a, s = np.meshgrid(ANGLES, SCALES, indexing="ij")
-        scores = _score(r, _freq_maps(a, s, s, flip), t.freqs)
+        a, s = np.meshgrid(angles, scales, indexing="ij")
+        scores = _score(coarse, _freq_maps(a, s, s, flip), t.freqs)
         i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-        cand = (float(scores[i, j]), flip, float(ANGLES[i]), float(SCALES[j]), float(SCALES[j]))
+        cand = (float(scores[i, j]), flip, float(angles[i]), float(scales[j]), float(scales[j]))
         if cand[0] > best[0]:
             best = cand
-    # aspect changes without rotation: an axis-aligned grid over both scales
+    # aspect changes without rotation: an axis-aligned grid over a scale and an aspect ratio
     for flip in (False, True):
-        sx, sy = np.meshgrid(SCALES, SCALES, indexing="ij")
-        scores = _score(r, _freq_maps(np.zeros_like(sx), sx, sy, flip), t.freqs)
+        sx, ratio = np.meshgrid(scales, aspects, indexing="ij")
+        sy = sx * ratio
+        scores = _score(coarse, _freq_maps(np.zeros_like(sx), sx, sy, flip), t.freqs)
         i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-        cand = (float(scores[i, j]), flip, 0.0, float(SCALES[i]), float(SCALES[j]))
+        cand = (float(scores[i, j]), flip, 0.0, float(sx[i, j]), float(sy[i, j]))
         if cand[0] > best[0]:
             best = cand
     _, flip, angle, s0x, s0y = best
-    # anisotropic refinement around the isotropic match (aspect changes)
-    a = angle + np.deg2rad(np.arange(-1.0, 1.01, 0.25))
+    # fine, anisotropic search around the coarse match (covers a coarse step either way)
+    a = angle + np.deg2rad(np.arange(-1.25, 1.26, 0.25))
     ratios = np.exp(np.linspace(math.log(0.93), math.log(1.075), 15))
     aa, sx, sy = np.meshgrid(a, s0x * ratios, s0y * ratios, indexing="ij")
     scores = _score(r, _freq_maps(aa, sx, sy, flip), t.freqs)

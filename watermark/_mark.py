@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,8 @@ from raikit.errors import InputError
 from ._image import _is_pil, embed_image
 
 logger = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
 def _is_image_array(obj: Any) -> bool:
@@ -28,7 +31,8 @@ def _is_image_array(obj: Any) -> bool:
 def mark_images(obj: Any, *, key: bytes | str, payload: str | int | bytes = "default") -> tuple[Any, int]:
     """Return a copy of ``obj`` with every image in it marked, and how many were marked.
 
-    Walks PIL images, numpy images (HxWx3/4 or a batch NxHxWxC), lists, tuples, dicts (for
+    Walks PIL images, numpy images (HxWx3/4 or a batch NxHxWxC), image files given as
+    ``pathlib.Path`` (PNG, JPEG, WebP: marked in place), lists, tuples, dicts (for
     example Hugging Face pipeline outputs such as ``[{"image": <PIL>}]``) and dataclass-like
     outputs with an ``images`` attribute (diffusers). Anything else is returned unchanged.
     Images smaller than the watermark's minimum are left unmarked and logged (without content).
@@ -52,7 +56,8 @@ def mark_images(obj: Any, *, key: bytes | str, payload: str | int | bytes = "def
     def mark_one(img: Any) -> Any:
         nonlocal count
         try:
-            marked = embed_image(img, key=key, payload=payload)
+            # a file is marked in place (its path is what the generator returns)
+            marked = embed_image(img, key=key, payload=payload, overwrite=isinstance(img, Path))
         except InputError as err:
             logger.warning("image left unmarked: %s", err)
             return img
@@ -62,6 +67,8 @@ def mark_images(obj: Any, *, key: bytes | str, payload: str | int | bytes = "def
     def walk(x: Any) -> Any:
         if _is_pil(x):
             return mark_one(x)
+        if isinstance(x, Path):
+            return mark_one(x) if x.suffix.lower() in IMAGE_SUFFIXES and x.is_file() else x
         if isinstance(x, np.ndarray):
             if _is_image_array(x):
                 return mark_one(x)

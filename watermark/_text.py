@@ -47,9 +47,9 @@ class TextWatermark:
     Two schemes, chosen by the policy's ``watermark.text.scheme``:
 
     * ``"gumbel"`` (default): exponential-minimum sampling (Aaronson 2023). Each token is
-      ``argmax_v r_v ** (1 / p_v)`` with keyed uniforms ``r`` seeded by the key and the
+      ``argmin_v e_v / p_v`` with keyed exponentials ``e`` seeded by the key and the
       preceding ``context_width`` tokens: an exact sample of the model's distribution, so it
-      costs no quality; the detector sums ``-log(1 - r)`` of the tokens.
+      costs no quality; the detector sums ``-log(1 - exp(-e))`` of the tokens.
     * ``"green"``: a keyed green list (Kirchenbauer et al. 2023), a ``gamma`` fraction of the
       vocabulary whose logits get ``+delta`` after temperature; more robust to word
       replacement, at a perplexity cost.
@@ -210,14 +210,14 @@ class TextWatermark:
         if not _number(top_p) or not 0.0 < top_p <= 1.0:
             raise InputError(BAD_TOP_P.format(value=top_p))
         try:
-            from ._text_processor import GreenTables, UniformTable, gumbel_processor_class, processor_class
+            from ._text_processor import GreenTables, ExponentialTable, gumbel_processor_class, processor_class
 
             cls = gumbel_processor_class() if self.scheme == "gumbel" else processor_class()
         except ImportError as err:
             raise MissingDependencyError("torch and transformers", INSTALL) from err
         if self.scheme == "gumbel":
             if self._tables is None:
-                self._tables = UniformTable(self._key)
+                self._tables = ExponentialTable(self._key)
             return cls(
                 table=self._tables, key=self._key, context_width=self.context_width,
                 temperature=float(temperature), top_k=top_k, top_p=float(top_p),

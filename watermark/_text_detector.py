@@ -5,7 +5,7 @@ repeated context adds no evidence, and the exponential-minimum sampler does not 
 
 * green list: 1 if the token is in its context's green list, else 0 (Bernoulli(gamma) on
   unmarked text); repeated (context, token) pairs count once;
-* exponential minimum: ``-log(1 - r)`` of the token's keyed uniform (Exp(1) unmarked).
+* exponential minimum: ``-log(1 - exp(-e))`` of the token's keyed exponential (Exp(1) unmarked).
 
 :func:`raikit.watermark._text_scan.scan` then finds the best window and corrects its
 p-value for the number of windows tried.
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._text_green import context_seed, is_green
-from ._text_gumbel import context_rows, token_uniforms
+from ._text_gumbel import context_entry, token_scores
 from ._text_scan import scan
 
 SEED_CACHE = 200_000
@@ -178,18 +178,18 @@ class GreenListDetector(_Detector):
 
 
 class GumbelDetector(_Detector):
-    """``-log(1 - r)`` of each token whose context is new in the text."""
+    """``-log(1 - exp(-e))`` of each token whose context is new in the text."""
 
     scheme = "gumbel"
     kind = "gamma"
 
     def _derive(self, context: tuple[int, ...]) -> tuple[int, int]:
-        return context_rows(self._key, context)
+        return context_entry(self._key, context)
 
     def _scores(self, ids: list[int]) -> tuple[np.ndarray, list[int]]:
         width = self.context_width
         seen: set[tuple[int, ...]] = set()
-        rows: list[tuple[int, int]] = []
+        entries: list[tuple[int, int]] = []
         tokens: list[int] = []
         positions: list[int] = []
         for t in range(width, len(ids)):
@@ -197,8 +197,7 @@ class GumbelDetector(_Detector):
             if context in seen:
                 continue
             seen.add(context)
-            rows.append(self._cached(context))
+            entries.append(self._cached(context))
             tokens.append(ids[t])
             positions.append(t)
-        r = token_uniforms(self._key, rows, tokens).astype(np.float64)
-        return -np.log1p(-r), positions
+        return token_scores(self._key, entries, tokens), positions

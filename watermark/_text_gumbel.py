@@ -1,80 +1,115 @@
-"""Keyed uniforms for the distortion-free text watermark (exponential-minimum sampling).
+"""Keyed exponentials for the distortion-free text watermark (exponential-minimum sampling).
 
-For a context (the ``context_width`` tokens before position t), ``HMAC-SHA256(key,
-context)`` picks two rows ``a`` and ``b`` of a keyed table ``U`` (``ROWS`` rows, one column per
-token id); token ``v`` gets the uniform ``r_v = frac(U[a, v] + U[b, v])``. Each ``r_v`` is
-uniform on [0, 1), independent across tokens for a fixed context and across contexts that
-differ in ``a`` or ``b`` (one shared row leaves ``frac(x + y)`` independent of ``x``). The
-generator samples ``argmax_v r_v ** (1 / p_v)``, which is an exact sample of ``p`` (the
-Gumbel-max trick; Aaronson 2023, Kuditipudi et al. 2023); the detector needs only the key,
-the token ids and ``-log(1 - r)`` of each token, which is Exp(1) on unmarked text.
+For a context (the ``context_width`` tokens before position t), a keyed tabulation hash
+``h = K_0[c_0] xor K_1[c_1] xor ...`` (``K_j[c]`` is ``splitmix64`` of a per-position keyed seed
+and the token id) gives a row ``a`` (``ROWS`` rows) and an offset ``m`` (``COLUMNS`` = 2**17 columns) of a keyed
+table of Exp(1) variables ``E``. Token ``v`` gets ``e_v = E[a, (v + m) mod COLUMNS]``: for a
+fixed context the tokens read distinct entries (Exp(1), independent), and one token in two
+contexts reads the same entry only when both ``a`` and ``m`` agree (one chance in 2**21), so
+no token is favoured across contexts. The generator takes ``argmin_v e_v /
+p_v``, an exact sample of ``p`` (the exponential race, equivalent to the Gumbel-max trick;
+Aaronson 2023, Kuditipudi et al. 2023). Since ``log`` is monotone it compares ``log p_v - log
+e_v``: the table holds ``log E``, so a step copies one contiguous slice of the table per
+sequence and takes an argmax, with no logarithm or gather over the vocabulary. The detector needs only the key, the token
+ids and ``s = -log(1 - exp(-e))`` of each token, which is Exp(1) on unmarked text and large on
+marked text (a chosen token has a small ``e``).
 
-Column ``v`` of ``U`` is ``splitmix64`` of a keyed seed and ``(row, v)``, so it does not depend
-on the vocabulary size and the detector can compute a single entry. Values are float32 with
-24-bit resolution, added and wrapped in float32: bit-identical in numpy and torch.
+Entry ``(row, column)`` is ``splitmix64`` of a keyed seed and the pair (a uniform with 24-bit
+resolution), so the detector computes single entries and nothing depends on the vocabulary
+size (up to ``COLUMNS`` tokens).
 """
 
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import numpy as np
 
 from ._keys import derive
 from ._text_green import splitmix64
 
-ROWS = 256
-SCALE = np.float32(2.0**-24)
+ROWS = 16
+COLUMNS = 1 << 17  # the largest vocabulary the scheme supports
+SCALE = 2.0**-24
 
 
 def _column_seed(key: bytes) -> np.uint64:
     return np.uint64(int.from_bytes(derive(key, "text-gumbel-table")[:8], "little"))
 
 
-def table_values(key: bytes, rows: np.ndarray, tokens: np.ndarray) -> np.ndarray:
-    """``U[rows, tokens]`` (broadcast) as float32 in [0, 1)."""
+def table_exponentials(key: bytes, rows: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """``E[rows, tokens]`` (broadcast): Exp(1) variables as float64, from 24-bit uniforms."""
     seed = _column_seed(key)
     x = (rows.astype(np.uint64) << np.uint64(32)) | tokens.astype(np.uint64)
     h = splitmix64(x ^ seed)
-    return (h >> np.uint64(40)).astype(np.float32) * SCALE
+    u = ((h >> np.uint64(40)).astype(np.float64) + 0.5) * SCALE  # in (0, 1), never 0 or 1
+    return -np.log(u)
 
 
-def context_rows(key: bytes, context: tuple[int, ...]) -> tuple[int, int]:
-    """The two table rows of a context."""
-    import struct
-
-    d = derive(key, "text-gumbel", struct.pack(f"<{len(context)}q", *context))
-    return d[0] % ROWS, d[1] % ROWS
-
-
-def wrap_add(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``frac(a + b)`` for a, b in [0, 1), in float32 (exact: both are multiples of 2**-24)."""
-    s = a + b
-    return np.where(s >= np.float32(1.0), s - np.float32(1.0), s).astype(np.float32)
+@lru_cache(maxsize=16)
+def position_seeds(key: bytes, width: int) -> np.ndarray:
+    """The keyed seed of each context position (uint64, oldest token first; cached, read-only)."""
+    seeds = np.array(
+        [int.from_bytes(derive(key, "text-gumbel-context", bytes([j]))[:8], "little") for j in range(width)],
+        dtype=np.uint64,
+    )
+    seeds.flags.writeable = False
+    return seeds
 
 
-def token_uniforms(key: bytes, rows: list[tuple[int, int]], tokens: list[int]) -> np.ndarray:
-    """``r`` of each (context rows, token) pair, float32."""
+def token_keys(key: bytes, width: int, tokens: np.ndarray) -> np.ndarray:
+    """``K_j[token]`` for every context position j: a (width, len(tokens)) uint64 array."""
+    return splitmix64(position_seeds(key, width)[:, None] ^ tokens.astype(np.uint64)[None, :])
+
+
+def split_hash(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The table row and the column offset coded in context hashes (uint64 or int64)."""
+    return h & (ROWS - 1), (h >> 8) & (COLUMNS - 1)
+
+
+def context_entry(key: bytes, context: tuple[int, ...]) -> tuple[int, int]:
+    """The table row and column offset of a context."""
+    keys = token_keys(key, len(context), np.asarray(context, dtype=np.uint64))
+    h = np.bitwise_xor.reduce(keys[np.arange(len(context)), np.arange(len(context))])
+    a, m = split_hash(np.asarray(h, dtype=np.uint64))
+    return int(a), int(m)
+
+
+def token_scores(key: bytes, entries: list[tuple[int, int]], tokens: list[int]) -> np.ndarray:
+    """``-log(1 - exp(-e))`` of each (context entry, token) pair: Exp(1) when unmarked."""
     if not tokens:
-        return np.zeros(0, dtype=np.float32)
-    r = np.asarray(rows, dtype=np.int64)
+        return np.zeros(0, dtype=np.float64)
+    ctx = np.asarray(entries, dtype=np.int64)
     t = np.asarray(tokens, dtype=np.int64)
-    return wrap_add(table_values(key, r[:, 0], t), table_values(key, r[:, 1], t))
+    e = table_exponentials(key, ctx[:, 0], (t + ctx[:, 1]) & (COLUMNS - 1))
+    return -np.log(-np.expm1(-e))
 
 
-class UniformTable:
-    """The full ``ROWS x vocab`` table of one key, built once per vocabulary size."""
+class ExponentialTable:
+    """The ``ROWS x COLUMNS`` table of ``log E`` of one key (8 MB of float32), built once."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
         self._lock = threading.Lock()
-        self._tables: dict[int, np.ndarray] = {}
+        self._table: np.ndarray | None = None
+        self._wrapped: dict[int, np.ndarray] = {}
 
-    def full(self, vocab: int) -> np.ndarray:
-        """The float32 (ROWS, vocab) table."""
+    def full(self) -> np.ndarray:
+        """The float32 (ROWS, COLUMNS) table of ``log E``."""
         with self._lock:
-            table = self._tables.get(vocab)
-            if table is None:
-                table = table_values(self._key, np.arange(ROWS)[:, None], np.arange(vocab)[None, :])
-                self._tables[vocab] = table
-            return table
+            if self._table is None:
+                e = table_exponentials(self._key, np.arange(ROWS)[:, None], np.arange(COLUMNS)[None, :])
+                self._table = np.log(e).astype(np.float32)
+            return self._table
+
+    def wrapped(self, vocab: int) -> np.ndarray:
+        """The table with its first ``vocab`` columns repeated at the end: every slice
+        ``[m, m + vocab)`` is contiguous, wrap-around included."""
+        table = self.full()
+        with self._lock:
+            out = self._wrapped.get(vocab)
+            if out is None:
+                out = np.ascontiguousarray(np.concatenate([table, table[:, :vocab]], axis=1))
+                self._wrapped[vocab] = out
+            return out

@@ -16,10 +16,16 @@ from typing import Any
 
 import numpy as np
 
+from raikit.errors import InputError
+
 from ._text_green import context_seed, splitmix64, threshold
-from ._text_gumbel import UniformTable, context_rows
+from ._text_gumbel import COLUMNS, ExponentialTable, split_hash, token_keys
 
 CACHE_BYTES = 64 * 1024 * 1024
+TOO_LARGE = (
+    "the gumbel text watermark supports vocabularies up to {limit} tokens; this model has {vocab}. "
+    "Use scheme='green' for it."
+)
 # with a one-token context and a vocabulary up to this size, every green list is computed
 # at once into a V x V boolean table (at most 64 MB); each step is then one gather
 FULL_TABLE_MAX_VOCAB = 8192
@@ -148,10 +154,10 @@ def gumbel_processor_class() -> type:
     from transformers import LogitsProcessor, TopKLogitsWarper, TopPLogitsWarper
 
     class ExponentialMinimumLogitsProcessor(LogitsProcessor):
-        """Samples the next token with keyed randomness: ``argmax_v r_v ** (1 / p_v)``.
+        """Samples the next token with keyed randomness: ``argmin_v e_v / p_v``.
 
         ``p`` is the model's distribution after ``temperature``, ``top_k`` and ``top_p`` (pass
-        the values given to ``generate``); the keyed uniforms ``r`` come from the key and the
+        the values given to ``generate``); the keyed exponentials ``e`` come from the key and the
         ``context_width`` preceding tokens. Each token is an exact sample of ``p``, so the text
         distribution is unchanged (no quality cost); a context already seen earlier in the
         sequence is left to ``generate``'s own sampling (no repetition loops). Returns new
@@ -159,16 +165,16 @@ def gumbel_processor_class() -> type:
         Meant for ``do_sample=True``.
 
         Args:
-            table: The key's uniform table.
-            key: The key bytes (for the context rows).
-            context_width: Context tokens that seed the uniforms.
+            table: The key's table of log exponentials.
+            key: The key bytes (for the context hash).
+            context_width: Context tokens that seed the exponentials.
             temperature: Sampling temperature.
             top_k: Top-k filter applied before sampling (0 = off).
             top_p: Nucleus filter applied before sampling (1.0 = off).
         """
 
         def __init__(
-            self, *, table: UniformTable, key: bytes, context_width: int, temperature: float = 1.0,
+            self, *, table: ExponentialTable, key: bytes, context_width: int, temperature: float = 1.0,
             top_k: int = 0, top_p: float = 1.0,
         ) -> None:
             self._table = table
@@ -179,7 +185,7 @@ def gumbel_processor_class() -> type:
             self.top_p = top_p
             self._warpers = ([TopKLogitsWarper(top_k)] if top_k else []) + ([TopPLogitsWarper(top_p)] if top_p < 1.0 else [])
             self._device_tables: dict[tuple[int, Any], torch.Tensor] = {}
-            self._rows: OrderedDict[tuple[int, ...], tuple[int, int]] = OrderedDict()
+            self._keys: dict[Any, torch.Tensor] = {}
 
         def __repr__(self) -> str:
             return (
@@ -191,18 +197,27 @@ def gumbel_processor_class() -> type:
             slot = (vocab, device)
             table = self._device_tables.get(slot)
             if table is None:
-                table = torch.from_numpy(self._table.full(vocab)).to(device)
+                table = torch.from_numpy(self._table.wrapped(vocab)).to(device)
                 self._device_tables[slot] = table
             return table
 
-        def _context_rows(self, context: tuple[int, ...]) -> tuple[int, int]:
-            rows = self._rows.get(context)
-            if rows is None:
-                rows = context_rows(self._key, context)
-                self._rows[context] = rows
-                if len(self._rows) > 200_000:
-                    self._rows.popitem(last=False)
-            return rows
+        def _token_keys(self, needed: int, device: torch.device) -> torch.Tensor:
+            """The (width, n) int64 keys of every token id below n >= needed, on ``device``."""
+            keys = self._keys.get(device)
+            if keys is None or keys.shape[1] < needed:
+                n = max(needed, 1 << max(needed - 1, 1).bit_length())
+                ids = np.arange(n, dtype=np.uint64)
+                keys = torch.from_numpy(token_keys(self._key, self.context_width, ids).view(np.int64)).to(device)
+                self._keys[device] = keys
+            return keys
+
+        def _entries(self, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            """Table row and column offset of each row's context: a keyed tabulation hash, on the device."""
+            keys = self._token_keys(int(context.max()) + 1, context.device)
+            h = keys[0][context[:, 0]]
+            for j in range(1, self.context_width):
+                h = h ^ keys[j][context[:, j]]
+            return split_hash(h)
 
         def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
             width = self.context_width
@@ -210,23 +225,28 @@ def gumbel_processor_class() -> type:
             if length < width:
                 return scores
             vocab = scores.shape[-1]
-            context = input_ids[:, -width:]
-            if length > width:
-                earlier = input_ids[:, :-1].unfold(1, width, 1)
-                repeated = (earlier == context[:, None, :]).all(-1).any(-1)
-            else:
-                repeated = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
-            rows = torch.tensor([self._context_rows(tuple(c)) for c in context.tolist()], device=scores.device)
+            if vocab > COLUMNS:
+                raise InputError(TOO_LARGE.format(vocab=vocab, limit=COLUMNS))
+            context = input_ids[:, -width:].to(scores.device)
+            row, offset = self._entries(context)
+            # the exponential race argmin e_v / p_v, in logs: argmax log p_v - log e_v, with
+            # log e_v = log E[row, v + offset], one contiguous slice of the table per sequence
             table = self._device_table(vocab, scores.device)
-            r = table[rows[:, 0]] + table[rows[:, 1]]
-            r = torch.where(r >= 1.0, r - 1.0, r).clamp_min(2.0**-30)
-            logits = scores.float() / self.temperature
+            noise = torch.stack([table[r, m : m + vocab] for r, m in zip(row.tolist(), offset.tolist(), strict=True)])
+            logits = scores.float()
+            if self.temperature != 1.0:
+                logits = logits / self.temperature
             for warper in self._warpers:
                 logits = warper(input_ids, logits)
-            choice = torch.argmax(logits - torch.log(-torch.log(r)), dim=-1)
+            choice = torch.argmax(torch.sub(logits, noise, out=noise), dim=-1)
             out = torch.full_like(scores, float("-inf"))
-            out[torch.arange(scores.shape[0], device=scores.device), choice] = 0.0
-            return torch.where(repeated[:, None].to(scores.device), scores, out)
+            out.scatter_(1, choice[:, None], 0.0)
+            if length > width:
+                earlier = input_ids[:, :-1].unfold(1, width, 1)
+                repeated = (earlier == input_ids[:, None, -width:]).all(-1).any(-1).to(scores.device)
+                if bool(repeated.any()):
+                    out[repeated] = scores[repeated]
+            return out
 
     ExponentialMinimumLogitsProcessor.__module__ = __name__
     return ExponentialMinimumLogitsProcessor

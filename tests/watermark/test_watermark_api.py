@@ -9,7 +9,7 @@ import raikit.watermark as wm
 
 DOCUMENTED = [
     "ContentCredentials", "ImageDetection", "TextDetection", "TextWatermark", "ThirdPartyMark", "attach_credentials",
-    "detect_image", "detect_third_party", "embed_image", "key_id", "mark_images", "read_credentials",
+    "detect_image", "detect_third_party", "embed_image", "key_id", "mark_images", "read_credentials", "sign_outputs",
 ]
 
 

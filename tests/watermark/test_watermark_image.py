@@ -246,3 +246,24 @@ def test_geometry_is_recovered_through_the_template(name, attack) -> None:
     assert det.found and det.payload == "g1", name
     assert det.p_value == det.candidates_tried * 2.0**-32 and det.candidates_tried > 2  # the search is counted
     assert not detect_image(attack(base), key="geo-key-1").found
+
+
+def test_quality_targets_hold_on_a_photo_with_flat_sky_and_texture(shared_data) -> None:
+    """Perceptual masking: the mark keeps SSIM >= 0.98 and PSNR >= 38 even where half the
+    picture is flat, still decodes, and puts more of its change into texture than into sky."""
+    structural_similarity = pytest.importorskip("skimage.metrics").structural_similarity
+
+    from raikit.watermark._image_mask import jnd_mask, ssim
+
+    photo = np.asarray(Image.open(shared_data / "images" / "peppers.png").convert("RGB"))
+    img = photo.copy()
+    img[:256] = np.clip(img[:256].mean(axis=(0, 1)), 0, 255).astype(np.uint8)  # a flat "sky" half
+    marked = embed_image(img, key=KEY, payload="q1")
+    stock = structural_similarity(img, marked, channel_axis=2, data_range=255)
+    assert stock >= 0.98 and attacks.psnr(img, marked) >= 38.0
+    assert abs(ssim(img, marked) - stock) < 1e-3  # our SSIM is the standard one
+    assert detect_image(marked, key=KEY).payload == "q1"
+    change = np.abs(marked.astype(np.float32) - img).mean(axis=2)
+    assert change[300:].mean() > 1.1 * change[:200].mean()
+    mask = jnd_mask(img.mean(axis=2))
+    assert mask[:200].mean() < mask[300:].mean()

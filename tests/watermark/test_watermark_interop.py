@@ -138,3 +138,69 @@ def test_cli_embeds_credentials_and_detect_reports_them(tmp_path, pki) -> None:
     assert "third-party mark stable-diffusion-xl" in runner.invoke(watermark, ["detect", str(src)], env=ENV).output
     result = runner.invoke(watermark, ["embed", str(src), "-o", str(tmp_path / "x.png"), "--c2pa-cert", "c.pem"], env=ENV)
     assert result.exit_code == 2 and "--c2pa-key" in result.output
+
+
+GUARD_POLICY = """
+version: 1
+name: credentials
+checks: []
+watermark:
+  image: {enabled: true, key_env: RAIKIT_WATERMARK_KEY, payload: gen-1, c2pa_cert_env: TEST_C2PA_CERT, c2pa_key_env: TEST_C2PA_KEY}
+"""
+
+
+def test_guard_marks_and_signs_returned_image_files_and_detect_validates(tmp_path, pki, monkeypatch) -> None:
+    from pathlib import Path
+
+    from raikit.guardrails import guard, last_decision, policy_from_string
+
+    chain, private, anchor = pki
+    secrets = tmp_path / "secrets"  # the signing material lives apart from the outputs and the log
+    secrets.mkdir()
+    (secrets / "chain.pem").write_bytes(chain)
+    (secrets / "key.pem").write_bytes(private)
+    (tmp_path / "ca.pem").write_bytes(anchor)
+    monkeypatch.setenv("RAIKIT_WATERMARK_KEY", ENV["RAIKIT_WATERMARK_KEY"])
+    monkeypatch.setenv("TEST_C2PA_CERT", str(secrets / "chain.pem"))
+    monkeypatch.setenv("TEST_C2PA_KEY", str(secrets / "key.pem"))
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+
+    @guard(policy_from_string(GUARD_POLICY))
+    def draw(prompt: str) -> list[Path]:
+        path = out_dir / "gen.png"
+        Image.fromarray(natural_image(seed=5, height=256, width=256)).save(path)
+        return [path]
+
+    [path] = draw("a landscape")
+    decision = last_decision()
+    assert decision is not None and decision.watermark["count"] == 1 and decision.watermark["c2pa_signed"] == 1
+    record = json.dumps(decision.to_record())
+    assert "BEGIN" not in record and str(secrets) not in record  # neither the key nor where it lives
+    result = CliRunner().invoke(watermark, ["detect", str(path), "--json", "--trust-anchors", str(tmp_path / "ca.pem")],
+                                env=ENV)
+    assert result.exit_code == 0, result.output
+    [found] = json.loads(result.output)
+    assert found["found"] and found["payload"] == "gen-1"
+    assert found["c2pa"]["signature_valid"] and found["c2pa"]["trusted"]
+    assert found["c2pa"]["digital_source_type"].endswith("trainedAlgorithmicMedia")
+
+
+def test_guard_without_the_signing_key_fails_clearly(tmp_path, pki, monkeypatch) -> None:
+    from pathlib import Path
+
+    from raikit.errors import InputError
+    from raikit.guardrails import guard, policy_from_string
+
+    monkeypatch.setenv("RAIKIT_WATERMARK_KEY", ENV["RAIKIT_WATERMARK_KEY"])
+    monkeypatch.delenv("TEST_C2PA_CERT", raising=False)
+    monkeypatch.delenv("TEST_C2PA_KEY", raising=False)
+
+    @guard(policy_from_string(GUARD_POLICY))
+    def draw(prompt: str) -> Path:
+        path = tmp_path / "gen.png"
+        Image.fromarray(natural_image(seed=6, height=256, width=256)).save(path)
+        return path
+
+    with pytest.raises(InputError, match="TEST_C2PA_CERT"):
+        draw("a landscape")

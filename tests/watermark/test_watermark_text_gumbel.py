@@ -10,7 +10,7 @@ pytest.importorskip("transformers")
 
 from raikit.errors import InputError  # noqa: E402
 from raikit.watermark import TextWatermark  # noqa: E402
-from raikit.watermark._text_gumbel import UniformTable, context_rows, token_uniforms  # noqa: E402
+from raikit.watermark._text_gumbel import COLUMNS, ExponentialTable, context_entry, token_scores  # noqa: E402
 from raikit.watermark._text_scan import scan  # noqa: E402
 
 KEY = "gumbel-key-0001"
@@ -56,14 +56,15 @@ def test_repeated_context_is_left_to_the_sampler_and_scores_untouched() -> None:
     assert int(torch.isfinite(out[1]).sum()) == 1
 
 
-def test_uniforms_match_between_torch_table_and_detector() -> None:
+def test_exponentials_match_between_torch_table_and_detector() -> None:
     key = b"k" * 16
-    table = UniformTable(key).full(300)
-    rows = context_rows(key, (3, 4))
-    direct = token_uniforms(key, [rows] * 300, list(range(300)))
-    s = table[rows[0]] + table[rows[1]]
-    assert np.array_equal(np.where(s >= 1, s - 1, s), direct)
-    assert 0.45 < direct.mean() < 0.55
+    table = ExponentialTable(key).full().astype(np.float64)
+    row, offset = context_entry(key, (3, 4))
+    e = np.exp(table[row, (np.arange(300) + offset) % COLUMNS])
+    scores = token_scores(key, [(row, offset)] * 300, list(range(300)))
+    assert np.allclose(scores, -np.log(-np.expm1(-e)), rtol=1e-5)
+    assert 0.85 < scores.mean() < 1.15  # Exp(1) on an unmarked choice
+    assert 0.85 < e.mean() < 1.15 and e.min() > 0
 
 
 def test_detects_marked_and_not_unmarked_or_other_key(tiny_lm) -> None:
@@ -128,3 +129,21 @@ def test_from_settings_reads_the_policy() -> None:
 
     wm = TextWatermark.from_settings(Settings(), key=KEY, **NO_TOKENIZER)
     assert (wm.scheme, wm.gamma, wm.delta, wm.context_width) == ("green", 0.5, 1.5, 1)
+
+
+def test_processor_context_entries_match_the_detector() -> None:
+    wm = TextWatermark(key=KEY, context_width=3, **NO_TOKENIZER)
+    proc = wm.logits_processor()
+    context = torch.tensor([[0, 1, 2], [4095, 17, 9], [70000, 5, 123456]])
+    row, offset = proc._entries(context)
+    expected = [context_entry(KEY.encode(), tuple(c)) for c in context.tolist()]
+    assert list(zip(row.tolist(), offset.tolist(), strict=True)) == expected
+    assert len(set(expected)) == 3  # different contexts, different entries
+
+
+def test_vocabulary_beyond_the_table_is_a_clear_error() -> None:
+    from raikit.errors import InputError
+
+    proc = TextWatermark(key=KEY, context_width=1, **NO_TOKENIZER).logits_processor()
+    with pytest.raises(InputError, match="green"):
+        proc(torch.tensor([[1, 2]]), torch.zeros(1, COLUMNS + 1))
