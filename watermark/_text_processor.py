@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -64,6 +65,17 @@ class GreenTables:
         return splitmix64(np.arange(vocab, dtype=np.uint64) ^ seed) < threshold(self._gamma)
 
 
+def on_device(memo: dict[tuple[int, Any], Any], vocab: int, device: Any, build: Callable[[int], np.ndarray]) -> Any:
+    """``build(vocab)`` as a tensor on ``device``, built once per (vocab, device) in ``memo``."""
+    slot = (vocab, device)
+    table = memo.get(slot)
+    if table is None:
+        import torch
+
+        table = memo[slot] = torch.from_numpy(build(vocab)).to(device)
+    return table
+
+
 @lru_cache(maxsize=1)
 def processor_class() -> type:
     """Build (once) the ``GreenListLogitsProcessor`` class; imports torch and transformers."""
@@ -107,12 +119,7 @@ def processor_class() -> type:
             )
 
         def _table(self, vocab: int, device: torch.device) -> torch.Tensor:
-            slot = (vocab, device)
-            table = self._device_tables.get(slot)
-            if table is None:
-                table = torch.from_numpy(self._tables.full(vocab)).to(device)
-                self._device_tables[slot] = table
-            return table
+            return on_device(self._device_tables, vocab, device, self._tables.full)
 
         def _mask(self, context: tuple[int, ...], vocab: int, device: torch.device) -> torch.Tensor:
             slot = (context, vocab, device)
@@ -194,12 +201,7 @@ def gumbel_processor_class() -> type:
             )
 
         def _device_table(self, vocab: int, device: torch.device) -> torch.Tensor:
-            slot = (vocab, device)
-            table = self._device_tables.get(slot)
-            if table is None:
-                table = torch.from_numpy(self._table.wrapped(vocab)).to(device)
-                self._device_tables[slot] = table
-            return table
+            return on_device(self._device_tables, vocab, device, self._table.wrapped)
 
         def _token_keys(self, needed: int, device: torch.device) -> torch.Tensor:
             """The (width, n) int64 keys of every token id below n >= needed, on ``device``."""
