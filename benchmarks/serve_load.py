@@ -184,7 +184,8 @@ def server_app(upstream: str, policy: str = "default") -> Any:
             "lag_p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000, "lag_max_ms": ordered[-1] * 1000,
             "records": sum(counts), "requests_with_records": len(counts), "multi": sum(1 for c in counts if c != 1),
             "outcomes": sink.outcomes, "cpu_s": time.process_time() - cpu[0],
-            "batches": {s: (b.batches, b.largest) for s, b in g.runner._batchers.items()},
+            "batches": {f"{stage}{'-large' if large else ''}": (b.batches, b.largest)
+                        for (stage, large), b in g.runner._batchers.items()},
         })
 
     async def reset(request: Request) -> Any:
