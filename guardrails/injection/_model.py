@@ -17,8 +17,7 @@ from typing import Any
 import numpy as np
 
 from raikit.guardrails._normalize import normalize
-from raikit.guardrails.harm._encoder import ENCODER_NAME
-from raikit.guardrails.harm._model import HeadModel, read_head
+from raikit.guardrails.harm._model import HeadModel, describe_head, read_head
 from raikit.guardrails.injection._decode import variants
 from raikit.guardrails.injection._segments import Segment, segments
 
@@ -90,10 +89,6 @@ class InjectionModel(HeadModel):
             at += len(segs)
         return out
 
-    def describe(self) -> dict[str, Any]:
-        """Name, version, encoder and training data of the model."""
-        return model_info(self.model_path)
-
 
 def model_info(model_path: str | Path | None = None) -> dict[str, Any]:
     """Name, version, encoder and training data, read without loading the encoder.
@@ -102,11 +97,4 @@ def model_info(model_path: str | Path | None = None) -> dict[str, Any]:
         InputError: The folder lacks the model files.
     """
     path = Path(model_path) if model_path is not None else BUNDLED_MODEL_DIR
-    meta = read_head(path, "scripts/train_injection_model.py").meta
-    return {
-        "model": meta.get("name", "unknown"),
-        "model_version": meta.get("version", "unknown"),
-        "model_path": "bundled" if path == BUNDLED_MODEL_DIR else str(path),
-        "encoder": ENCODER_NAME,
-        "training_data": list(meta.get("training_data", [])),
-    }
+    return describe_head(read_head(path, InjectionModel.train_script).meta, path, BUNDLED_MODEL_DIR)
