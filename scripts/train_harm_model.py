@@ -52,7 +52,7 @@ def main() -> None:
 
     data = training_set(args.data)
     logger.info("training texts: %d %s", len(data.texts), {s: data.sources.count(s) for s in SOURCE_SHARE})
-    head = fit_head(data, lambda texts: cached_window_features(texts, get_encoder().window_features))
+    head = fit_head(data, lambda texts: cached_window_features(texts, get_encoder(precision="float32").window_features))
     meta = {
         "name": "raikit-harm-minilm-mlp",
         "version": VERSION,

@@ -32,7 +32,7 @@ def encoded(cache_dir: str | Path = DEFAULT_CACHE_DIR, batch_size: int = 64) -> 
         >>> feats(["hello"]).features.shape  # doctest: +SKIP
         (1, 1152)
     """
-    encoder = get_encoder()
+    encoder = get_encoder(precision="float32")  # heads train on float32 features on every machine
     return lambda texts: cached_window_features(
         texts, lambda todo: encoder.window_features(todo, batch_size=batch_size), cache_dir
     )

@@ -90,10 +90,15 @@ class HeadModelCheck(Check):
         self.load()
         return list(texts)
 
-    @staticmethod
-    def _add_model_info(info: dict[str, Any], model_info: Callable[[str | None], dict[str, Any]], path: str | None) -> None:
-        """Add the model's name, version and data to ``info``, or the reason it cannot be read."""
+    def _add_model_info(self, info: dict[str, Any], model_info: Callable[[str | None], dict[str, Any]], path: str | None) -> None:
+        """Add the model's name, version, data and encoder precision to ``info``, or why one cannot be read."""
         try:
             info.update(model_info(path))
         except InputError as err:
             info["model_error"] = str(err)
+        from raikit.guardrails.harm._encoder import resolve_precision
+
+        try:
+            info["encoder_precision"] = resolve_precision(None, self.device)
+        except InputError as err:
+            info["encoder_error"] = str(err)

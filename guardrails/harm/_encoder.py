@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from raikit.errors import MissingDependencyError
+from raikit.errors import InputError, MissingDependencyError
 from raikit.guardrails._normalize import normalize
 from raikit.guardrails.harm._windows import token_windows
 
@@ -45,7 +46,12 @@ PREPARE_VERSION = 2
 FEATURE_CACHE_WINDOWS = 4096
 """Bumped whenever :func:`prepare` changes what the encoder sees (feature caches key on it)."""
 
-_CACHE: dict[tuple[str, str], Encoder] = {}
+PRECISIONS = ("auto", "float32", "bfloat16")
+PRECISION_ENV = "RAIKIT_ENCODER_PRECISION"
+"""Environment variable that overrides the ``auto`` choice of precision for the whole process."""
+ERR_BAD_PRECISION = "encoder precision must be one of {choices}, got {value!r} (from {source})"
+
+_CACHE: dict[tuple[str, str, str], Encoder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -95,10 +101,52 @@ def prepare(text: str) -> str:
     return emoji.replace_emoji(cleaned, replace=_emoji_name)
 
 
-def get_encoder(path: str | Path | None = None, device: str = "cpu") -> Encoder:
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX), read from ``/proc/cpuinfo``.
+
+    Elsewhere (no ``/proc/cpuinfo``, another architecture) the answer is ``False``: emulated
+    bfloat16 is slower than float32.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+            for line in info:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+def resolve_precision(precision: str | None, device: str) -> str:
+    """``float32`` or ``bfloat16``: what ``precision`` (or :data:`PRECISION_ENV`, or ``auto``) means here.
+
+    ``auto`` takes bfloat16 on a CPU that computes it natively (about 2x the throughput of
+    float32, probabilities within 0.01 of it) and float32 everywhere else, GPUs included.
+
+    Raises:
+        InputError: An unknown precision (names where it came from).
+
+    Example:
+        >>> resolve_precision("float32", "cpu")
+        'float32'
+    """
+    source = "the precision argument"
+    if precision is None:
+        precision, source = os.environ.get(PRECISION_ENV, "auto"), PRECISION_ENV
+    if precision not in PRECISIONS:
+        raise InputError(ERR_BAD_PRECISION.format(choices=list(PRECISIONS), value=precision, source=source))
+    if precision != "auto":
+        return precision
+    return "bfloat16" if device == "cpu" and cpu_has_native_bf16() else "float32"
+
+
+def get_encoder(path: str | Path | None = None, device: str = "cpu", precision: str | None = None) -> Encoder:
     """The process-wide encoder for ``path`` (default: the packaged MiniLM) on ``device``.
 
-    Loads on first use and returns the same object afterwards, from any thread.
+    Loads on first use and returns the same object afterwards, from any thread. ``precision``
+    is ``auto`` (the default, unless :data:`PRECISION_ENV` says otherwise), ``float32`` or
+    ``bfloat16`` (see :func:`resolve_precision`); training pins ``float32``.
 
     Example:
         >>> enc = get_encoder()  # doctest: +SKIP
@@ -106,14 +154,15 @@ def get_encoder(path: str | Path | None = None, device: str = "cpu") -> Encoder:
         (1, 1152)
     """
     resolved = Path(path) if path is not None else default_encoder_path()
-    key = (str(resolved), device)
+    dtype = resolve_precision(precision, device)
+    key = (str(resolved), device, dtype)
     encoder = _CACHE.get(key)
     if encoder is not None:
         return encoder
     with _CACHE_LOCK:
         encoder = _CACHE.get(key)
         if encoder is None:
-            encoder = Encoder(resolved, device)
+            encoder = Encoder(resolved, device, dtype)
             _CACHE[key] = encoder
     return encoder
 
@@ -158,10 +207,12 @@ def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
 class Encoder:
     """A frozen MiniLM producing pooled features per token window.
 
-    Use :func:`get_encoder` rather than building one: it caches per process.
+    Use :func:`get_encoder` rather than building one: it caches per process. With
+    ``precision="bfloat16"`` the matrix products run in bfloat16 under autocast (layer norms,
+    softmax and pooling stay float32).
     """
 
-    def __init__(self, path: Path, device: str = "cpu") -> None:
+    def __init__(self, path: Path, device: str = "cpu", precision: str = "float32") -> None:
         if not (path / "config.json").is_file():
             raise FileNotFoundError(
                 f"no encoder model found at {path} (expected a transformers model folder with config.json)"
@@ -171,8 +222,11 @@ class Encoder:
             from transformers import AutoModel, AutoTokenizer
         except ImportError as err:
             raise MissingDependencyError("torch and transformers", "pip install 'raikit[harm]'") from err
+        if precision not in PRECISIONS[1:]:
+            raise InputError(ERR_BAD_PRECISION.format(choices=list(PRECISIONS[1:]), value=precision, source="Encoder"))
         self.path = path
         self.device = device
+        self.precision = precision
         self._torch = torch
         from raikit._hf import quiet_loading
 
@@ -184,7 +238,7 @@ class Encoder:
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._cached_windows = 0
-        logger.info("loaded encoder from %s on %s", path, device)
+        logger.info("loaded encoder from %s on %s (%s)", path, device, precision)
 
     def window_features(self, texts: Sequence[str], batch_size: int = 64) -> WindowFeatures:
         """Pooled features for every window of every text (each text first goes through :func:`prepare`).
@@ -245,7 +299,10 @@ class Encoder:
         cls_id = self._tokenizer.cls_token_id
         sep_id = self._tokenizer.sep_token_id
         torch = self._torch
-        with self._lock, torch.inference_mode():
+        autocast = torch.autocast(
+            device_type=torch.device(self.device).type, dtype=torch.bfloat16, enabled=self.precision == "bfloat16"
+        )
+        with self._lock, torch.inference_mode(), autocast:
             for chunk in length_batches([len(w) for w in windows], batch_size):
                 longest = max(len(windows[i]) for i in chunk) + 2
                 input_ids = torch.zeros((len(chunk), longest), dtype=torch.long)
@@ -261,8 +318,8 @@ class Encoder:
                 )
                 m = mask.to(self.device).unsqueeze(-1).float()
                 count = m.sum(1).clamp(min=1.0)
-                last = out.last_hidden_state
-                middle = out.hidden_states[MIDDLE_LAYER]
+                last = out.last_hidden_state.float()
+                middle = out.hidden_states[MIDDLE_LAYER].float()
                 mean_last = (last * m).sum(1) / count
                 max_last = last.masked_fill(m == 0, -1e4).max(1).values
                 mean_mid = (middle * m).sum(1) / count

@@ -175,6 +175,7 @@ def test_describe_names_model_encoder_and_data(check: HarmCheck) -> None:
     assert info["type"] == "harm"
     assert info["model"] and info["model_version"]
     assert "MiniLM" in info["encoder"]
+    assert info["encoder_precision"] == check._model.encoder.precision  # the evidence says what ran
     assert any("davidson" in d.lower() for d in info["training_data"])
     assert set(info["thresholds"]) == set(CATEGORIES)
 

@@ -61,9 +61,50 @@ def test_length_batches_keep_padding_small_and_cover_every_window() -> None:
         assert max(lengths[i] for i in batch) <= _encoder.PAD_SLACK * shortest + _encoder.PAD_MIN
 
 
-def test_features_do_not_depend_on_how_windows_are_batched(encoder) -> None:
-    texts = ["Hi.", "How do I bake bread at home with only flour, water and salt?", "word " * 300]
-    cleaned = [_encoder.prepare(t) for t in texts]
+TEXTS = ["Hi.", "How do I bake bread at home with only flour, water and salt?", "word " * 300]
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+def test_features_do_not_depend_on_how_windows_are_batched() -> None:
+    encoder = _encoder.get_encoder(precision="float32")
+    cleaned = [_encoder.prepare(t) for t in TEXTS]
     together = encoder._encode(cleaned, 64)
     alone = [encoder._encode([c], 1).features for c in cleaned]
     assert np.allclose(together.features, np.concatenate(alone), atol=1e-4)
+
+
+def test_bfloat16_features_stay_close_to_float32() -> None:
+    exact = _encoder.get_encoder(precision="float32")
+    fast = _encoder.get_encoder(precision="bfloat16")
+    assert fast is not exact and fast.precision == "bfloat16"
+    cleaned = [_encoder.prepare(t) for t in TEXTS]
+    reference = exact._encode(cleaned, 64).features
+    assert _cosines(reference, fast._encode(cleaned, 64).features).min() > 0.999
+    alone = np.concatenate([fast._encode([c], 1).features for c in cleaned])
+    assert _cosines(reference, alone).min() > 0.999  # padding changes bfloat16 rounding, not the features
+
+
+def test_precision_comes_from_the_argument_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_encoder, "cpu_has_native_bf16", lambda: True)
+    monkeypatch.delenv(_encoder.PRECISION_ENV, raising=False)
+    assert _encoder.resolve_precision(None, "cpu") == "bfloat16"
+    assert _encoder.resolve_precision(None, "cuda") == "float32"
+    monkeypatch.setenv(_encoder.PRECISION_ENV, "float32")
+    assert _encoder.resolve_precision(None, "cpu") == "float32"
+    assert _encoder.resolve_precision("bfloat16", "cpu") == "bfloat16"
+    monkeypatch.setattr(_encoder, "cpu_has_native_bf16", lambda: False)
+    monkeypatch.setenv(_encoder.PRECISION_ENV, "auto")
+    assert _encoder.resolve_precision(None, "cpu") == "float32"
+
+
+def test_an_unknown_precision_names_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    from raikit.errors import InputError
+
+    monkeypatch.setenv(_encoder.PRECISION_ENV, "fp8")
+    with pytest.raises(InputError, match=f"'fp8'.*{_encoder.PRECISION_ENV}"):
+        _encoder.resolve_precision(None, "cpu")
+    with pytest.raises(InputError, match="'half'.*precision argument"):
+        _encoder.resolve_precision("half", "cpu")
