@@ -243,7 +243,13 @@ def stream_steps(call: Call) -> Generator[Any, Any, None]:
     """Check a stream chunk by chunk through a :class:`StreamFilter`, then record."""
     hooks, decision, guard = call.hooks, call.decision, call.guard
     streaming = call.policy.streaming
-    filt = StreamFilter(guard.runner, hold_back=streaming.hold_back, window=streaming.window, prompt_hashes=call.prompt_hashes)
+    filt = StreamFilter(
+        guard.runner,
+        hold_back=streaming.hold_back,
+        window=streaming.window,
+        max_window=streaming.max_window,
+        prompt_hashes=call.prompt_hashes,
+    )
     deferred: list[Any] = []
     template: Any = None
     hashes = [call.prompt_hashes]

@@ -124,8 +124,11 @@ class AuditLogSettings:
 @dataclass(frozen=True)
 class StreamingSettings:
     hold_back: int = 64
-    #: New characters gathered before the model checks scan the stream again.
+    #: New characters gathered before the model checks first scan the stream; each scan
+    #: doubles it, up to ``max_window``: the first text comes out early, and a long stream
+    #: pays each scan's fixed cost (a model forward pass) a few times rather than per 256 characters.
     window: int = 256
+    max_window: int = 1024
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,8 @@ _POLICY = s.mapping(
             "checks": (s.list_of(_CHECK), list),
             "on_block": s.choice("raise", "refuse"),
             "refusal": s.string,
-            "streaming": _section(StreamingSettings, {"hold_back": s.integer(0, 100_000), "window": s.integer(16, 1_000_000)}),
+            "streaming": _section(StreamingSettings, {"hold_back": s.integer(0, 100_000), "window": s.integer(16, 1_000_000),
+                                                     "max_window": s.integer(16, 1_000_000)}),
             "runtime": _section(
                 RuntimeSettings,
                 {

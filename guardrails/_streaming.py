@@ -1,13 +1,17 @@
 """Check a streamed output at linear cost, with a bounded hold-back.
 
 The filter keeps the text not yet released: a *held* tail that was already scanned once and
-the *new* text after it. Cheap ``inline`` checks (the denylist) scan every chunk together
-with the ``hold_back`` characters before it, so a blocked term stops the stream at once.
+the *new* text after it. Cheap ``inline`` checks (the denylist, secrets) scan the new text
+together with the ``hold_back`` characters before it as soon as ``hold_back`` new characters
+(at least :data:`INLINE_STEP_MIN`) have come, so a blocked term stops the stream within that
+many characters, and a character is read by them at most twice however small the chunks.
 Every check runs when ``window`` new characters have gathered (or at a sentence end past
 three quarters of a window) over held + new text; afterwards everything but the last ``hold_back``
 characters is released: never inside a finding's span, and at a whitespace boundary where
-possible. Each character is therefore scored once as new text and at most about once more as
-held text, whatever the chunk sizes, and a finding that spans chunk or window boundaries is
+possible. The window doubles after each scan up to ``max_window``: the first text is released
+early, and a long stream pays the fixed cost of a scan (a model forward pass, about as much as
+a hundred tokens) a few times, not once per short window. Each character is therefore
+scored once as new text and at most about once more as held text, whatever the chunk sizes, and a finding that spans chunk or window boundaries is
 still seen whole before any of it is released.
 
 The filter does no I/O: :meth:`StreamFilter.window_text` says what to scan and
@@ -24,6 +28,8 @@ from raikit.guardrails._finding import Finding
 from raikit.guardrails._runner import PolicyRunner, is_whole, redact_with_policy
 
 _SENTENCE_END = (".", "!", "?", "\n", ". ", "! ", "? ")
+INLINE_STEP_MIN = 32
+"""Fewest new characters the inline checks wait for (a one-character chunk is not scanned alone)."""
 
 
 @dataclass
@@ -44,7 +50,8 @@ class StreamFilter:
     Args:
         runner: The guard's policy runner.
         hold_back: Characters kept back after each scan.
-        window: New characters gathered before all checks scan again.
+        window: New characters gathered before all checks first scan; doubled after each scan.
+        max_window: The largest window.
         prompt_hashes: ``(check_id, hash)`` pairs of the prompt, for echo detection.
 
     Example:
@@ -54,36 +61,51 @@ class StreamFilter:
     """
 
     def __init__(
-        self, runner: PolicyRunner, *, hold_back: int, window: int, prompt_hashes: set[tuple[str, str]]
+        self,
+        runner: PolicyRunner,
+        *,
+        hold_back: int,
+        window: int,
+        prompt_hashes: set[tuple[str, str]],
+        max_window: int | None = None,
     ) -> None:
         self.runner = runner
         self.hold_back = hold_back
         self.window = window
+        self.max_window = max(window, max_window if max_window is not None else window)
         self.prompt_hashes = prompt_hashes
         self.pending = ""
         self.new_chars = 0
         self.state = StreamState()
-        self._tail = ""  # the last hold_back characters seen, for the inline checks
+        self._tail = ""  # the last hold_back characters the inline checks read
+        self._unread = ""  # text the inline checks have not read yet
+        self._inline_step = max(hold_back, INLINE_STEP_MIN)
         self._whole: dict[tuple[str, str], Finding] = {}
         self._inline = [spec for spec in runner.specs("output") if runner.checks[spec.id].inline]
 
     # -- input -------------------------------------------------------------------------
     def add(self, chunk: str) -> None:
-        """Add a chunk; inline checks scan it with the text just before it."""
+        """Add a chunk; once enough new text has come, inline checks scan it with the text just before it."""
         if self.state.blocked or not chunk:
             return
         self.pending += chunk
         self.new_chars += len(chunk)
-        if self._inline:
-            text = self._tail + chunk
-            result = self.runner.scan([text], stage="output", prompt_hashes=[self.prompt_hashes], only=self._inline)[0]
-            self._time(result)
-            self.state.scanned_chars += len(text)
-            if result.outcome == "blocked":
-                offset = self.state.released_chars + len(self.pending) - len(text)
-                self._block(result, offset)
-        keep = max(self.hold_back, 1)
-        self._tail = (self._tail + chunk)[-keep:]
+        self._unread += chunk
+        if not self._inline or len(self._unread) < self._inline_step:
+            return
+        text = self._tail + self._unread
+        self._read(text)
+        result = self.runner.scan([text], stage="output", prompt_hashes=[self.prompt_hashes], only=self._inline)[0]
+        self._time(result)
+        self.state.scanned_chars += len(text)
+        if result.outcome == "blocked":
+            offset = self.state.released_chars + len(self.pending) - len(text)
+            self._block(result, offset)
+
+    def _read(self, text: str) -> None:
+        """The inline checks have read everything up to the end of ``text``."""
+        self._tail = text[-max(self.hold_back, 1) :]
+        self._unread = ""
 
     def due(self) -> bool:
         """Whether enough new text has gathered for a scan by every check."""
@@ -107,6 +129,7 @@ class StreamFilter:
         """Take the scan of :meth:`window_text`; return the text that may be released now."""
         self._time(result)
         self.state.scanned_chars += len(self.pending)
+        self._read(self.pending)  # the scan ran the inline checks too
         self.state.errors.extend(e for e in result.errors if e not in self.state.errors)
         if self.state.blocked:
             return ""
@@ -114,6 +137,7 @@ class StreamFilter:
             self._block(result, self.state.released_chars)
             return ""
         self.new_chars = 0
+        self.window = min(2 * self.window, self.max_window)
         length = len(self.pending)
         spans = [f for f in result.findings if not is_whole(f, length)]
         cut = length if final else self._cut_point(spans)

@@ -213,6 +213,48 @@ def test_stream_scans_each_character_a_bounded_number_of_times(size: int) -> Non
     assert len(sink.events("decision")) == 1
 
 
+class InlineCounter(SlowCheck):
+    """A cheap check that runs on stream chunks (as the denylist and secrets do)."""
+
+    inline = True
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_inline_checks_read_each_character_a_bounded_number_of_times(size: int) -> None:
+    counter = InlineCounter(id="slow")
+    g = guard(policy(streaming="{hold_back: 24, window: 96, max_window: 96}"), checks={"slow": counter})  # type: ignore[arg-type]
+
+    @g
+    def stream(prompt: str) -> Iterator[str]:
+        for i in range(0, len(LONG), size):
+            yield LONG[i : i + size]
+
+    assert "".join(stream("hi")) == LONG
+    # Scanning every chunk with the 24 characters before it would read (1 + 24/size) x the
+    # output on chunks, plus the window scans (1 + 24/96) x: 26 x for one-character chunks.
+    # Waiting for 32 new characters bounds the chunk part at (1 + 24/32) x, whatever the size.
+    assert counter.chars - len("hi") <= (1 + 24 / 32 + 1 + 24 / 96) * len(LONG) + 96
+
+
+def test_window_doubles_after_each_scan_up_to_max_window() -> None:
+    def scans(streaming: str) -> int:
+        g, slow, _ = make_guard(streaming=streaming)
+
+        @g
+        def stream(prompt: str) -> Iterator[str]:
+            for i in range(0, len(LONG), 10):
+                yield LONG[i : i + 10]
+
+        assert "".join(stream("hi")) == LONG
+        return len(slow.batches) - 1  # the prompt's scan
+
+    fixed = scans("{hold_back: 24, window: 96, max_window: 96}")
+    growing = scans("{hold_back: 24, window: 96, max_window: 768}")
+    assert fixed >= len(LONG) // 96
+    # 96, 192, 384, then 768 at a time (each may close early at a sentence end past 3/4 of it)
+    assert growing <= 8 and growing < fixed / 2
+
+
 def test_blocked_term_split_across_chunks_and_windows_is_caught() -> None:
     g, _, _ = make_guard()
     text = "x" * 100 + " this is forb" + "idden and never shown " + "y" * 200
@@ -234,7 +276,7 @@ def test_whole_text_warn_does_not_hold_back_the_stream() -> None:
             return [[self.finding("offensive", 0, len(t), 0.9)] for t in texts]
 
     extra = "  - id: harm\n    type: denylist\n    params: {terms: [unused]}\n    action: warn\n"
-    g = guard(policy(extra=extra), checks={"harm": Whole(id="harm")})  # type: ignore[arg-type]
+    g = guard(policy(extra=extra, streaming="{hold_back: 24, window: 96, max_window: 96}"), checks={"harm": Whole(id="harm")})  # type: ignore[arg-type]
 
     @g
     def stream(prompt: str) -> Iterator[str]:
