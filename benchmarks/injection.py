@@ -1,10 +1,10 @@
 """Injection benchmark: each attack source held out from training, against stock baselines.
 
-For every held-out source the head is retrained (the recipe of scripts/train_injection_model.py)
-on all other sources, then measured on the held-out attacks against benign prompts that no
-fold trains on: half of the self-instruct seed tasks and of the neuralchemy validation benign
-prompts (split by group, seed 16; the other half is trained on, as the shipped model trains on
-all of them). Half of the forbidden questions (plain harmful questions, not injections) is
+For every held-out source the model (MLP head and lexical part) is retrained (the recipe of
+scripts/train_injection_model.py) on all other sources, then measured on the held-out attacks
+against benign prompts that no fold trains on: half of the self-instruct seed tasks and of the
+neuralchemy validation benign prompts (split by group, seed 16; the other half is trained on,
+as the shipped model trains on all of them). Half of the forbidden questions (plain harmful questions, not injections) is
 held out the same way and its flag rate printed. Benign prompts that nothing ever trains on
 join the pool: the ordinary prompts of benchmarks/data/ordinary_prompts.jsonl, raikit's
 held-out written look-alikes (benchmarks/data/injection_lookalikes.jsonl: security

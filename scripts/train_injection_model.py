@@ -17,8 +17,8 @@ model's written train prompts (system prompts, look-alikes, unsafe requests: non
 injection). benchmarks/injection.py measures the same recipe with each source held out.
 
 Needs ../shared/data, torch, transformers, scikit-learn. Cost: encoding ~7k texts once (cached
-under /tmp/raikit_injection_cache) plus 12 MLP fits and 8 lexical fits (one thread: on a loaded machine two
-threads made the small head fits 13x slower).
+under /tmp/raikit_injection_cache) plus 12 MLP fits and 4 lexical fits, 2-4 minutes (one thread:
+on a loaded machine two threads made the small head fits 13x slower).
 
 Usage:
     .venv/bin/python scripts/train_injection_model.py

@@ -74,7 +74,8 @@ class LexicalModel:
             if not known:
                 continue
             index = np.fromiter((i for i, _ in known), np.int64, len(known))
-            value = (1.0 + np.log(np.fromiter((n for _, n in known), np.float32, len(known)))) * self.idf[index]
+            tf = np.fromiter((n for _, n in known), np.float32, len(known))
+            value = (1.0 + np.log(tf)) * self.idf[index]
             value /= np.sqrt(float(value @ value))
             out[row] += value @ self.coef[index]
         return out

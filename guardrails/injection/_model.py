@@ -1,4 +1,4 @@
-"""The bundled injection model: packaged MiniLM windows + a trained head, decoded variants.
+"""The bundled injection model: packaged MiniLM windows + a trained head (+ a lexical part), decoded variants.
 
 Prompts are scored over the encoder's token windows; documents and tool results are cut into
 segments (:mod:`._segments`) and each segment is scored alone, so one injected sentence in a
@@ -18,7 +18,7 @@ import numpy as np
 
 from raikit.errors import InputError
 from raikit.guardrails._normalize import normalize
-from raikit.guardrails.harm._head import ANY_OUTPUT, Head, sigmoid
+from raikit.guardrails.harm._head import Head
 from raikit.guardrails.harm._model import HeadModel, describe_head, read_head
 from raikit.guardrails.injection._decode import variants
 from raikit.guardrails.injection._lexical import LexicalModel
@@ -55,10 +55,6 @@ class InjectionModel(HeadModel):
     train_script = "scripts/train_injection_model.py"
     bundled_dir = BUNDLED_MODEL_DIR
 
-    @functools.cached_property
-    def _index(self) -> list[int]:
-        return [self.head.outputs.index(k) for k in OUTPUTS]
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lexical: LexicalModel | None = None
@@ -68,6 +64,10 @@ class InjectionModel(HeadModel):
             except FileNotFoundError as err:
                 raise InputError(f"{err} (model.json says the model has a lexical part; rebuild it with "
                                  f"{self.train_script})") from err
+
+    @functools.cached_property
+    def _index(self) -> list[int]:
+        return [self.head.outputs.index(k) for k in OUTPUTS]
 
     def _score(self, texts: Sequence[str]) -> np.ndarray:
         """Max over windows and decoded variants; shape (texts, len(OUTPUTS))."""
@@ -80,7 +80,8 @@ class InjectionModel(HeadModel):
                 expanded.append(reading)
                 owner.append(i)
         windows = self.encoder.window_features(expanded, batch_size=self.batch_size)
-        probs = reading_probs(self.head, self.lexical, windows.features, windows.owner, expanded)[:, self._index]
+        probs = reading_probs(self.head, self.lexical, windows.features, windows.owner, expanded)
+        probs = probs[:, self._index]
         out = np.zeros((len(texts), len(OUTPUTS)), np.float32)
         np.maximum.at(out, np.asarray(owner), probs)
         if not np.isfinite(out).all():
@@ -111,20 +112,16 @@ def reading_probs(
 
     The head's logit of a reading is the max over its windows (``features``, ``owner``: the
     reading of each window); the lexical logit, already scaled in training, is added before
-    the sigmoid. ``any`` is at least the highest of the outputs it covers.
+    the sigmoid (:meth:`Head.probabilities`: ``any`` is at least the highest output it covers).
     """
     a = head.arrays
     z = np.full((len(readings), len(head.outputs)), -np.inf, np.float32)
     np.maximum.at(z, owner, head.logits(features))
     z = z * a["platt_a"] + a["platt_b"]
     if lexical is not None:
-        z[:, [head.outputs.index(k) for k in lexical.outputs]] += lexical.logits([normalize(r).text for r in readings])
-    probs = sigmoid(z)
-    covers = [head.outputs.index(k) for k in head.meta.get("any_covers", ()) if k in head.outputs]
-    if covers and ANY_OUTPUT in head.outputs and len(probs):
-        j = head.outputs.index(ANY_OUTPUT)
-        probs[:, j] = np.maximum(probs[:, j], probs[:, covers].max(axis=1))
-    return probs
+        columns = [head.outputs.index(k) for k in lexical.outputs]
+        z[:, columns] += lexical.logits([normalize(r).text for r in readings])
+    return head.probabilities(z)
 
 
 def model_info(model_path: str | Path | None = None) -> dict[str, Any]:

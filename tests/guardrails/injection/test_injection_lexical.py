@@ -45,7 +45,8 @@ def _model(corpus: list[str], outputs: tuple[str, ...] = ("indirect",)) -> tuple
     rng = np.random.default_rng(0)
     coef = rng.normal(size=(len(vec.vocabulary_), len(outputs))).astype(np.float32)
     vocab = {str(t): int(i) for t, i in vec.vocabulary_.items()}
-    return LexicalModel(outputs, vocab, vec.idf_.astype(np.float32), coef, np.full(len(outputs), -0.5, np.float32)), vec
+    bias = np.full(len(outputs), -0.5, np.float32)
+    return LexicalModel(outputs, vocab, vec.idf_.astype(np.float32), coef, bias), vec
 
 
 def test_logits_match_scikit_learn_tfidf_times_the_weights() -> None:
@@ -77,8 +78,8 @@ def _toy_head() -> Head:
 
 
 def test_lexical_logit_moves_only_its_outputs_and_reads_normalised_text() -> None:
-    lexical = LexicalModel(("indirect",), {"w:ignore": 0}, np.ones(1, np.float32), np.full((1, 1), 3.0, np.float32),
-                           np.zeros(1, np.float32))
+    one = np.ones(1, np.float32)
+    lexical = LexicalModel(("indirect",), {"w:ignore": 0}, one, np.full((1, 1), 3.0, np.float32), 0 * one)
     head = _toy_head()
     readings = ["please ignore this", "ign\u200bore this", "hello there"]
     features = np.zeros((3, 4), np.float32)
