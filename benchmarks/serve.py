@@ -1,7 +1,8 @@
 """Load test: the real ``openai`` client through ``raikit serve`` versus straight to the model server.
 
 A fake OpenAI-compatible upstream (20 ms model time; replies are human-written answers from
-the self-instruct seed tasks, prompts their human-written instructions) runs in one process,
+the self-instruct seed tasks, prompts their human-written instructions, each numbered so that
+no text repeats) runs in one process,
 ``raikit serve`` with the chosen policy in another, and this process drives bounded load
 with ``openai.AsyncOpenAI``: N requests, C concurrent, every other one streaming. The same
 load goes straight to the upstream in the same run, in alternating blocks (``--rounds``), so
@@ -48,6 +49,12 @@ def load_tasks() -> list[tuple[str, str]]:
     return tasks
 
 
+def numbered(texts: list[str], i: int) -> str:
+    """Text ``i`` of the cycle, marked with its request number so that no request repeats another:
+    the checks' caches would otherwise score the 175 cycling tasks for free after the first round."""
+    return f"Ticket {i}. {texts[i % len(texts)]}"
+
+
 def run_upstream(port: int, delay_ms: float) -> None:
     """Child process: the fake upstream."""
     import uvicorn
@@ -56,7 +63,7 @@ def run_upstream(port: int, delay_ms: float) -> None:
 
     replies = [reply for _, reply in load_tasks()]
     fake = FakeUpstream(delay_s=delay_ms / 1000.0, chunk_chars=16, keep_received=False,
-                        reply_for=lambda body: replies[int(body["model"].rsplit("-", 1)[1]) % len(replies)])
+                        reply_for=lambda body: numbered(replies, int(body["model"].rsplit("-", 1)[1])))
     uvicorn.run(fake.app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -147,8 +154,8 @@ async def load(base_url: str, tasks: list[tuple[str, str]], requests: range, con
         queue.put_nowait(i)
 
     async def one(i: int) -> None:
-        prompt = tasks[i % len(tasks)][0]
-        kwargs = dict(model=f"task-{i % len(tasks)}", messages=[{"role": "user", "content": prompt}],
+        prompt = numbered([t[0] for t in tasks], i)
+        kwargs = dict(model=f"task-{i}", messages=[{"role": "user", "content": prompt}],
                       extra_headers={"x-request-id": f"{tag}-{i}"})
         start = time.perf_counter()
         try:

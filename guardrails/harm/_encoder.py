@@ -224,6 +224,10 @@ class Encoder:
             raise MissingDependencyError("torch and transformers", "pip install 'raikit[harm]'") from err
         if precision not in PRECISIONS[1:]:
             raise InputError(ERR_BAD_PRECISION.format(choices=list(PRECISIONS[1:]), value=precision, source="Encoder"))
+        if precision == "bfloat16":
+            from raikit._memory import bound_onednn_cache
+
+            bound_onednn_cache()
         self.path = path
         self.device = device
         self.precision = precision

@@ -79,6 +79,10 @@ def serve(policy: str, upstream: str | None, host: str, port: int, keys_file: st
     if not upstream:
         raise click.UsageError("--upstream is required")
     configure_logging()
+    from raikit._memory import bound_onednn_cache, release_large_blocks
+
+    bound_onednn_cache()  # before the workers start: they inherit the environment
+    release_large_blocks()
     settings = {
         "upstream": upstream, "policy": policy, "upstream_key_env": upstream_key_env, "keys_file": keys_file,
         "routes_file": routes_file, "audit_log": audit_log, "checkpoint_key": checkpoint_key,
