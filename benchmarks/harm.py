@@ -128,12 +128,42 @@ def latency(model: HarmModel, moderation: list, calls: int = 200) -> None:  # no
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
+def speed(model: HarmModel, moderation: list, held: list, args: argparse.Namespace) -> None:  # noqa: ANN001
+    """Single-call latency, then throughput on tweets and long moderation texts, all cold."""
+    from profanity_check import predict_prob
+
+    latency(model, moderation)
+
+    # throughput, full pipeline (normalise, tokenise, encode, head) without the cache
+    tweets = [e.text for e in held][: args.speed_texts]
+    mod = [e.text for e in moderation]
+    model.predict_proba(tweets[:64])  # warm-up
+    print(f"\nthroughput on {args.threads} threads (texts/s):")
+    print("  (wall clock; 'per CPU-s' divides by this process's CPU time, which is what an idle")
+    print("   machine would give per core; compare load average below)")
+    for name, batch in (("tweets (Davidson test)", tweets), ("moderation (long, windowed)", mod)):
+        model.encoder.clear_cache()  # texts scored above would otherwise be cache hits
+        start, cpu = time.perf_counter(), time.process_time()
+        model.predict_proba(batch)
+        ours = len(batch) / (time.perf_counter() - start)
+        ours_cpu = len(batch) / max(1e-9, time.process_time() - cpu)
+        start = time.perf_counter()
+        predict_prob(batch)
+        theirs = len(batch) / (time.perf_counter() - start)
+        print(
+            f"  {name:<30} raikit {ours:8.0f} ({ours_cpu:.0f} per CPU-s)   "
+            f"profanity-check {theirs:8.0f}   ratio {ours / theirs:.3f}"
+        )
+    print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--speed-texts", type=int, default=1000, help="tweets timed for throughput")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--speed-only", action="store_true", help="only the latency and throughput lines")
     parser.add_argument("--skip-cv", action="store_true", help="skip the moderation cross-validation")
     parser.add_argument(
         "--cv-calibration",
@@ -150,6 +180,9 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     davidson = load_davidson(args.data)
     moderation = load_moderation(args.data)
+    if args.speed_only:
+        speed(HarmModel(), moderation, [e for e in davidson if e.split == "test"], args)
+        return
     cases = functional_cases("heldout")
     public = [e for load in PUBLIC_SOURCES.values() for e in load(args.data) if e.split == "test"]
     prompts = load_prompts("heldout")
@@ -257,31 +290,8 @@ def main() -> None:
         ok = preds["raikit"][sel] == truth[sel]
         print(f"  {kind:<22} {ok.mean():.2f} ({sel.sum()})")
 
-    if args.skip_speed:
-        return
-    latency(model, moderation)
-
-    # throughput, full pipeline (normalise, tokenise, encode, head) without the cache
-    tweets = [e.text for e in held if e.source == "davidson"][: args.speed_texts]
-    mod = [e.text for e in moderation]
-    model.predict_proba(tweets[:64])  # warm-up
-    print(f"\nthroughput on {args.threads} threads (texts/s):")
-    print("  (wall clock; 'per CPU-s' divides by this process's CPU time, which is what an idle")
-    print("   machine would give per core; compare load average below)")
-    for name, batch in (("tweets (Davidson test)", tweets), ("moderation (long, windowed)", mod)):
-        model.encoder.clear_cache()  # texts scored above would otherwise be cache hits
-        start, cpu = time.perf_counter(), time.process_time()
-        model.predict_proba(batch)
-        ours = len(batch) / (time.perf_counter() - start)
-        ours_cpu = len(batch) / max(1e-9, time.process_time() - cpu)
-        start = time.perf_counter()
-        predict_prob(batch)
-        theirs = len(batch) / (time.perf_counter() - start)
-        print(
-            f"  {name:<30} raikit {ours:8.0f} ({ours_cpu:.0f} per CPU-s)   "
-            f"profanity-check {theirs:8.0f}   ratio {ours / theirs:.3f}"
-        )
-    print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if not args.skip_speed:
+        speed(model, moderation, [e for e in held if e.source == "davidson"], args)
 
 
 if __name__ == "__main__":

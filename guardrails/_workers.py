@@ -109,8 +109,15 @@ class _Worker:
                                    daemon=True)
         self.process.start()
         child.close()
+        self._kill_lock = threading.Lock()
+        self._killed = False
 
     def kill(self) -> None:
+        """Stop the process and close the pipe, once, whichever threads ask (a timed-out call and ``close``)."""
+        with self._kill_lock:
+            if self._killed:
+                return
+            self._killed = True
         self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
