@@ -24,14 +24,30 @@ CUSTOM_KEYS = frozenset({"name", "entity", "patterns", "context", "deny_list"})
 PATTERN_KEYS = frozenset({"regex", "score", "name"})
 
 # raikit's own patterns (regex, score); context words raise the score of a match.
+def _after(*phrases: str, then: str) -> str:
+    """A lookbehind for any of ``phrases`` (each fixed-width, so they can be alternatives), tried
+    only where the text continues with ``then`` (a cheap test first keeps the pattern fast)."""
+    return f"(?={then})(?:" + "|".join(f"(?<=\\b{re.escape(p)} )" for p in phrases) + ")"
+
+
+_AGE_UNITS = r"(?:years?|yrs?|yo|y/o|y\.o\.?|ans|Jahre|jährig|años|anni|anos|jaar)"
 _AGE_PATTERNS = (
-    (r"\b\d{1,3}(?=[\s-]*(?:years?|yrs?|yo|y/o|y\.o\.?)(?:[\s-]*old)?\b)", 0.6),
+    (r"\b\d{1,3}(?=[\s-]*" + _AGE_UNITS + r"(?:[\s-]*old)?\b)", 0.6),
     (r"(?<=\baged )\d{1,3}\b", 0.6),
     (r"(?<=\bage of )\d{1,3}\b", 0.6),
     (r"(?<=\bturned )\d{1,3}\b", 0.5),
     (r"(?<=\bturn )\d{1,3}\b", 0.5),
     (r"(?<=\bage: )\d{1,3}\b", 0.6),
     (r"(?<=\bage )\d{1,3}\b", 0.5),
+    (r"(?<=\bage is )\d{1,3}\b", 0.6),
+    (r"\b\d{1,3}(?=(?:st|nd|rd|th) birthday\b)", 0.6),
+    # "when she was 36", "I'm 23." (a bare number ending the clause)
+    (_after("when he was", "when she was", "when they were", "when I was", "when we were", "when you were",
+            then=r"\d")
+     + r"\d{1,3}\b(?![.,:]\d|\s*(?:%|am\b|pm\b|o'clock|[:h]\d))", 0.5),
+    (_after("I'm", "i'm", "I am", "i am", "Im", "im", then=r"\d") + r"\d{1,3}(?=\s*(?:[.,!;)]|$|\band\b|\bso\b|\bbut\b))", 0.5),
+    # "in her early 40s"
+    (_after("in his", "in her", "in their", "in my", "in your", "in our", then=r"[eml\d]") + r"(?:(?:early|mid|late)[\s-])?\d0s\b", 0.5),
 )
 _AGE_CONTEXT = ["age", "aged", "old", "turned", "turn", "birthday", "year-old", "years"]
 _ZIP_PATTERNS = (
@@ -43,10 +59,76 @@ _ZIP_PATTERNS = (
     (r"\b\d{5}-\d{3}\b", 0.01),
 )
 _ZIP_CONTEXT = ["zip", "zipcode", "postal", "postcode", "post code", "plz", "cep"]
+_HONORIFIC_WORDS = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr)"
 _TITLE_PATTERNS = (
-    (r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr)\.(?=\s+[A-Z])", 0.6),
+    (r"\b" + _HONORIFIC_WORDS + r"\.(?=\s+[A-Z])", 0.6),
     (r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord)\b(?=\s+[A-Z][a-z])", 0.5),
+    # "Hello, this is Dr." at the end of a clause
+    (r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev)\.(?=\s*(?:$|[.,;!?]))", 0.5),
 )
+def _job_title_pattern(job_words: Sequence[str]) -> tuple[str, float]:
+    """A job title after "as (a)": up to three words and a job noun ("as a data analyst")."""
+    jobs = "|".join(sorted({re.escape(w) for w in job_words}, key=len, reverse=True))
+    lead = _after("as", "As", "as a", "as an", "As a", "As an", then=r"[^\W\d_]")
+    word = r"(?!(?:a|an|the|as|of|to|and|or|in|for|soon|well|long|much|far)\b)[\w/&-]+\s"
+    return lead + r"(?!(?:a|an|the)\b)(?:" + word + r"){0,3}?(?i:" + jobs + r")s?\b", 0.5
+
+
+# A name right after an honorific ("Mr. Yaco Angulo"): 0.45, below the default policy's threshold
+# (the NER decides whether the name is a person's there; a public figure is often one too).
+_NAMED_AFTER_HONORIFIC = (
+    (_after("Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Mr.", "Mrs.", "Ms.", "Mx.", "Dr.", "Prof.", "Miss", "Sir", "Dame",
+            then="[A-Z]")
+     + r"[A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?(?: [A-Z]\.?)?(?: [A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?){0,2}\b", 0.45),
+)
+def _alternatives(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+def _organization_pattern(suffixes: Sequence[str]) -> tuple[str, float]:
+    """One to four capitalised words and a legal form or company word ("Bolduc LLC", "Round Stones Inc")."""
+    name = r"(?:\d+\s+)?[A-Z][\w'’&-]*(?:,?[ \t]+(?:(?:and|&|of|de|der|und|et|y|e)[ \t]+)?[A-Z][\w'’&-]*){0,3}"
+    return r"\b" + name + r",?[ \t]+(?:" + _alternatives(suffixes) + r")(?![\w-])", 0.5
+
+
+def _nrp_pattern(words: Sequence[str]) -> tuple[str, float]:
+    """A nationality, religion or political group, capitalised as written ("Norwegian", "Buddhist")."""
+    return r"\b(?:" + _alternatives(words) + r")s?\b", 0.5
+
+
+_DATE_TIME_CONTEXT = ["date", "born", "birth", "birthday", "dob", "on", "at", "since", "when", "time", "day",
+                      "appointment", "sent", "geboren", "datum", "né", "née", "nacido", "fecha"]
+
+
+def _date_time_patterns() -> tuple[tuple[str, float], ...]:
+    """Dates and times in their common written forms (ISO, numeric, month names, weekdays, clock times).
+
+    Relative days ("last night", "next week") and decades ("the 60s") name no one's date: not matched.
+    """
+    month = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+             r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+    full_month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    weekday = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+    year = r"(?:1[89]\d\d|20\d\d)"
+    time = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp]\.?[Mm]\.?))?"
+    lead = _after("in", "In", "since", "Since", "during", "During", "until", "till", "by", "of", "from", "before",
+                  "after", "early", "late", "mid", "born", "around", "circa", "c.", "year", "the year", "in early",
+                  "in late", "founded in", "est.", then="[A-Z12]")
+    return (
+        (r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]" + time + r"(?:Z|[+-]\d{2}:?\d{2})?)?\b", 0.6),
+        (r"\b(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|[12]\d|3[01])/(?:\d{4}|\d{2})\b(?!/)", 0.5),
+        (r"\b(?:0?[1-9]|[12]\d|3[01])[.-](?:0?[1-9]|1[0-2])[.-]" + year + r"\b(?![.-]\d)", 0.5),
+        (r"\b(?:" + weekday + r",?\s+)?(?:the\s+)?" + day + r"(?:\s+of)?\s+" + month + r"(?:,?\s+" + year + r")?\b", 0.6),
+        (r"\b(?:" + weekday + r",?\s+)?" + month + r"\s+" + day + r"(?:,?\s+" + year + r")?(?![\d:])\b", 0.6),
+        (r"\b" + month + r",?\s+" + year + r"\b", 0.55),
+        # a weekday, not "last Sunday" or "every Monday" (relative days name no one's date)
+        (r"(?<!last )(?<!next )(?<!this )(?<!every )(?<!Last )(?<!Next )(?<!This )(?<!Every )\b" + weekday + r"\b", 0.5),
+        (lead + full_month + r"\b", 0.45),
+        (lead + year + r"\b(?![.,:/-]?\d)", 0.45),
+        (r"(?<![\d:.])\b" + time + r"(?![\d:])", 0.5),
+        (r"\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[AP]M|[ap]m)\b", 0.5),
+    )
 
 
 def _presidio() -> Any:
@@ -167,7 +249,8 @@ PREFILTERS: dict[str, re.Pattern[str]] = {
 
 
 def default_recognizers() -> list[Any]:
-    """presidio's predefined recognizers plus raikit's AGE, ZIP_CODE, TITLE and French NIR ones.
+    """presidio's predefined recognizers plus raikit's AGE, ZIP_CODE, TITLE, DATE_TIME, street address
+    and French NIR ones.
 
     URLs are reported as ``DOMAIN_NAME``; phone numbers are matched for 16 regions; national ids
     with a checksum or a strict format are matched for the US, the UK, Germany, Spain and France
@@ -179,6 +262,9 @@ def default_recognizers() -> list[Any]:
     """
     _presidio()
     from presidio_analyzer import predefined_recognizers as pr
+
+    from raikit.guardrails.pii._address import address_recognizer
+    from raikit.guardrails.pii._structure import job_words, word_list
 
     regions = ("US", "GB", "DE", "FR", "IT", "ES", "NL", "SE", "FI", "DK", "NO", "PL", "CA", "AU", "IN", "BR")
     return [
@@ -205,7 +291,12 @@ def default_recognizers() -> list[Any]:
         _fr_nir_recognizer(),
         _pattern_recognizer("AGE", "raikit_age", _AGE_PATTERNS, _AGE_CONTEXT),
         _pattern_recognizer("ZIP_CODE", "raikit_zip", _ZIP_PATTERNS, _ZIP_CONTEXT),
-        _pattern_recognizer("TITLE", "raikit_title", _TITLE_PATTERNS, []),
+        _pattern_recognizer("TITLE", "raikit_title", (*_TITLE_PATTERNS, _job_title_pattern(job_words())), []),
+        _pattern_recognizer("DATE_TIME", "raikit_date_time", _date_time_patterns(), _DATE_TIME_CONTEXT),
+        _pattern_recognizer("PERSON", "raikit_honorific_name", _NAMED_AFTER_HONORIFIC, []),
+        _pattern_recognizer("ORGANIZATION", "raikit_organization", [_organization_pattern(word_list("organization_suffixes"))], []),
+        _pattern_recognizer("NRP", "raikit_nrp", [_nrp_pattern(word_list("nrp_words"))], []),
+        address_recognizer(),
     ]
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from raikit.guardrails.pii._address import street_word
 from raikit.guardrails.pii._recognizers import has_context
 
 _DATA = Path(__file__).resolve().parent / "context.yaml"
@@ -47,7 +48,26 @@ def _lists() -> dict[str, Any]:
         "place_abbreviations": frozenset(str(w) for w in data["place_abbreviations"]),
         "single_name_factor": float(data["single_name_factor"]),
         "instruction_verbs": frozenset(str(w).casefold() for w in data["instruction_verbs"]),
+        "job_words": tuple(str(w).casefold() for w in data["job_words"]),
+        "field_labels": frozenset(str(w).casefold() for w in data["field_labels"]),
+        "organization_suffixes": tuple(str(w) for w in data["organization_suffixes"]),
+        "nrp_words": tuple(str(w) for w in data["nrp_words"]),
     }
+
+
+def word_list(name: str) -> tuple[str, ...]:
+    """A list of ``context.yaml`` kept as written ("organization_suffixes", "nrp_words")."""
+    return _lists()[name]
+
+
+def field_labels() -> frozenset[str]:
+    """Field labels of forms and contact blocks ("owner", "kontakt", "dirección")."""
+    return _lists()["field_labels"]
+
+
+def job_words() -> tuple[str, ...]:
+    """Head nouns of job titles ("engineer", "nurse", "clerk")."""
+    return _lists()["job_words"]
 
 
 def context_words(entity: str) -> list[str]:
@@ -209,7 +229,9 @@ def _zip(text: str, start: int, end: int, value: str, score: float) -> float | N
 def _address(text: str, start: int, end: int, value: str, score: float) -> float | None:
     lists = _lists()
     words = [w.casefold() for w in re.findall(r"[^\W\d_]+\.?", value)]
-    street = any(w.rstrip(".") in lists["street_words"] or w.endswith(lists["street_suffixes"]) for w in words)
+    street = any(
+        w.rstrip(".") in lists["street_words"] or w.endswith(lists["street_suffixes"]) or street_word(w) for w in words
+    )
     if street:
         return score
     if in_context(text, "STREET_ADDRESS", start, end) and any(ch.isdigit() for ch in value):
