@@ -44,7 +44,7 @@ _POSTCODE = re.compile(
     r"(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}(?![\w])"
     r"|\d{2}-\d{3}|\d{4}-\d{3}|\d{3} ?\d{2}|\d{4,6}|[A-Z]\d{2} ?[A-Z\d]{4})(?![\w-])"
 )
-_SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\n[ \t]*(?:[>*•-]+[ \t]*)?)?(?:,[ \t]*)?")
+_SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\n[ \t]*(?:\n[ \t]*)?(?:[>*•-]+[ \t]*)?)?(?:,[ \t]*)?")
 _CONNECTORS = frozenset(
     {"de", "la", "le", "les", "du", "des", "del", "della", "delle", "di", "da", "do", "dos", "das", "von", "van",
      "der", "den", "el", "al", "y", "e", "i", "d'", "l'", "na", "an", "am", "im", "zum", "zur", "of", "the",
@@ -251,28 +251,51 @@ class _Finder:
         if tok.low not in lists["prefixes"] and tok.bare not in lists["prefixes"]:
             return None
         ambiguous = tok.low in _AMBIGUOUS_PREFIXES
-        if ambiguous and not (tok.text[0].isupper() or self.lower_text):
-            return None
+        numbered = self._number_before(i)
+        if ambiguous and not (tok.text[0].isupper() or self.lower_text or numbered is not None):
+            return None  # "via email"; but "350 rang Lachapelle", "28, boulevard Lambert"
         k = i
         while k + 1 < len(self.toks) and k + 1 - i <= _MAX_NAME_WORDS + 1 and self._same_line(k, k + 1):
             nxt = self.toks[k + 1]
-            if self._capital(nxt) or (nxt.is_word and nxt.low in _CONNECTORS) or (
+            if self._capital(nxt) or (nxt.is_word and (nxt.low in _CONNECTORS or (
+                numbered is not None and nxt.bare not in _NOT_NAMES))) or (
                 nxt.is_number and k == i and re.fullmatch(r"\d{1,2}", nxt.bare) and self._next_capital(k + 1)
             ):
                 k += 1  # "ul. 3 Maja": a number can open a street name
             else:
                 break
-        while k > i and self.toks[k].low in _CONNECTORS:
-            k -= 1
-        if k == i or (ambiguous and not self._capital(self.toks[i + 1])):
+        after = self._number_after(k)
+        if numbered is None or after is None:
+            # without a house number on both sides the name is its capitalised words ("rue de la Paix")
+            while k > i and not self._capital(self.toks[k]):
+                k -= 1
+            after = self._number_after(k)
+        if k == i or (ambiguous and numbered is None and not self._capital(self.toks[i + 1])):
             return None
-        if not any(self._capital(self.toks[x]) for x in range(i + 1, k + 1)):
+        if numbered is None and after is None:
             return None
-        after = k + 1 < len(self.toks) and self.toks[k + 1].is_number and self._same_line(k, k + 1)
-        before = i >= 1 and self.toks[i - 1].is_number and self._adjacent(i - 1, i)
-        if not (after or before):
+        if not any(self._capital(self.toks[x]) for x in range(i + 1, k + 1)) and (numbered is None or after is None):
             return None
-        return (i - 1 if before else i), (k + 1 if after else k), STRONG if not ambiguous else (STRONG + WEAK) / 2
+        score = STRONG if not ambiguous or numbered is not None else (STRONG + WEAK) / 2
+        return (i if numbered is None else numbered), (k if after is None else after), score
+
+    def _number_before(self, i: int) -> int | None:
+        """The index of a house number right before token ``i`` ("28, boulevard"), or ``None``."""
+        j = i - 1
+        if j >= 1 and self.toks[j].text == ",":
+            j -= 1
+        if j >= 0 and self.toks[j].is_number and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[self.toks[j].end : self.toks[i].start]):
+            return j
+        return None
+
+    def _number_after(self, k: int) -> int | None:
+        """The index of a house number right after token ``k`` ("Dolores, 95"), or ``None``."""
+        j = k + 1
+        if j < len(self.toks) and self.toks[j].text == ",":
+            j += 1
+        if j < len(self.toks) and self.toks[j].is_number and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[self.toks[k].end : self.toks[j].start]):
+            return j
+        return None
 
     def _next_capital(self, i: int) -> bool:
         nxt = self._tok(i + 1)
@@ -305,10 +328,8 @@ class _Finder:
     def _unit(self, i: int, tok: _Tok) -> tuple[int, int, float] | None:
         k = i
         key = tok.bare
-        if key in ("po", "p.o") or (key == "p" and self.text[tok.end : tok.end + 3] == "o. "):
-            while k + 1 < len(self.toks) and self.toks[k + 1].bare in ("o", "box") and self._adjacent(k, k + 1) or (
-                k + 1 < len(self.toks) and self.toks[k + 1].bare == "box"
-            ):
+        if key in ("po", "p.o") or (key == "p" and self.text[tok.end : tok.end + 3].casefold() == "o. "):
+            while k + 1 < len(self.toks) and self.toks[k + 1].bare in ("o", "box") and k - i < 2:
                 k += 1
                 if self.toks[k].bare == "box":
                     key = "po box"
@@ -326,6 +347,10 @@ class _Finder:
 
     def _military(self, i: int, tok: _Tok) -> tuple[int, int, float] | None:
         lists = self.lists
+        if tok.bare in ("unit", "psc", "cmr"):  # "Unit 4526 Box 0671", "PSC 3294, Box 9168" in any case
+            m = re.compile(r"[ \t]+\d{4},?[ \t]+box[ \t]+\d{4}\b", re.IGNORECASE).match(self.text, tok.end)
+            if m is not None:
+                return i, self._last_token_before(m.end()), STRONG
         if tok.bare in lists["posts"] and (t2 := self._tok(i + 1)) and (t3 := self._tok(i + 2)):
             if t2.bare in lists["post_states"] and re.fullmatch(r"\d{5}", t3.text.rstrip(".")) and self._adjacent(i, i + 1):
                 return i, i + 2, STRONG
@@ -350,17 +375,23 @@ class _Finder:
                 break
             if t.is_number:
                 numbers += 1
-            elif self._name_word(t) or (t.is_word and t.low in _CONNECTORS and words):
-                words += 1
+            elif self._name_word(t) or (t.is_word and words and not numbers and t.bare not in _NOT_NAMES):
+                words += 1  # "Csabai kapu 39": lower-case street words after the name
             else:
                 break
             k += 1
+            if self._ends_sentence(t) or (t.is_number and t.text.endswith(".") and self._sentence_follows(t)):
+                break
         k -= 1
-        while k > i and self.toks[k].low in _CONNECTORS:
+        while k > i and (self.toks[k].low in _CONNECTORS or not (self.toks[k].is_number or self._capital(self.toks[k]))):
             k -= 1
         if not numbers or not words or k == i:
             return None
         return i, k, ANNOUNCED
+
+    def _sentence_follows(self, tok: _Tok) -> bool:
+        """A full stop after ``tok`` followed by a space and a capital: the sentence ended there."""
+        return re.match(r"[ \t]+[A-Z]", self.text[tok.end : tok.end + 3]) is not None
 
     # --- growth --------------------------------------------------------------------------------
     def grow(self, a: int, b: int, score: float) -> tuple[Address, int]:
@@ -387,10 +418,15 @@ class _Finder:
             nxt = self._index_at(pos)
             if nxt is None:
                 break
+            if toks[last].text.endswith(".") and toks[last].bare not in self._abbreviations() and not gap.strip(" \t"):
+                if self._sentence_follows(toks[last]):
+                    break  # "... Finland 11507. Come visit us!"
             part = self._tail_part(nxt, pos, gap, corner=corner is not None and parts == 0)
             if part is None:
                 break
             kind, new_last = part
+            if gap.count("\n") > 1 and not self._ends_with_postcode(new_last):
+                break  # after a blank line only a "Country 12345" line belongs to the address
             bonus |= kind in ("postcode", "unit", "region") or (kind == "city" and bool(gap.strip(" \t")))
             last, end = new_last, toks[new_last].end
             lines += newline
@@ -444,22 +480,29 @@ class _Finder:
         m = _POSTCODE.match(text, pos)
         if m is not None and any(ch.isdigit() for ch in m.group()):
             return "postcode", self._last_token_before(m.end())
+        if tok.bare in lists["posts"] and (post := self._military(k, tok)) is not None:
+            return "postcode", post[1]  # "Unit 4526 Box 0671 / DPO AP 40902"
         if tok.text in lists["regions"] and gap.strip(" \t") and re.match(r"[ \t]*(?:\d{5}|[A-Z]\d[A-Z])", text[tok.end :]):
             return "region", k
-        if tok.text in lists["regions"] and re.match(r"[ \t]+\d{5}\b", text[tok.end :]):
-            return "region", k
+        if re.fullmatch(r"[A-Z]{2}", tok.text) and re.match(r"[ \t]+\d{4,5}\b", text[tok.end :]):
+            return "region", k  # a state or country code before its postcode ("Aalborg NO 9100")
         if self._name_word(tok) and not (tok.text.isupper() and len(tok.text) <= 3 and tok.text not in lists["regions"] and not gap.strip(" \t")):
             if not gap.strip(" \t") and not self._structured_before(pos):
                 return None  # a capitalised word right after the street needs a comma or new line
             j = k
             while (t := self._tok(j + 1)) is not None and self._adjacent(j, j + 1) and j - k < _MAX_NAME_WORDS - 1 and (
                 self._name_word(t) or (t.low in _CONNECTORS and (t2 := self._tok(j + 2)) is not None and self._capital(t2))
-            ):
+            ) and not self._ends_sentence(toks[j]):
                 j += 1
-            if toks[j].text.endswith(".") and toks[j].bare not in self._abbreviations() and j + 1 < len(toks):
-                return "city", j
+            if not toks[j].text.endswith(".") and re.match(r"(?:[ \t]+[^\W\d_]+){0,2}[ \t]*:", text[toks[j].end :]):
+                return None  # "Shipping address:" is the next field's label, not a city
             return "city", j
         return None
+
+    def _ends_with_postcode(self, k: int) -> bool:
+        """Whether the line of token ``k`` ends in a postcode right after it ("Netherlands 91196")."""
+        rest = self.text[self.toks[k].end :].split("\n", 1)[0]
+        return self.toks[k].is_number or re.fullmatch(r"[ \t,]*\d{4,6}[.?!]?[ \t]*", rest) is not None
 
     def _structured_before(self, pos: int) -> bool:
         """Whether the text right before ``pos`` ends in a number, unit or postcode ("Apt. 864 Soloi")."""

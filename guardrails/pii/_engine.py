@@ -66,6 +66,9 @@ _ROLE_WORDS = frozenset(
 HEADLINE_FACTOR = 0.3
 _HEADLINE_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "STREET_ADDRESS", "NRP"})
 _AFTER_HONORIFIC = re.compile(_HONORIFICS + r"\s+$")
+# A postcode-shaped number right beside an address or place ("Lyon 69001") is a postcode: it
+# scores this much, below the default policy's threshold (a year after a city looks the same).
+PLACED_ZIP_SCORE = 0.4
 # An address absorbs a unit ("Suite 12", "Apt. 4B") or a postcode-shaped number ("80694",
 # "21959-1234") that directly follows it on the same line.
 _ADDRESS_TAIL = re.compile(
@@ -278,6 +281,8 @@ def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
     for r in raws:
         placed = r.type == "ZIP_CODE" and near_address(spans, r.start, r.end, text)
         score = plausible(text, r.type, r.start, r.end, r.score, placed=placed)
+        if placed and score is not None:
+            score = max(score, PLACED_ZIP_SCORE)
         if score is None and r.type == "STREET_ADDRESS" and r.recognizer == "ner" and _is_place_name(text, r):
             # An "address" of words only (no number, no street word) is a place name at most.
             kept = _Raw("GPE", r.start, r.end, r.score, r.recognizer)

@@ -96,6 +96,25 @@ def _nrp_pattern(words: Sequence[str]) -> tuple[str, float]:
     return r"\b(?:" + _alternatives(words) + r")s?\b", 0.5
 
 
+# A name in a letter's greeting or after its closing ("Dear Ann Lee,", "Regards,\nAnn Lee").
+_NAME_WORDS = r"[A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?(?: [A-Z]\.)?(?:[ -][A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?){0,2}"
+_NOT_ADDRESSEES = r"(?!(?:Sir|Sirs|Madam|Customer|Customers|Team|All|Everyone|Friends?|Colleagues?|Hiring|Valued|" \
+    r"Mr|Mrs|Ms|Mx|Dr|Prof|Miss|There|Folks|Guys|Reader|Readers|Members?|Parents?|Students?)\b)"
+_LETTER_NAMES = (
+    (_after("Dear", "Hi", "Hello", "Hey", "Dearest", "Liebe", "Lieber", "Hallo", "Cher", "Chère", "Querido", "Querida",
+            then="[A-Z]") + _NOT_ADDRESSEES + _NAME_WORDS + r"(?=[ \t]*[,!:\n])", 0.5),
+    ("(?=[A-Z])(?:" + "|".join(f"(?<={w},\n)" for w in ("Regards", "regards", "Sincerely", "Best", "Thanks",
+                                                          "Cheers", "wishes", "Yours", "faithfully", "sincerely",
+                                                          "truly", "Grüße", "Gruß", "Cordialement"))
+     + r")" + _NAME_WORDS + r"(?=[ \t]*(?:\n|$))", 0.5),
+)
+# Phone numbers in an international or North American layout that ``phonenumbers`` rejects (an
+# unassigned range is still written as a phone number); the structure rules then judge them.
+_PHONE_LAYOUTS = (
+    (r"(?<![\w+])(?:\+|00)\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{2,5}){2,4}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w-])", 0.4),
+    (r"(?<![\w+-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w-])", 0.4),
+    (r"(?<![\w+-])1-\d{3}-\d{3}-\d{4}(?:\s?x\d{1,6})?(?![\w-])", 0.4),
+)
 _DATE_TIME_CONTEXT = ["date", "born", "birth", "birthday", "dob", "on", "at", "since", "when", "time", "day",
                       "appointment", "sent", "geboren", "datum", "né", "née", "nacido", "fecha"]
 
@@ -129,6 +148,48 @@ def _date_time_patterns() -> tuple[tuple[str, float], ...]:
         (r"(?<![\d:.])\b" + time + r"(?![\d:])", 0.5),
         (r"\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[AP]M|[ap]m)\b", 0.5),
     )
+
+
+# Names, places and organisations in a form field score below the default policy's threshold: the
+# NER decides there; the other types are not acted on by it.
+_FIELD_SCORES = {"PERSON": 0.45, "GPE": 0.45, "ORGANIZATION": 0.45}
+_FIELD_VALUE_SHAPES = {
+    "PERSON": r"[A-Z][^\W\d_]*\.?(?:[ -](?:[A-Z][^\W\d_]*\.?|de|van|von|der|da|di|del|le|la)){0,4}",
+    "GPE": r"[A-Z][^\W\d_]*(?:[ -](?:[A-Z][^\W\d_]*|de|du|del|la|le|am|an|der|on|upon|sur|los|las|and)){0,4}",
+    "ORGANIZATION": r"[A-Z0-9][\w&.'’-]*(?:[ -][\w&.'’-]+){0,5}",
+    "DATE_TIME": r"[\w][\w ,./:-]{2,30}[\w.]",
+    "AGE": r"\d{1,3}\b",
+    "TITLE": r"[^\W\d_][\w /&'’-]{1,60}[^\W_]",
+}
+
+
+def _field_value_recognizer(fields: Mapping[str, Sequence[str]]) -> Any:
+    """Values of form fields ("Name: Ann Lee", ``"city": "Lyon"``) reported as the field's type."""
+    pa = _presidio()
+    compiled = []
+    for entity, labels in fields.items():
+        label = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+        compiled.append((entity, re.compile(
+            r"(?:^|(?<=[\s{,(\[|*\-]))[\"']?(?i:" + label + r")[\"']?[ \t]*[:=][ \t]*[\"']?"
+            r"(?P<value>" + _FIELD_VALUE_SHAPES[entity] + r")(?=[ \t]*(?:$|[\n,;|\"'}\])]|\.(?:\s|$)))",
+            re.MULTILINE,
+        )))
+
+    class FieldValueRecognizer(pa.EntityRecognizer):
+        def load(self) -> None:
+            return None
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            out = []
+            for entity, pattern in compiled:
+                if entity not in entities:
+                    continue
+                for m in pattern.finditer(text):
+                    start, end = m.span("value")
+                    out.append(pa.RecognizerResult(entity, start, end, _FIELD_SCORES.get(entity, 0.5)))
+            return out
+
+    return FieldValueRecognizer(supported_entities=list(fields), name="raikit_field_value")
 
 
 def _presidio() -> Any:
@@ -244,6 +305,7 @@ PREFILTERS: dict[str, re.Pattern[str]] = {
         "PhoneRecognizer", "UsBankRecognizer", "UsLicenseRecognizer", "UsItinRecognizer", "UsPassportRecognizer",
         "UsSsnRecognizer", "DeTaxIdRecognizer", "DeIdCardRecognizer", "DePassportRecognizer",
         "DeSocialSecurityRecognizer", "EsNifRecognizer", "EsNieRecognizer", "raikit_fr_nir", "raikit_age", "raikit_zip",
+        "raikit_phone",
     )},
 }
 
@@ -264,7 +326,7 @@ def default_recognizers() -> list[Any]:
     from presidio_analyzer import predefined_recognizers as pr
 
     from raikit.guardrails.pii._address import address_recognizer
-    from raikit.guardrails.pii._structure import job_words, word_list
+    from raikit.guardrails.pii._structure import field_values, job_words, word_list
 
     regions = ("US", "GB", "DE", "FR", "IT", "ES", "NL", "SE", "FI", "DK", "NO", "PL", "CA", "AU", "IN", "BR")
     return [
@@ -294,6 +356,9 @@ def default_recognizers() -> list[Any]:
         _pattern_recognizer("TITLE", "raikit_title", (*_TITLE_PATTERNS, _job_title_pattern(job_words())), []),
         _pattern_recognizer("DATE_TIME", "raikit_date_time", _date_time_patterns(), _DATE_TIME_CONTEXT),
         _pattern_recognizer("PERSON", "raikit_honorific_name", _NAMED_AFTER_HONORIFIC, []),
+        _pattern_recognizer("PERSON", "raikit_letter_name", _LETTER_NAMES, []),
+        _pattern_recognizer("PHONE_NUMBER", "raikit_phone", _PHONE_LAYOUTS, []),
+        _field_value_recognizer(field_values()),
         _pattern_recognizer("ORGANIZATION", "raikit_organization", [_organization_pattern(word_list("organization_suffixes"))], []),
         _pattern_recognizer("NRP", "raikit_nrp", [_nrp_pattern(word_list("nrp_words"))], []),
         address_recognizer(),
