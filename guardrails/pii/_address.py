@@ -13,8 +13,9 @@ An address is found from an anchor and then grown over the parts around it:
 
 The word lists are in ``addresses.yaml`` beside this module. A street name with a house number
 and a strong suffix scores 0.6; weaker evidence (a suffix that is also an ordinary word such as
-"Park", a unit alone) scores 0.3 or 0.4, below the default policy's threshold, unless a postcode,
-a unit, a city after a comma or a context word adds to it.
+"Park", a unit alone, a street name and number after an announcing phrase) scores 0.3 or 0.4,
+below the default policy's threshold, unless a postcode, a unit, a city after a comma or a
+context word adds to it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _DATA = Path(__file__).resolve().parent / "addresses.yaml"
 STRONG = 0.6
 WEAK = 0.4
 WEAKEST = 0.3
-ANNOUNCED = 0.5
+ANNOUNCED = 0.4
 TAIL_BONUS = 0.1
 MAX_SCORE = 0.75
 _MAX_NAME_WORDS = 4
@@ -208,7 +209,7 @@ class _Finder:
         if not (tok.bare in self.lists["anchors"] or tok.low in self.lists["anchors"] or tok.start in self.announced
                 or (tok.is_word and tok.low.endswith(self.lists["endings"]))):
             return None
-        for find in (self._announced, self._military, self._unit, self._prefix, self._suffix, self._compound):
+        for find in (self._military, self._prefix, self._suffix, self._compound, self._unit, self._announced):
             core = find(i, tok)
             if core is not None:
                 return core
@@ -387,7 +388,12 @@ class _Finder:
             k -= 1
         if not numbers or not words or k == i:
             return None
-        return i, k, ANNOUNCED
+        score = ANNOUNCED
+        for x in range(i, k + 1):  # a street word inside counts for more ("live at 12 Oak Street")
+            for find in (self._prefix, self._suffix, self._compound):
+                if (core := find(x, self.toks[x])) is not None:
+                    score, k = max(score, core[2]), max(k, core[1])
+        return i, k, score
 
     def _sentence_follows(self, tok: _Tok) -> bool:
         """A full stop after ``tok`` followed by a space and a capital: the sentence ended there."""
@@ -431,8 +437,12 @@ class _Finder:
             last, end = new_last, toks[new_last].end
             lines += newline
             parts += 1
-        if text[end - 1 : end] == "." and not toks[last].is_number and toks[last].bare not in self._abbreviations():
-            end -= 1  # a sentence's full stop
+        last_tok = toks[last]
+        if text[end - 1 : end] == "." and (
+            re.fullmatch(r"\d{4,}\.", last_tok.text) or (last_tok.is_number and re.match(r"\s*(?:$|\n|[A-Z])", text[end:]))
+            or not last_tok.is_number and last_tok.bare not in self._abbreviations()
+        ):
+            end -= 1  # a sentence's full stop (not the one of "Király u. 15." or "Str.")
         final = min(MAX_SCORE, score + TAIL_BONUS) if bonus else score
         return Address(start, end, final), last
 
