@@ -45,6 +45,7 @@ _POSTCODE = re.compile(
     r"(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}(?![\w])"
     r"|\d{2}-\d{3}|\d{4}-\d{3}|\d{3} ?\d{2}|\d{4,6}|[A-Z]\d{2} ?[A-Z\d]{4})(?![\w-])"
 )
+_MILITARY_BOX = re.compile(r"[ \t]+\d{4},?[ \t]+box[ \t]+\d{4}\b", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*)?(?:\n[ \t]*(?:\n[ \t]*)?(?:[>*•-]+[ \t]*)?)?(?:,[ \t]*)?")
 _CONNECTORS = frozenset(
     {"de", "la", "le", "les", "du", "des", "del", "della", "delle", "di", "da", "do", "dos", "das", "von", "van",
@@ -55,7 +56,7 @@ _CONNECTORS = frozenset(
 _NOT_NAMES = frozenset(
     {"the", "a", "an", "i", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those",
      "at", "in", "on", "to", "from", "of", "and", "or", "but", "for", "with", "by", "near", "please", "address",
-     "is", "it", "we", "you", "he", "she", "they", "there", "here", "then", "via", "and", "all", "every", "each",
+     "is", "it", "we", "you", "he", "she", "they", "there", "here", "then", "via", "all", "every", "each",
      "some", "any", "no", "not", "if", "when", "where", "what", "which", "who", "how", "why", "so", "as", "also",
      "tel", "phone", "email", "e-mail", "fax", "iban", "name", "city", "country", "mobile", "web", "website",
      "teléfono", "téléphone", "telefon", "kontakt", "contact", "tél", "telephone", "ph", "mob", "call"}
@@ -77,7 +78,10 @@ def _lists() -> dict[str, Any]:
     anchors |= {"po", "p.o", "p", "c/"}
     phrases = [str(w).casefold() for w in data["announcers"] + data["intersection"]]
     announced = re.compile("(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\s*")
+    short = {w for k in ("street_suffixes_strong", "street_suffixes_weak", "unit_designators", "street_prefixes")
+             for w in words(k) if len(w) <= 4}
     return {
+        "abbreviations": frozenset(short),
         "anchors": frozenset(anchors),
         "announced": announced,
         "strong": words("street_suffixes_strong"),
@@ -125,7 +129,7 @@ def street_word(word: str) -> bool:
 class _Tok:
     """A token with the forms the rules compare, computed once."""
 
-    __slots__ = ("start", "end", "text", "low", "bare", "is_word", "is_number", "is_line")
+    __slots__ = ("start", "end", "text", "low", "bare", "is_word", "is_number")
 
     def __init__(self, start: int, end: int, text: str) -> None:
         self.start, self.end, self.text = start, end, text
@@ -133,7 +137,6 @@ class _Tok:
         self.bare = self.low.rstrip(".")
         self.is_word = text[0].isalpha()
         self.is_number = not self.is_word and _NUMBER.fullmatch(text) is not None
-        self.is_line = text == "\n"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ class _Finder:
         self.lists = _lists()
         self.starts = [t.start for t in toks]
         self.announced = {m.end() for m in self.lists["announced"].finditer(text.casefold())}
+        self.abbreviations = self.lists["abbreviations"]
 
     # --- helpers -------------------------------------------------------------------------------
     def _tok(self, i: int) -> _Tok | None:
@@ -243,7 +247,7 @@ class _Finder:
 
     def _ends_sentence(self, tok: _Tok) -> bool:
         """A word with a full stop that is not an abbreviation or an initial ("Louis." in "St. Louis. Route")."""
-        return tok.text.endswith(".") and len(tok.bare) > 1 and tok.bare not in self._abbreviations()
+        return tok.text.endswith(".") and len(tok.bare) > 1 and tok.bare not in self.abbreviations
 
     def _prefix(self, i: int, tok: _Tok) -> tuple[int, int, float] | None:
         lists = self.lists
@@ -285,7 +289,7 @@ class _Finder:
         j = i - 1
         if j >= 1 and self.toks[j].text == ",":
             j -= 1
-        if j >= 0 and self.toks[j].is_number and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[self.toks[j].end : self.toks[i].start]):
+        if j >= 0 and self.toks[j].is_number and self._same_line(j, i):
             return j
         return None
 
@@ -294,7 +298,7 @@ class _Finder:
         j = k + 1
         if j < len(self.toks) and self.toks[j].text == ",":
             j += 1
-        if j < len(self.toks) and self.toks[j].is_number and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[self.toks[k].end : self.toks[j].start]):
+        if j < len(self.toks) and self.toks[j].is_number and self._same_line(k, j):
             return j
         return None
 
@@ -335,7 +339,7 @@ class _Finder:
                 if self.toks[k].bare == "box":
                     key = "po box"
                     break
-        if key not in self.lists["unit_alone"] or not (self._capital(tok) or tok.text[0].isupper() or key == "po box"):
+        if key not in self.lists["unit_alone"] or not (self._capital(tok) or key == "po box"):
             return None
         nxt = self._tok(k + 1)
         if nxt is None or not self._adjacent(k, k + 1):
@@ -349,7 +353,7 @@ class _Finder:
     def _military(self, i: int, tok: _Tok) -> tuple[int, int, float] | None:
         lists = self.lists
         if tok.bare in ("unit", "psc", "cmr"):  # "Unit 4526 Box 0671", "PSC 3294, Box 9168" in any case
-            m = re.compile(r"[ \t]+\d{4},?[ \t]+box[ \t]+\d{4}\b", re.IGNORECASE).match(self.text, tok.end)
+            m = _MILITARY_BOX.match(self.text, tok.end)
             if m is not None:
                 return i, self._last_token_before(m.end()), STRONG
         if tok.bare in lists["posts"] and (t2 := self._tok(i + 1)) and (t3 := self._tok(i + 2)):
@@ -424,7 +428,7 @@ class _Finder:
             nxt = self._index_at(pos)
             if nxt is None:
                 break
-            if toks[last].text.endswith(".") and toks[last].bare not in self._abbreviations() and not gap.strip(" \t"):
+            if toks[last].text.endswith(".") and toks[last].bare not in self.abbreviations and not gap.strip(" \t"):
                 if self._sentence_follows(toks[last]):
                     break  # "... Finland 11507. Come visit us!"
             part = self._tail_part(nxt, pos, gap, corner=corner is not None and parts == 0)
@@ -440,15 +444,11 @@ class _Finder:
         last_tok = toks[last]
         if text[end - 1 : end] == "." and (
             re.fullmatch(r"\d{4,}\.", last_tok.text) or (last_tok.is_number and re.match(r"\s*(?:$|\n|[A-Z])", text[end:]))
-            or not last_tok.is_number and last_tok.bare not in self._abbreviations()
+            or not last_tok.is_number and last_tok.bare not in self.abbreviations
         ):
             end -= 1  # a sentence's full stop (not the one of "Király u. 15." or "Str.")
         final = min(MAX_SCORE, score + TAIL_BONUS) if bonus else score
         return Address(start, end, final), last
-
-    def _abbreviations(self) -> frozenset[str]:
-        lists = self.lists
-        return frozenset(w for w in lists["strong"] | lists["weak"] | lists["units"] | lists["prefixes"] if len(w) <= 4)
 
     def _index_at(self, pos: int) -> int | None:
         k = bisect.bisect_left(self.starts, pos)
@@ -472,9 +472,9 @@ class _Finder:
             ):
                 j += 1
             return ("street", j) if j > k else None
-        if tok.is_number and self.toks[k - 1].is_word and "\n" not in gap and gap.strip(" \t") in ("", ","):
+        if tok.is_number and toks[k - 1].is_word and gap.strip(" \t") in ("", ","):
             m = _POSTCODE.match(text, pos)
-            if "\n" not in gap and (m is None or not re.fullmatch(r"\d{5}(?:-\d{4})?", m.group())):
+            if m is None or not re.fullmatch(r"\d{5}(?:-\d{4})?", m.group()):
                 return "number", k  # the house number after a street name ("Koskikatu 25")
         if tok.bare in lists["units"] or (tok.bare in ("po", "p.o") and "box" in text[tok.end : tok.end + 6].casefold()):
             j = k
@@ -496,7 +496,8 @@ class _Finder:
             return "region", k
         if re.fullmatch(r"[A-Z]{2}", tok.text) and re.match(r"[ \t]+\d{4,5}\b", text[tok.end :]):
             return "region", k  # a state or country code before its postcode ("Aalborg NO 9100")
-        if self._name_word(tok) and not (tok.text.isupper() and len(tok.text) <= 3 and tok.text not in lists["regions"] and not gap.strip(" \t")):
+        code = tok.text.isupper() and len(tok.text) <= 3 and tok.text not in lists["regions"]
+        if self._name_word(tok) and not (code and not gap.strip(" \t")):
             if not gap.strip(" \t") and not self._structured_before(pos):
                 return None  # a capitalised word right after the street needs a comma or new line
             j = k

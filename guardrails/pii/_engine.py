@@ -21,7 +21,7 @@ from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPP
 from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
 from raikit.guardrails.pii._recognizers import PREFILTERS, boost_with_context, custom_recognizer, default_recognizers
 from raikit.guardrails.pii._spaced import join_lone_digits
-from raikit.guardrails.pii._structure import field_labels, near_address, plausible, strip_instruction_verb
+from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb, word_list
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +296,7 @@ def _is_role(text: str, start: int, end: int) -> bool:
     """A span that is only a chat role word ("User", "Assistant:") or a field label ("* Owner:",
     "Kontakt:") is not PII."""
     word = text[start:end].strip(" :>-*•").casefold()
-    return word in _ROLE_WORDS or word in field_labels()
+    return word in _ROLE_WORDS or word in word_list("field_labels")
 
 
 def _split_titles(text: str, raws: list[_Raw], entities: frozenset[str]) -> list[_Raw]:

@@ -23,13 +23,14 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 CUSTOM_KEYS = frozenset({"name", "entity", "patterns", "context", "deny_list"})
 PATTERN_KEYS = frozenset({"regex", "score", "name"})
 
-# raikit's own patterns (regex, score); context words raise the score of a match.
+
 def _after(*phrases: str, then: str) -> str:
     """A lookbehind for any of ``phrases`` (each fixed-width, so they can be alternatives), tried
     only where the text continues with ``then`` (a cheap test first keeps the pattern fast)."""
     return f"(?={then})(?:" + "|".join(f"(?<=\\b{re.escape(p)} )" for p in phrases) + ")"
 
 
+# raikit's own patterns (regex, score); context words raise the score of a match.
 _AGE_UNITS = r"(?:years?|yrs?|yo|y/o|y\.o\.?|ans|Jahre|jährig|años|anni|anos|jaar)"
 _AGE_PATTERNS = (
     (r"\b\d{1,3}(?=[\s-]*" + _AGE_UNITS + r"(?:[\s-]*old)?\b)", 0.6),
@@ -45,9 +46,11 @@ _AGE_PATTERNS = (
     (_after("when he was", "when she was", "when they were", "when I was", "when we were", "when you were",
             then=r"\d")
      + r"\d{1,3}\b(?![.,:]\d|\s*(?:%|am\b|pm\b|o'clock|[:h]\d))", 0.5),
-    (_after("I'm", "i'm", "I am", "i am", "Im", "im", then=r"\d") + r"\d{1,3}(?=\s*(?:[.,!;)]|$|\band\b|\bso\b|\bbut\b))", 0.5),
+    (_after("I'm", "i'm", "I am", "i am", "Im", "im", then=r"\d")
+     + r"\d{1,3}(?=\s*(?:[.,!;)]|$|\band\b|\bso\b|\bbut\b))", 0.5),
     # "in her early 40s"
-    (_after("in his", "in her", "in their", "in my", "in your", "in our", then=r"[eml\d]") + r"(?:(?:early|mid|late)[\s-])?\d0s\b", 0.5),
+    (_after("in his", "in her", "in their", "in my", "in your", "in our", then=r"[eml\d]")
+     + r"(?:(?:early|mid|late)[\s-])?\d0s\b", 0.5),
 )
 _AGE_CONTEXT = ["age", "aged", "old", "turned", "turn", "birthday", "year-old", "years"]
 _ZIP_PATTERNS = (
@@ -59,13 +62,14 @@ _ZIP_PATTERNS = (
     (r"\b\d{5}-\d{3}\b", 0.01),
 )
 _ZIP_CONTEXT = ["zip", "zipcode", "postal", "postcode", "post code", "plz", "cep"]
-_HONORIFIC_WORDS = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr)"
 _TITLE_PATTERNS = (
-    (r"\b" + _HONORIFIC_WORDS + r"\.(?=\s+[A-Z])", 0.6),
+    (r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr)\.(?=\s+[A-Z])", 0.6),
     (r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord)\b(?=\s+[A-Z][a-z])", 0.5),
     # "Hello, this is Dr." at the end of a clause
     (r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev)\.(?=\s*(?:$|[.,;!?]))", 0.5),
 )
+
+
 def _job_title_pattern(job_words: Sequence[str]) -> tuple[str, float]:
     """A job title after "as (a)": up to three words and a job noun ("as a data analyst")."""
     jobs = "|".join(sorted({re.escape(w) for w in job_words}, key=len, reverse=True))
@@ -81,6 +85,8 @@ _NAMED_AFTER_HONORIFIC = (
             then="[A-Z]")
      + r"[A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?(?: [A-Z]\.?)?(?: [A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?){0,2}\b", 0.45),
 )
+
+
 def _alternatives(words: Sequence[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
@@ -311,8 +317,12 @@ PREFILTERS: dict[str, re.Pattern[str]] = {
 
 
 def default_recognizers() -> list[Any]:
-    """presidio's predefined recognizers plus raikit's AGE, ZIP_CODE, TITLE, DATE_TIME, street address
-    and French NIR ones.
+    """presidio's predefined recognizers plus raikit's own.
+
+    raikit's: AGE, ZIP_CODE, TITLE (honorifics, job titles), DATE_TIME, PERSON (after an honorific,
+    in a letter's greeting or closing), ORGANIZATION (legal forms), NRP, phone layouts that
+    ``phonenumbers`` rejects, form-field values, street addresses (:mod:`._address`) and the
+    French NIR.
 
     URLs are reported as ``DOMAIN_NAME``; phone numbers are matched for 16 regions; national ids
     with a checksum or a strict format are matched for the US, the UK, Germany, Spain and France
@@ -326,7 +336,7 @@ def default_recognizers() -> list[Any]:
     from presidio_analyzer import predefined_recognizers as pr
 
     from raikit.guardrails.pii._address import address_recognizer
-    from raikit.guardrails.pii._structure import field_values, job_words, word_list
+    from raikit.guardrails.pii._structure import word_list
 
     regions = ("US", "GB", "DE", "FR", "IT", "ES", "NL", "SE", "FI", "DK", "NO", "PL", "CA", "AU", "IN", "BR")
     return [
@@ -353,13 +363,15 @@ def default_recognizers() -> list[Any]:
         _fr_nir_recognizer(),
         _pattern_recognizer("AGE", "raikit_age", _AGE_PATTERNS, _AGE_CONTEXT),
         _pattern_recognizer("ZIP_CODE", "raikit_zip", _ZIP_PATTERNS, _ZIP_CONTEXT),
-        _pattern_recognizer("TITLE", "raikit_title", (*_TITLE_PATTERNS, _job_title_pattern(job_words())), []),
+        _pattern_recognizer("TITLE", "raikit_title", (*_TITLE_PATTERNS, _job_title_pattern(word_list("job_words"))), []),
         _pattern_recognizer("DATE_TIME", "raikit_date_time", _date_time_patterns(), _DATE_TIME_CONTEXT),
         _pattern_recognizer("PERSON", "raikit_honorific_name", _NAMED_AFTER_HONORIFIC, []),
         _pattern_recognizer("PERSON", "raikit_letter_name", _LETTER_NAMES, []),
         _pattern_recognizer("PHONE_NUMBER", "raikit_phone", _PHONE_LAYOUTS, []),
-        _field_value_recognizer(field_values()),
-        _pattern_recognizer("ORGANIZATION", "raikit_organization", [_organization_pattern(word_list("organization_suffixes"))], []),
+        _field_value_recognizer(word_list("field_values")),
+        _pattern_recognizer(
+            "ORGANIZATION", "raikit_organization", [_organization_pattern(word_list("organization_suffixes"))], []
+        ),
         _pattern_recognizer("NRP", "raikit_nrp", [_nrp_pattern(word_list("nrp_words"))], []),
         address_recognizer(),
     ]

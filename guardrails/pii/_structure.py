@@ -57,24 +57,9 @@ def _lists() -> dict[str, Any]:
     }
 
 
-def field_values() -> dict[str, tuple[str, ...]]:
-    """Form-field labels by the type of their value ("city" -> GPE)."""
-    return _lists()["field_values"]
-
-
-def word_list(name: str) -> tuple[str, ...]:
-    """A list of ``context.yaml`` kept as written ("organization_suffixes", "nrp_words")."""
+def word_list(name: str) -> Any:
+    """A list of ``context.yaml`` by its key ("job_words", "field_labels", "field_values", "nrp_words")."""
     return _lists()[name]
-
-
-def field_labels() -> frozenset[str]:
-    """Field labels of forms and contact blocks ("owner", "kontakt", "dirección")."""
-    return _lists()["field_labels"]
-
-
-def job_words() -> tuple[str, ...]:
-    """Head nouns of job titles ("engineer", "nurse", "clerk")."""
-    return _lists()["job_words"]
 
 
 def context_words(entity: str) -> list[str]:
