@@ -26,8 +26,10 @@ PATTERN_KEYS = frozenset({"regex", "score", "name"})
 
 def _after(*phrases: str, then: str) -> str:
     """A lookbehind for any of ``phrases`` (each fixed-width, so they can be alternatives), tried
-    only where the text continues with ``then`` (a cheap test first keeps the pattern fast)."""
-    return f"(?={then})(?:" + "|".join(f"(?<=\\b{re.escape(p)} )" for p in phrases) + ")"
+    only after a phrase's last letter and where the text continues with ``then`` (cheap tests
+    first keep the pattern fast)."""
+    last = re.escape("".join(sorted({p[-1] for p in phrases})))
+    return f"(?<=[{last}] )(?={then})(?:" + "|".join(f"(?<=\\b{re.escape(p)} )" for p in phrases) + ")"
 
 
 # raikit's own patterns (regex, score); context words raise the score of a match.
@@ -70,12 +72,17 @@ _TITLE_PATTERNS = (
 )
 
 
-def _job_title_pattern(job_words: Sequence[str]) -> tuple[str, float]:
-    """A job title after "as (a)": up to three words and a job noun ("as a data analyst")."""
-    jobs = "|".join(sorted({re.escape(w) for w in job_words}, key=len, reverse=True))
+def _job_title_patterns(job_words: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """A job title (up to three words and a job noun) after "as (a)" ("as a data analyst"), after a
+    dash in a list ("Ann Lee — Photographer"), or alone on a line of a signature block."""
+    jobs = r"(?i:" + "|".join(sorted({re.escape(w) for w in job_words}, key=len, reverse=True)) + r")s?\b"
     lead = _after("as", "As", "as a", "as an", "As a", "As an", then=r"[^\W\d_]")
-    word = r"(?!(?:a|an|the|as|of|to|and|or|in|for|soon|well|long|much|far)\b)[\w/&-]+\s"
-    return lead + r"(?!(?:a|an|the)\b)(?:" + word + r"){0,3}?(?i:" + jobs + r")s?\b", 0.5
+    word = r"(?!(?:a|an|the|as|of|to|and|or|in|for|soon|well|long|much|far)\b)[\w/&'’-]+[ \t]"
+    return (
+        (lead + r"(?!(?:a|an|the)\b)(?:" + word + r"){0,3}?" + jobs, 0.5),
+        (r"(?<=[—–] )(?:" + word + r"){0,3}?" + jobs + r"(?=[ \t]*(?:$|,))", 0.5),
+        (r"^[ \t]*(?:" + word + r"){0,3}?" + jobs + r"[ \t]*$", 0.5),
+    )
 
 
 # A name right after an honorific ("Mr. Yaco Angulo"): 0.45, below the default policy's threshold
@@ -299,8 +306,8 @@ def _fr_nir_recognizer() -> Any:
 # What a text must hold for a predefined recognizer to find anything (checked before it runs):
 # every pattern of the id, card, phone, age and postcode recognizers needs a digit (and the
 # crypto one, "bc1" or a leading 1/3); an e-mail needs "@", an IP a digit or ":", a URL a dot
-# before two letters (".com", ".org/").
-# Recognizers not listed (titles, custom ones) always run.
+# before two letters (".com", ".org/"); a date a digit, a month or a weekday; a letter's name its greeting
+# or closing; a form field a colon. Recognizers not listed (addresses, custom ones) always run.
 _NEEDS_DIGIT = re.compile(r"\d")
 PREFILTERS: dict[str, re.Pattern[str]] = {
     "EmailRecognizer": re.compile("@"),
@@ -313,6 +320,10 @@ PREFILTERS: dict[str, re.Pattern[str]] = {
         "DeSocialSecurityRecognizer", "EsNifRecognizer", "EsNieRecognizer", "raikit_fr_nir", "raikit_age", "raikit_zip",
         "raikit_phone",
     )},
+    "raikit_date_time": re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b"),
+    "raikit_honorific_name": re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Miss|Sir|Dame)\b"),
+    "raikit_letter_name": re.compile(r"Dear|Hi|Hello|Hey|Liebe|Hallo|Cher|Chère|Querid|,\n"),
+    "raikit_field_value": re.compile("[:=]"),
 }
 
 
@@ -363,7 +374,7 @@ def default_recognizers() -> list[Any]:
         _fr_nir_recognizer(),
         _pattern_recognizer("AGE", "raikit_age", _AGE_PATTERNS, _AGE_CONTEXT),
         _pattern_recognizer("ZIP_CODE", "raikit_zip", _ZIP_PATTERNS, _ZIP_CONTEXT),
-        _pattern_recognizer("TITLE", "raikit_title", (*_TITLE_PATTERNS, _job_title_pattern(word_list("job_words"))), []),
+        _pattern_recognizer("TITLE", "raikit_title", (*_TITLE_PATTERNS, *_job_title_patterns(word_list("job_words"))), []),
         _pattern_recognizer("DATE_TIME", "raikit_date_time", _date_time_patterns(), _DATE_TIME_CONTEXT),
         _pattern_recognizer("PERSON", "raikit_honorific_name", _NAMED_AFTER_HONORIFIC, []),
         _pattern_recognizer("PERSON", "raikit_letter_name", _LETTER_NAMES, []),

@@ -150,6 +150,8 @@ def test_prefilters_never_skip_a_recognizer_that_would_find_something(engine, sh
         ("I used to work for NATO as Passenger booking clerk.", "TITLE", "Passenger booking clerk"),
         ("She works as a senior data analyst.", "TITLE", "senior data analyst"),
         ("Hello, this is Dr.", "TITLE", "Dr."),
+        ("1. Leah N. Murray — Photographer\n2. Neill — catering manager", "TITLE", "catering manager"),
+        ("Jamie Pratt\n\nTalking-books clerk\nAcme Ltd", "TITLE", "Talking-books clerk"),
         # names after an honorific, in a letter, in a form field
         ("please correct it to Mr. Yaco Angulo?", "PERSON", "Yaco Angulo"),
         ("Dear Audrey-Nathalie Tremblay,\nthank you.", "PERSON", "Audrey-Nathalie Tremblay"),
@@ -178,6 +180,7 @@ def test_raikit_patterns_find_values(engine, text, entity, value):
         ("Given 50cc NS at 0400, UO 30cc/hr.", "DATE_TIME"),  # clinical times without a colon
         ("as a result, as a matter of fact, as soon as possible", "TITLE"),
         ("Tell the driver to wait.", "TITLE"),
+        ("Please have the manager call me back.", "TITLE"),
         ("Name: a short description of the task", "PERSON"),  # a field value must look like a name
         ("Dear Sir, Hi there,", "PERSON"),
         ("We shipped 250 units and 3 pallets on time.", "AGE"),
