@@ -80,7 +80,10 @@ def _lists() -> dict[str, Any]:
     announced = re.compile("(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\s*")
     short = {w for k in ("street_suffixes_strong", "street_suffixes_weak", "unit_designators", "street_prefixes")
              for w in words(k) if len(w) <= 4}
+    strong = sorted(words("street_suffixes_strong"), key=len, reverse=True)
+    needs = re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in strong) + r")\b", re.IGNORECASE)
     return {
+        "needs": needs,
         "abbreviations": frozenset(short),
         "anchors": frozenset(anchors),
         "announced": announced,
@@ -156,6 +159,8 @@ def find_addresses(text: str) -> list[Address]:
         >>> [text[a.start : a.end] for a in find_addresses(text)]
         ['742 Evergreen Terrace, Springfield, IL 62704']
     """
+    if _lists()["needs"].search(text) is None:
+        return []  # every address holds a digit or a strong street word ("Oak Street")
     toks = [_Tok(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     lower_text = not any(ch.isupper() for ch in text)
     finder = _Finder(text, toks, lower_text)

@@ -74,14 +74,14 @@ _TITLE_PATTERNS = (
 
 def _job_title_patterns(job_words: Sequence[str]) -> tuple[tuple[str, float], ...]:
     """A job title (up to three words and a job noun) after "as (a)" ("as a data analyst"), after a
-    dash in a list ("Ann Lee — Photographer"), or alone on a line of a signature block."""
+    dash in a list ("Ann Lee — Photographer"), or alone on a later line of a signature block."""
     jobs = r"(?i:" + "|".join(sorted({re.escape(w) for w in job_words}, key=len, reverse=True)) + r")s?\b"
     lead = _after("as", "As", "as a", "as an", "As a", "As an", then=r"[^\W\d_]")
     word = r"(?!(?:a|an|the|as|of|to|and|or|in|for|soon|well|long|much|far)\b)[\w/&'’-]+[ \t]"
     return (
         (lead + r"(?!(?:a|an|the)\b)(?:" + word + r"){0,3}?" + jobs, 0.5),
         (r"(?<=[—–] )(?:" + word + r"){0,3}?" + jobs + r"(?=[ \t]*(?:$|,))", 0.5),
-        (r"^[ \t]*(?:" + word + r"){0,3}?" + jobs + r"[ \t]*$", 0.5),
+        (r"(?<=\n)[ \t]*(?=[^\n]{3,60}$)(?:" + word + r"){0,3}?" + jobs + r"[ \t]*$", 0.5),
     )
 
 
@@ -306,8 +306,8 @@ def _fr_nir_recognizer() -> Any:
 # What a text must hold for a predefined recognizer to find anything (checked before it runs):
 # every pattern of the id, card, phone, age and postcode recognizers needs a digit (and the
 # crypto one, "bc1" or a leading 1/3); an e-mail needs "@", an IP a digit or ":", a URL a dot
-# before two letters (".com", ".org/"); a date a digit, a month or a weekday; a letter's name its greeting
-# or closing; a form field a colon. Recognizers not listed (addresses, custom ones) always run.
+# before two letters (".com", ".org/"); a date a digit, a month or a weekday; a title "as", an
+# honorific, a dash or a line break; a letter's name its greeting or closing; a form field a colon. Recognizers not listed (addresses, custom ones) always run.
 _NEEDS_DIGIT = re.compile(r"\d")
 PREFILTERS: dict[str, re.Pattern[str]] = {
     "EmailRecognizer": re.compile("@"),
@@ -321,6 +321,7 @@ PREFILTERS: dict[str, re.Pattern[str]] = {
         "raikit_phone",
     )},
     "raikit_date_time": re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b"),
+    "raikit_title": re.compile(r"\b(?:as|As|Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr|Miss|Sir|Dame|Lady|Lord)\b|[—–\n]"),
     "raikit_honorific_name": re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Miss|Sir|Dame)\b"),
     "raikit_letter_name": re.compile(r"Dear|Hi|Hello|Hey|Liebe|Hallo|Cher|Chère|Querid|,\n"),
     "raikit_field_value": re.compile("[:=]"),
