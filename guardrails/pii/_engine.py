@@ -21,7 +21,7 @@ from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPP
 from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
 from raikit.guardrails.pii._recognizers import PREFILTERS, boost_with_context, custom_recognizer, default_recognizers
 from raikit.guardrails.pii._spaced import join_lone_digits
-from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb
+from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb, word_list
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,9 @@ _ROLE_WORDS = frozenset(
 HEADLINE_FACTOR = 0.3
 _HEADLINE_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "STREET_ADDRESS", "NRP"})
 _AFTER_HONORIFIC = re.compile(_HONORIFICS + r"\s+$")
+# A postcode-shaped number right beside an address or place ("Lyon 69001") is a postcode: it
+# scores this much, below the default policy's threshold (a year after a city looks the same).
+PLACED_ZIP_SCORE = 0.4
 # An address absorbs a unit ("Suite 12", "Apt. 4B") or a postcode-shaped number ("80694",
 # "21959-1234") that directly follows it on the same line.
 _ADDRESS_TAIL = re.compile(
@@ -197,7 +200,7 @@ class PiiEngine:
             raws = self._validate(norm.text, raws)
             raws += self._patterns(norm.text)
             raws = _plausible(norm.text, raws)
-            results.append([self._to_original(norm, r) for r in _resolve(raws)])
+            results.append([self._to_original(norm, r) for r in _resolve(norm.text, raws)])
         return results
 
     def _ner_for(self, lang: str) -> NerModel | None:
@@ -272,11 +275,14 @@ def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
     raws = [_Raw("STREET_ADDRESS", r.start, r.end, r.score, r.recognizer) if _is_address_like(text, r) else r for r in raws]
     raws = [_trim_number(text, r) if r.type in _NUMBER_TYPES else r for r in raws]
     raws = [_trim_verb(text, r) if r.type in _NAME_SPAN_TYPES else r for r in raws]
+    raws = _merge_addresses(text, raws)
     spans = [(r.start, r.end, r.type) for r in raws]
     out = []
     for r in raws:
         placed = r.type == "ZIP_CODE" and near_address(spans, r.start, r.end, text)
         score = plausible(text, r.type, r.start, r.end, r.score, placed=placed)
+        if placed and score is not None:
+            score = max(score, PLACED_ZIP_SCORE)
         if score is None and r.type == "STREET_ADDRESS" and r.recognizer == "ner" and _is_place_name(text, r):
             # An "address" of words only (no number, no street word) is a place name at most.
             kept = _Raw("GPE", r.start, r.end, r.score, r.recognizer)
@@ -287,8 +293,10 @@ def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
 
 
 def _is_role(text: str, start: int, end: int) -> bool:
-    """A span that is only a chat role word ("User", "Assistant:") is not PII."""
-    return text[start:end].strip(" :>-*").casefold() in _ROLE_WORDS
+    """A span that is only a chat role word ("User", "Assistant:") or a field label ("* Owner:",
+    "Kontakt:") is not PII."""
+    word = text[start:end].strip(" :>-*•").casefold()
+    return word in _ROLE_WORDS or word in word_list("field_labels")
 
 
 def _split_titles(text: str, raws: list[_Raw], entities: frozenset[str]) -> list[_Raw]:
@@ -395,10 +403,60 @@ def _name_words(value: str) -> set[str]:
     return {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", value)} - MINOR_WORDS
 
 
-def _resolve(raws: list[_Raw]) -> list[_Raw]:
-    """Keep the best of overlapping detections: higher score, then longer span."""
+def _merge_addresses(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Join address detections that overlap or touch (NER and pattern ones) into one address."""
+    addresses = sorted((r for r in raws if r.type == "STREET_ADDRESS"), key=lambda r: r.start)
+    if len(addresses) < 2:
+        return raws
+    merged: list[_Raw] = []
+    for r in addresses:
+        last = merged[-1] if merged else None
+        if last is not None and (r.start <= last.end or _JOINABLE_GAP.fullmatch(text, last.end, r.start)):
+            best = last if last.score >= r.score else r
+            merged[-1] = _Raw(r.type, last.start, max(last.end, r.end), best.score, best.recognizer)
+        else:
+            merged.append(r)
+    return [r for r in raws if r.type != "STREET_ADDRESS"] + merged
+
+
+def _resolve(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Keep the best of overlapping detections: higher score, then longer span.
+
+    An address or a name that loses part of its span to a better detection keeps its other
+    parts ("Ann Lee Apt. 5" found as a PERSON and "Apt. 5 12 Oak Street" as an address: the name
+    keeps "Ann Lee").
+    """
     kept: list[_Raw] = []
     for r in sorted(raws, key=lambda x: (-x.score, -(x.end - x.start), x.start)):
-        if all(r.end <= k.start or r.start >= k.end for k in kept):
+        clashes = sorted((k for k in kept if r.start < k.end and k.start < r.end), key=lambda k: k.start)
+        if not clashes:
             kept.append(r)
+        elif r.type in _KEEPS_PARTS:
+            bounds = [r.start] + [x for k in clashes for x in (k.start, k.end)] + [r.end]
+            for lo, hi in zip(bounds[::2], bounds[1::2], strict=True):
+                piece = _strip_span(text, max(lo, r.start), min(hi, r.end))
+                if piece is not None and _KEEPS_PARTS[r.type](text[piece[0] : piece[1]]):
+                    kept.append(_Raw(r.type, *piece, r.score, r.recognizer))
     return sorted(kept, key=lambda x: x.start)
+
+
+def _address_piece(value: str) -> bool:
+    """A part of an address worth keeping alone: it holds a number or two words ("Street" does not)."""
+    return any(ch.isdigit() for ch in value) or len(re.findall(r"[^\W\d_]{2,}", value)) >= 2
+
+
+def _name_piece(value: str) -> bool:
+    """A part of a name worth keeping alone: a capitalised word of two letters or more."""
+    return re.search(r"(?<![\w])[^\W\d_a-z][^\W\d_]+", value) is not None
+
+
+_KEEPS_PARTS = {"STREET_ADDRESS": _address_piece, "PERSON": _name_piece}
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without surrounding spaces and punctuation, or ``None`` when nothing is left."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
+        end -= 1
+    return (start, end) if start < end else None

@@ -23,15 +23,36 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 CUSTOM_KEYS = frozenset({"name", "entity", "patterns", "context", "deny_list"})
 PATTERN_KEYS = frozenset({"regex", "score", "name"})
 
+
+def _after(*phrases: str, then: str) -> str:
+    """A lookbehind for any of ``phrases`` (each fixed-width, so they can be alternatives), tried
+    only after a phrase's last letter and where the text continues with ``then`` (cheap tests
+    first keep the pattern fast)."""
+    last = re.escape("".join(sorted({p[-1] for p in phrases})))
+    return f"(?<=[{last}] )(?={then})(?:" + "|".join(f"(?<=\\b{re.escape(p)} )" for p in phrases) + ")"
+
+
 # raikit's own patterns (regex, score); context words raise the score of a match.
+_AGE_UNITS = r"(?:years?|yrs?|yo|y/o|y\.o\.?|ans|Jahre|jährig|años|anni|anos|jaar)"
 _AGE_PATTERNS = (
-    (r"\b\d{1,3}(?=[\s-]*(?:years?|yrs?|yo|y/o|y\.o\.?)(?:[\s-]*old)?\b)", 0.6),
+    (r"\b\d{1,3}(?=[\s-]*" + _AGE_UNITS + r"(?:[\s-]*old)?\b)", 0.6),
     (r"(?<=\baged )\d{1,3}\b", 0.6),
     (r"(?<=\bage of )\d{1,3}\b", 0.6),
     (r"(?<=\bturned )\d{1,3}\b", 0.5),
     (r"(?<=\bturn )\d{1,3}\b", 0.5),
     (r"(?<=\bage: )\d{1,3}\b", 0.6),
     (r"(?<=\bage )\d{1,3}\b", 0.5),
+    (r"(?<=\bage is )\d{1,3}\b", 0.6),
+    (r"\b\d{1,3}(?=(?:st|nd|rd|th) birthday\b)", 0.6),
+    # "when she was 36", "I'm 23." (a bare number ending the clause)
+    (_after("when he was", "when she was", "when they were", "when I was", "when we were", "when you were",
+            then=r"\d")
+     + r"\d{1,3}\b(?![.,:]\d|\s*(?:%|am\b|pm\b|o'clock|[:h]\d))", 0.5),
+    (_after("I'm", "i'm", "I am", "i am", "Im", "im", then=r"\d")
+     + r"\d{1,3}(?=\s*(?:[.,!;)]|$|\band\b|\bso\b|\bbut\b))", 0.5),
+    # "in her early 40s"
+    (_after("in his", "in her", "in their", "in my", "in your", "in our", then=r"[eml\d]")
+     + r"(?:(?:early|mid|late)[\s-])?\d0s\b", 0.5),
 )
 _AGE_CONTEXT = ["age", "aged", "old", "turned", "turn", "birthday", "year-old", "years"]
 _ZIP_PATTERNS = (
@@ -46,7 +67,142 @@ _ZIP_CONTEXT = ["zip", "zipcode", "postal", "postcode", "post code", "plz", "cep
 _TITLE_PATTERNS = (
     (r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr)\.(?=\s+[A-Z])", 0.6),
     (r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lady|Lord)\b(?=\s+[A-Z][a-z])", 0.5),
+    # "Hello, this is Dr." at the end of a clause
+    (r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev)\.(?=\s*(?:$|[.,;!?]))", 0.5),
 )
+
+
+def _job_title_patterns(job_words: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """A job title (up to three words and a job noun) after "as (a)" ("as a data analyst"), after a
+    dash in a list ("Ann Lee — Photographer"), or alone on a later line of a signature block."""
+    jobs = r"(?i:" + "|".join(sorted({re.escape(w) for w in job_words}, key=len, reverse=True)) + r")s?\b"
+    lead = _after("as", "As", "as a", "as an", "As a", "As an", then=r"[^\W\d_]")
+    word = r"(?!(?:a|an|the|as|of|to|and|or|in|for|soon|well|long|much|far)\b)[\w/&'’-]+[ \t]"
+    return (
+        (lead + r"(?!(?:a|an|the)\b)(?:" + word + r"){0,3}?" + jobs, 0.5),
+        (r"(?<=[—–] )(?:" + word + r"){0,3}?" + jobs + r"(?=[ \t]*(?:$|,))", 0.5),
+        (r"(?<=\n)[ \t]*(?=[^\n]{3,60}$)(?:" + word + r"){0,3}?" + jobs + r"[ \t]*$", 0.5),
+    )
+
+
+# A name right after an honorific ("Mr. Yaco Angulo"): 0.45, below the default policy's threshold
+# (the NER decides whether the name is a person's there; a public figure is often one too).
+_NAMED_AFTER_HONORIFIC = (
+    (_after("Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Mr.", "Mrs.", "Ms.", "Mx.", "Dr.", "Prof.", "Miss", "Sir", "Dame",
+            then="[A-Z]")
+     + r"[A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?(?: [A-Z]\.?)?(?: [A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?){0,2}\b", 0.45),
+)
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+def _organization_pattern(suffixes: Sequence[str]) -> tuple[str, float]:
+    """One to four capitalised words and a legal form or company word ("Bolduc LLC", "Round Stones Inc")."""
+    name = r"(?:\d+\s+)?[A-Z][\w'’&-]*(?:,?[ \t]+(?:(?:and|&|of|de|der|und|et|y|e)[ \t]+)?[A-Z][\w'’&-]*){0,3}"
+    return r"\b" + name + r",?[ \t]+(?:" + _alternatives(suffixes) + r")(?![\w-])", 0.5
+
+
+def _nrp_pattern(words: Sequence[str]) -> tuple[str, float]:
+    """A nationality, religion or political group, capitalised as written ("Norwegian", "Buddhist")."""
+    return r"\b(?:" + _alternatives(words) + r")s?\b", 0.5
+
+
+# A name in a letter's greeting or after its closing ("Dear Ann Lee,", "Regards,\nAnn Lee").
+_NAME_WORDS = r"[A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?(?: [A-Z]\.)?(?:[ -][A-Z][^\W\d_]+(?:[\'’-][^\W\d_]+)?){0,2}"
+_NOT_ADDRESSEES = r"(?!(?:Sir|Sirs|Madam|Customer|Customers|Team|All|Everyone|Friends?|Colleagues?|Hiring|Valued|" \
+    r"Mr|Mrs|Ms|Mx|Dr|Prof|Miss|There|Folks|Guys|Reader|Readers|Members?|Parents?|Students?)\b)"
+_LETTER_NAMES = (
+    (_after("Dear", "Hi", "Hello", "Hey", "Dearest", "Liebe", "Lieber", "Hallo", "Cher", "Chère", "Querido", "Querida",
+            then="[A-Z]") + _NOT_ADDRESSEES + _NAME_WORDS + r"(?=[ \t]*[,!:\n])", 0.5),
+    ("(?=[A-Z])(?:" + "|".join(f"(?<={w},\n)" for w in ("Regards", "regards", "Sincerely", "Best", "Thanks",
+                                                          "Cheers", "wishes", "Yours", "faithfully", "sincerely",
+                                                          "truly", "Grüße", "Gruß", "Cordialement"))
+     + r")" + _NAME_WORDS + r"(?=[ \t]*(?:\n|$))", 0.5),
+)
+# Phone numbers in an international or North American layout that ``phonenumbers`` rejects (an
+# unassigned range is still written as a phone number); the structure rules then judge them.
+_PHONE_LAYOUTS = (
+    (r"(?<![\w+])(?:\+|00)\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{2,5}){2,4}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w-])", 0.4),
+    (r"(?<![\w+-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w-])", 0.4),
+    (r"(?<![\w+-])1-\d{3}-\d{3}-\d{4}(?:\s?x\d{1,6})?(?![\w-])", 0.4),
+)
+_DATE_TIME_CONTEXT = ["date", "born", "birth", "birthday", "dob", "on", "at", "since", "when", "time", "day",
+                      "appointment", "sent", "geboren", "datum", "né", "née", "nacido", "fecha"]
+
+
+def _date_time_patterns() -> tuple[tuple[str, float], ...]:
+    """Dates and times in their common written forms (ISO, numeric, month names, weekdays, clock times).
+
+    Relative days ("last night", "next week") and decades ("the 60s") name no one's date: not matched.
+    """
+    month = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+             r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+    full_month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    weekday = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+    year = r"(?:1[89]\d\d|20\d\d)"
+    time = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?(?:[AaPp]\.?[Mm]\.?))?"
+    lead = _after("in", "In", "since", "Since", "during", "During", "until", "till", "by", "of", "from", "before",
+                  "after", "early", "late", "mid", "born", "around", "circa", "c.", "year", "the year", "in early",
+                  "in late", "founded in", "est.", then="[A-Z12]")
+    return (
+        (r"\b\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]" + time + r"(?:Z|[+-]\d{2}:?\d{2})?)?\b", 0.6),
+        (r"\b(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|[12]\d|3[01])/(?:\d{4}|\d{2})\b(?!/)", 0.5),
+        (r"\b(?:0?[1-9]|[12]\d|3[01])[.-](?:0?[1-9]|1[0-2])[.-]" + year + r"\b(?![.-]\d)", 0.5),
+        (r"\b(?:" + weekday + r",?\s+)?(?:the\s+)?" + day + r"(?:\s+of)?\s+" + month + r"(?:,?\s+" + year + r")?\b", 0.6),
+        (r"\b(?:" + weekday + r",?\s+)?" + month + r"\s+" + day + r"(?:,?\s+" + year + r")?(?![\d:])\b", 0.6),
+        (r"\b" + month + r",?\s+" + year + r"\b", 0.55),
+        # a weekday, not "last Sunday" or "every Monday" (relative days name no one's date)
+        (r"(?<!last )(?<!next )(?<!this )(?<!every )(?<!Last )(?<!Next )(?<!This )(?<!Every )\b" + weekday + r"\b", 0.5),
+        (lead + full_month + r"\b", 0.45),
+        (lead + year + r"\b(?![.,:/-]?\d)", 0.45),
+        (r"(?<![\d:.])\b" + time + r"(?![\d:])", 0.5),
+        (r"\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[AP]M|[ap]m)\b", 0.5),
+    )
+
+
+# Names, places and organisations in a form field score below the default policy's threshold: the
+# NER decides there; the other types are not acted on by it.
+_FIELD_SCORES = {"PERSON": 0.45, "GPE": 0.45, "ORGANIZATION": 0.45}
+_FIELD_VALUE_SHAPES = {
+    "PERSON": r"[A-Z][^\W\d_]*\.?(?:[ -](?:[A-Z][^\W\d_]*\.?|de|van|von|der|da|di|del|le|la)){0,4}",
+    "GPE": r"[A-Z][^\W\d_]*(?:[ -](?:[A-Z][^\W\d_]*|de|du|del|la|le|am|an|der|on|upon|sur|los|las|and)){0,4}",
+    "ORGANIZATION": r"[A-Z0-9][\w&.'’-]*(?:[ -][\w&.'’-]+){0,5}",
+    "DATE_TIME": r"[\w][\w ,./:-]{2,30}[\w.]",
+    "AGE": r"\d{1,3}\b",
+    "TITLE": r"[^\W\d_][\w /&'’-]{1,60}[^\W_]",
+}
+
+
+def _field_value_recognizer(fields: Mapping[str, Sequence[str]]) -> Any:
+    """Values of form fields ("Name: Ann Lee", ``"city": "Lyon"``) reported as the field's type."""
+    pa = _presidio()
+    compiled = []
+    for entity, labels in fields.items():
+        label = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+        compiled.append((entity, re.compile(
+            r"(?:^|(?<=[\s{,(\[|*\-]))[\"']?(?i:" + label + r")[\"']?[ \t]*[:=][ \t]*[\"']?"
+            r"(?P<value>" + _FIELD_VALUE_SHAPES[entity] + r")(?=[ \t]*(?:$|[\n,;|\"'}\])]|\.(?:\s|$)))",
+            re.MULTILINE,
+        )))
+
+    class FieldValueRecognizer(pa.EntityRecognizer):
+        def load(self) -> None:
+            return None
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            out = []
+            for entity, pattern in compiled:
+                if entity not in entities:
+                    continue
+                for m in pattern.finditer(text):
+                    start, end = m.span("value")
+                    out.append(pa.RecognizerResult(entity, start, end, _FIELD_SCORES.get(entity, 0.5)))
+            return out
+
+    return FieldValueRecognizer(supported_entities=list(fields), name="raikit_field_value")
 
 
 def _presidio() -> Any:
@@ -150,8 +306,8 @@ def _fr_nir_recognizer() -> Any:
 # What a text must hold for a predefined recognizer to find anything (checked before it runs):
 # every pattern of the id, card, phone, age and postcode recognizers needs a digit (and the
 # crypto one, "bc1" or a leading 1/3); an e-mail needs "@", an IP a digit or ":", a URL a dot
-# before two letters (".com", ".org/").
-# Recognizers not listed (titles, custom ones) always run.
+# before two letters (".com", ".org/"); a date a digit, a month or a weekday; a title "as", an
+# honorific, a dash or a line break; a letter's name its greeting or closing; a form field a colon. Recognizers not listed (addresses, custom ones) always run.
 _NEEDS_DIGIT = re.compile(r"\d")
 PREFILTERS: dict[str, re.Pattern[str]] = {
     "EmailRecognizer": re.compile("@"),
@@ -162,12 +318,23 @@ PREFILTERS: dict[str, re.Pattern[str]] = {
         "PhoneRecognizer", "UsBankRecognizer", "UsLicenseRecognizer", "UsItinRecognizer", "UsPassportRecognizer",
         "UsSsnRecognizer", "DeTaxIdRecognizer", "DeIdCardRecognizer", "DePassportRecognizer",
         "DeSocialSecurityRecognizer", "EsNifRecognizer", "EsNieRecognizer", "raikit_fr_nir", "raikit_age", "raikit_zip",
+        "raikit_phone",
     )},
+    "raikit_date_time": re.compile(r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b"),
+    "raikit_title": re.compile(r"\b(?:as|As|Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sr|Sra|Hr|Fr|Miss|Sir|Dame|Lady|Lord)\b|[—–\n]"),
+    "raikit_honorific_name": re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Miss|Sir|Dame)\b"),
+    "raikit_letter_name": re.compile(r"Dear|Hi|Hello|Hey|Liebe|Hallo|Cher|Chère|Querid|,\n"),
+    "raikit_field_value": re.compile("[:=]"),
 }
 
 
 def default_recognizers() -> list[Any]:
-    """presidio's predefined recognizers plus raikit's AGE, ZIP_CODE, TITLE and French NIR ones.
+    """presidio's predefined recognizers plus raikit's own.
+
+    raikit's: AGE, ZIP_CODE, TITLE (honorifics, job titles), DATE_TIME, PERSON (after an honorific,
+    in a letter's greeting or closing), ORGANIZATION (legal forms), NRP, phone layouts that
+    ``phonenumbers`` rejects, form-field values, street addresses (:mod:`._address`) and the
+    French NIR.
 
     URLs are reported as ``DOMAIN_NAME``; phone numbers are matched for 16 regions; national ids
     with a checksum or a strict format are matched for the US, the UK, Germany, Spain and France
@@ -179,6 +346,9 @@ def default_recognizers() -> list[Any]:
     """
     _presidio()
     from presidio_analyzer import predefined_recognizers as pr
+
+    from raikit.guardrails.pii._address import address_recognizer
+    from raikit.guardrails.pii._structure import word_list
 
     regions = ("US", "GB", "DE", "FR", "IT", "ES", "NL", "SE", "FI", "DK", "NO", "PL", "CA", "AU", "IN", "BR")
     return [
@@ -205,7 +375,17 @@ def default_recognizers() -> list[Any]:
         _fr_nir_recognizer(),
         _pattern_recognizer("AGE", "raikit_age", _AGE_PATTERNS, _AGE_CONTEXT),
         _pattern_recognizer("ZIP_CODE", "raikit_zip", _ZIP_PATTERNS, _ZIP_CONTEXT),
-        _pattern_recognizer("TITLE", "raikit_title", _TITLE_PATTERNS, []),
+        _pattern_recognizer("TITLE", "raikit_title", (*_TITLE_PATTERNS, *_job_title_patterns(word_list("job_words"))), []),
+        _pattern_recognizer("DATE_TIME", "raikit_date_time", _date_time_patterns(), _DATE_TIME_CONTEXT),
+        _pattern_recognizer("PERSON", "raikit_honorific_name", _NAMED_AFTER_HONORIFIC, []),
+        _pattern_recognizer("PERSON", "raikit_letter_name", _LETTER_NAMES, []),
+        _pattern_recognizer("PHONE_NUMBER", "raikit_phone", _PHONE_LAYOUTS, []),
+        _field_value_recognizer(word_list("field_values")),
+        _pattern_recognizer(
+            "ORGANIZATION", "raikit_organization", [_organization_pattern(word_list("organization_suffixes"))], []
+        ),
+        _pattern_recognizer("NRP", "raikit_nrp", [_nrp_pattern(word_list("nrp_words"))], []),
+        address_recognizer(),
     ]
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from raikit.guardrails.pii._address import street_word
 from raikit.guardrails.pii._recognizers import has_context
 
 _DATA = Path(__file__).resolve().parent / "context.yaml"
@@ -26,6 +27,7 @@ _TIME = re.compile(r"\d{1,2}[:h.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?", re.IGN
 _DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 _SCORE = re.compile(r"\d{1,3}(?:\s*[-:/]\s*\d{1,3})+")
 _SPACED_SMALL = re.compile(r"\d{1,3}(?:\s+\d{1,3})+")
+_ROW_OF_NUMBERS = re.compile(r"(?<!\w)\d{1,3}(?:\s+\d{1,3})+(?!\w)")  # not "NP69 5HT"
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z]{0,3}")
 _NAME_TYPES = frozenset({"PERSON", "GPE", "ORGANIZATION", "NRP", "STREET_ADDRESS"})
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -47,7 +49,17 @@ def _lists() -> dict[str, Any]:
         "place_abbreviations": frozenset(str(w) for w in data["place_abbreviations"]),
         "single_name_factor": float(data["single_name_factor"]),
         "instruction_verbs": frozenset(str(w).casefold() for w in data["instruction_verbs"]),
+        "job_words": tuple(str(w).casefold() for w in data["job_words"]),
+        "field_labels": frozenset(str(w).casefold() for w in data["field_labels"]),
+        "organization_suffixes": tuple(str(w) for w in data["organization_suffixes"]),
+        "nrp_words": tuple(str(w) for w in data["nrp_words"]),
+        "field_values": {k: tuple(str(w) for w in v) for k, v in data["field_values"].items()},
     }
+
+
+def word_list(name: str) -> Any:
+    """A list of ``context.yaml`` by its key ("job_words", "field_labels", "field_values", "nrp_words")."""
+    return _lists()[name]
 
 
 def context_words(entity: str) -> list[str]:
@@ -182,7 +194,11 @@ def _ssn(text: str, start: int, end: int, value: str, score: float) -> float | N
     return None if not sep else min(score, 0.6)
 
 
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*\d{1,6}$", re.IGNORECASE)
+
+
 def _phone(text: str, start: int, end: int, value: str, score: float) -> float | None:
+    value = _EXTENSION.sub("", value)  # "+1-485-515-9476x53813": the extension is not counted
     digits = sum(ch.isdigit() for ch in value)
     if not 7 <= digits <= 15:
         return None
@@ -209,7 +225,9 @@ def _zip(text: str, start: int, end: int, value: str, score: float) -> float | N
 def _address(text: str, start: int, end: int, value: str, score: float) -> float | None:
     lists = _lists()
     words = [w.casefold() for w in re.findall(r"[^\W\d_]+\.?", value)]
-    street = any(w.rstrip(".") in lists["street_words"] or w.endswith(lists["street_suffixes"]) for w in words)
+    street = any(
+        w.rstrip(".") in lists["street_words"] or w.endswith(lists["street_suffixes"]) or street_word(w) for w in words
+    )
     if street:
         return score
     if in_context(text, "STREET_ADDRESS", start, end) and any(ch.isdigit() for ch in value):
@@ -220,7 +238,7 @@ def _address(text: str, start: int, end: int, value: str, score: float) -> float
     names = re.findall(r"(?<![\w])[^\W\d_][^\W\d_]+", value)
     if not numbers or not any(w[0].isupper() for w in names) or len(names) + len(numbers) < 2:
         return None
-    if _SCORE.search(value) or _SPACED_SMALL.search(value) and len(numbers) >= 3:
+    if _SCORE.search(value) or _ROW_OF_NUMBERS.search(value) and len(numbers) >= 3:
         return None
     if all(re.fullmatch(r"(?:19|20)\d\d", n) for n in numbers):
         return None

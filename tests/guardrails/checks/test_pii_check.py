@@ -328,3 +328,26 @@ def test_describe_says_which_language_has_no_ner(check):
 def test_default_policy_redacts_phones_in_other_languages(default_scan, text, value):
     (res,) = default_scan([text])
     assert value not in res.text and "[PHONE_NUMBER]" in res.text, res.text
+
+
+# --- rules around the NER (issue 13) -------------------------------------------------------------
+
+
+def test_field_labels_are_not_names(check):
+    text = "Kontakt: Mariella Stelzl\n* Owner: Iona Montgomery"
+    labels = {text[f.start : f.end].strip(" *:") for f in check.scan([text])[0] if f.type in ("PERSON", "ORGANIZATION")}
+    assert not labels & {"Kontakt", "Owner"}
+
+
+def test_a_name_and_the_address_beside_it_keep_their_own_parts(check):
+    text = "Mrs. Barbara Yudina Apt. 675 62314 Mellemvej 32\nAalborg NO 9100"
+    found = [(f.type, text[f.start : f.end]) for f in check.scan([text])[0]]
+    assert ("PERSON", "Barbara Yudina") in found
+    (address,) = [v for t, v in found if t == "STREET_ADDRESS"]
+    assert address.startswith("Apt. 675") and address.endswith("9100")
+
+
+def test_a_postcode_beside_a_place_is_reported_below_the_default_threshold(check):
+    text = "She grew up in Lyon 69001 and left."
+    (zip_code,) = [f for f in check.scan([text])[0] if f.type == "ZIP_CODE"]
+    assert text[zip_code.start : zip_code.end] == "69001" and 0.35 <= zip_code.score < 0.5

@@ -123,3 +123,77 @@ def test_prefilters_never_skip_a_recognizer_that_would_find_something(engine, sh
     unfiltered = PiiEngine(model=None)
     unfiltered._active = [(rec, None) for rec, _ in unfiltered._active]
     assert engine.analyze(texts) == unfiltered.analyze(texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        # dates and times
+        ("She was born on 10/5/1971.", "DATE_TIME", "10/5/1971"),
+        ("Date: 1970-09-29 20:21:24", "DATE_TIME", "1970-09-29 20:21:24"),
+        ("Geburtsdatum 14.05.1982", "DATE_TIME", "14.05.1982"),
+        ("on 29 October 1972 we met", "DATE_TIME", "29 October 1972"),
+        ("due July 19, 2028", "DATE_TIME", "July 19, 2028"),
+        ("Sent: Apr 4", "DATE_TIME", "Apr 4"),
+        ("founded in March 2014", "DATE_TIME", "March 2014"),
+        ("flew to Lyon on Saturday", "DATE_TIME", "Saturday"),
+        ("The company was founded in 1945.", "DATE_TIME", "1945"),
+        ("the call at 23:10 was short", "DATE_TIME", "23:10"),
+        ("see you at 5 pm", "DATE_TIME", "5 pm"),
+        # ages
+        ("when they were 36.", "AGE", "36"),
+        ("i'm 23, and you?", "AGE", "23"),
+        ("Résumé : Ann, 41 ans, habite Lyon", "AGE", "41"),
+        ("her 40th birthday", "AGE", "40"),
+        ("a man in his early 40s", "AGE", "early 40s"),
+        # titles
+        ("I used to work for NATO as Passenger booking clerk.", "TITLE", "Passenger booking clerk"),
+        ("She works as a senior data analyst.", "TITLE", "senior data analyst"),
+        ("Hello, this is Dr.", "TITLE", "Dr."),
+        ("1. Leah N. Murray — Photographer\n2. Neill — catering manager", "TITLE", "catering manager"),
+        ("Jamie Pratt\n\nTalking-books clerk\nAcme Ltd", "TITLE", "Talking-books clerk"),
+        # names after an honorific, in a letter, in a form field
+        ("please correct it to Mr. Yaco Angulo?", "PERSON", "Yaco Angulo"),
+        ("Dear Audrey-Nathalie Tremblay,\nthank you.", "PERSON", "Audrey-Nathalie Tremblay"),
+        ("Regards,\nFrancisca Gil\nNurse", "PERSON", "Francisca Gil"),
+        ('{"name": "Ann Lee", "city": "Saint Kitts and Nevis"}', "PERSON", "Ann Lee"),
+        ('{"name": "Ann Lee", "city": "Saint Kitts and Nevis"}', "GPE", "Saint Kitts and Nevis"),
+        ("* Owner: Iona Montgomery\n* Location: Donna Ville", "GPE", "Donna Ville"),
+        # organisations, nationalities, phone layouts phonenumbers rejects
+        ("The shipment for Bolduc LLC is late.", "ORGANIZATION", "Bolduc LLC"),
+        ("The Norwegian delegation arrives.", "NRP", "Norwegian"),
+        ("| Jamie Roden | +1-485-515-9476x53813 |", "PHONE_NUMBER", "+1-485-515-9476x53813"),
+        ("Tel. +43 105351060, IBAN", "PHONE_NUMBER", "+43 105351060"),
+    ],
+)
+def test_raikit_patterns_find_values(engine, text, entity, value):
+    assert (entity, value) in _found(engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("I will be travelling next week and again last night.", "DATE_TIME"),  # relative days name no date
+        ("on the last Sunday before Labor Day", "DATE_TIME"),
+        ("the car makers of the 60s", "DATE_TIME"),  # a decade
+        ("BP 118/72, pain 4/10, Python 3.10.12, score 2-1", "DATE_TIME"),
+        ("Given 50cc NS at 0400, UO 30cc/hr.", "DATE_TIME"),  # clinical times without a colon
+        ("as a result, as a matter of fact, as soon as possible", "TITLE"),
+        ("Tell the driver to wait.", "TITLE"),
+        ("Please have the manager call me back.", "TITLE"),
+        ("Name: a short description of the task", "PERSON"),  # a field value must look like a name
+        ("Dear Sir, Hi there,", "PERSON"),
+        ("We shipped 250 units and 3 pallets on time.", "AGE"),
+        ("Order 123456789 has not arrived; the ratio was 12-34-5678.", "PHONE_NUMBER"),
+        ("Customer service is open; see our Services page.", "ORGANIZATION"),
+    ],
+)
+def test_raikit_patterns_leave_ordinary_text_alone(engine, text, entity):
+    assert entity not in [t for t, _ in _found(engine, text)]
+
+
+def test_patterns_acted_on_by_default_score_below_its_threshold_on_weak_evidence(engine):
+    """A name after an honorific or in a form field is left to the NER by the default policy (0.5)."""
+    for text, value in (("thanks to Mr. Yaco Angulo", "Yaco Angulo"), ("Owner: Iona Montgomery", "Iona Montgomery")):
+        (d,) = [d for d in engine.analyze([text])[0] if text[d.start : d.end] == value]
+        assert d.type == "PERSON" and 0.35 <= d.score < 0.5
