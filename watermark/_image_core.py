@@ -52,6 +52,7 @@ TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at mo
 TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
 TEMPLATE_SHARE = 0.45  # amplitude of the Fourier template relative to the payload tile
 WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
+DATA_WHITEN = 0.5  # spectral whitening exponent of the folded tile before the chips are read
 PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
 PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
 INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
@@ -61,6 +62,11 @@ SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not
 SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
+TEMPLATE_CANDIDATES = 4  # template geometries ranked by their pilot peak
+GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as one) are decoded
+REFINE_STEPS = (1.0, 0.5)  # pilot polish of the best geometry: step multipliers, coarse then fine
+REFINE_ANGLE = 0.2  # degrees
+REFINE_SCALE = 0.004
 # a pilot peak this far out (standard deviations of the correlation surface; unmarked images
 # peak near 4) means a mark was there even when it does not decode
 MIN_PILOT_SCORE = 5.0
@@ -184,8 +190,16 @@ def _work_luma(rgb: np.ndarray) -> np.ndarray:
 
 
 def _cells(folded: np.ndarray) -> np.ndarray:
-    """Per-chip soft values of an aligned folded tile (before the keyed signs)."""
-    return _smooth_tile(folded).reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel()
+    """Per-chip soft values of an aligned folded tile (before the keyed signs): the tile is
+    partly whitened (a periodic host texture that the fold piles up no longer outweighs the
+    chips), matched-filtered with the chip smoothing and averaged over each chip."""
+    spectrum = np.fft.fft2(folded)
+    if DATA_WHITEN:
+        spectrum /= np.abs(spectrum) ** DATA_WHITEN + 1e-12
+    f = np.fft.fftfreq(TILE)
+    g = np.exp(-2.0 * (math.pi * SMOOTH_SIGMA) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
+    smoothed = np.real(np.fft.ifft2(spectrum * g))
+    return smoothed.reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel()
 
 
 def embed_rgb(
@@ -341,18 +355,52 @@ def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, 
     return bits, soft, message.valid, message.field, errors
 
 
+def _turned(g: np.ndarray, turn: bool) -> np.ndarray:
+    return np.ascontiguousarray(g[::-1, ::-1]) if turn else g
+
+
+def _best_pilot(h: np.ndarray, lay: Layout) -> float:
+    return _candidates(h, lay, 1)[0].pilot_score
+
+
+def _refine(f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout) -> tuple[np.ndarray, float]:
+    """Polish a template geometry on the pilot: small rotations, then small scale changes
+    of the map, each kept when the pilot peak rises (the template peaks give the map to a
+    fraction of a bin; the pilot's chips need it to a fraction of a chip over the image)."""
+    for step in REFINE_STEPS:
+        improved = True
+        while improved:
+            improved = False
+            for kind in ("angle", "scale"):
+                for sign in (-1.0, 1.0):
+                    if kind == "angle":
+                        t = math.radians(sign * step * REFINE_ANGLE)
+                        c, si = math.cos(t), math.sin(t)
+                        perturb = np.array([[c, -si], [si, c]])
+                    else:
+                        perturb = np.eye(2) * (1.0 + sign * step * REFINE_SCALE)
+                    trial = matrix @ perturb
+                    g = tpl.rectify(f, trial)
+                    if g is None:
+                        continue
+                    z = _best_pilot(_turned(g, turn), lay)
+                    if z > score:
+                        matrix, score, improved = trial, z, True
+    return matrix, score
+
+
 def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     """Search the geometry candidates and decode; stops at the first valid tag.
 
-    The unchanged geometry is decoded first, then the geometry the Fourier template reports
-    (and its half turn). Each decoding attempt counts towards the p-value.
+    The unchanged geometry is decoded first. Then the best few geometries the Fourier
+    template reports (each also with a half turn) are resampled back and ranked by their
+    pilot peak; the strongest is polished on the pilot and decoded, then the next ones.
+    Each decoding attempt counts towards the p-value.
 
     Args:
         rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
         key: The key bytes.
     """
-    import cv2
-
     lay = layout(key)
     y = _work_luma(rgb)
     f = _normalised(y)
@@ -365,22 +413,30 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
             return RawDetection(True, field, bits, errors, tried, 1.0, cand.pilot_score)
         if best is None:
             best = (bits, errors, cand)
-    geo = tpl.estimate(y, key)
-    template_score = geo.score if geo is not None else 0.0
-    if geo is not None:
+    geos = tpl.estimate(y, key, TEMPLATE_CANDIDATES)
+    template_score = geos[0].score if geos else 0.0
+    # the spectrum cannot tell a half turn apart (a vertical flip is a mirror plus a half turn)
+    options = []
+    for geo in geos:
         g = tpl.rectify(f, geo.matrix)
-        # the spectrum cannot tell a half turn apart (a vertical flip is a mirror plus a half turn)
-        for h in (g, None if g is None else np.ascontiguousarray(g[::-1, ::-1])):
-            if h is None:
-                continue
-            for cand in _candidates(h, lay, SHIFTS_PER_SCALE):
-                tried += 1
-                bits, soft, valid, field, errors = _decode(cand, key, lay)
-                if valid:
-                    mag = 1.0 / math.sqrt(abs(float(np.linalg.det(geo.matrix))))
-                    turn = "" if h is g else ", half turn"
-                    return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
-                                        geo.describe() + turn, template_score)
+        if g is not None:
+            options += [(_best_pilot(_turned(g, turn), lay), geo, turn) for turn in (False, True)]
+    options.sort(key=lambda o: -o[0])
+    for rank, (score, geo, turn) in enumerate(options[:GEOMETRIES_DECODED]):
+        matrix = geo.matrix
+        if rank == 0:
+            matrix, score = _refine(f, matrix, turn, score, lay)
+        g = tpl.rectify(f, matrix)
+        if g is None:
+            continue
+        for cand in _candidates(_turned(g, turn), lay, SHIFTS_PER_SCALE):
+            tried += 1
+            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            if valid:
+                mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
+                found = tpl.Geometry(matrix, geo.score, geo.flip)
+                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                                    found.describe() + (", half turn" if turn else ""), geo.score)
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best
