@@ -48,13 +48,13 @@ N_CHIPS = GRID * GRID
 N_PILOT = N_CHIPS // 8
 SMOOTH_SIGMA = 1.2
 HIGHPASS_SIGMA = 2.5
-NORM_SIGMA = 4.0
+NORM_SIGMA = 3.0
 MIN_SIDE = TILE
 TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at most costs this PSNR
 TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
 TEMPLATE_SHARE = 0.45  # amplitude of the Fourier template relative to the payload tile
 WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
-DATA_WHITEN = 0.5  # spectral whitening exponent of the folded tile before the chips are read
+DATA_WHITEN = 0.35  # spectral whitening exponent of the folded tile before the chips are read
 PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
 PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
 PILOT_CAP = 2.0 * PILOT_GAIN  # ... but never above this amplitude (the data chips keep their share)
