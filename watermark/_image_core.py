@@ -71,6 +71,7 @@ GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as
 REFINE_STEPS = (1.0, 0.5)  # pilot polish of the best geometry: step multipliers, coarse then fine
 REFINE_ANGLE = 0.2  # degrees
 REFINE_SCALE = 0.004
+REFINE_PASSES = 4  # at most this many rounds of steps per step size
 # a pilot peak this far out (standard deviations of the correlation surface; unmarked images
 # peak near 4) means a mark was there even when it does not decode
 MIN_PILOT_SCORE = 5.0
@@ -377,13 +378,13 @@ def _best_pilot(h: np.ndarray, lay: Layout) -> float:
 
 
 def _refine(f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout) -> tuple[np.ndarray, float]:
-    """Polish a template geometry on the pilot: small rotations, then small scale changes
-    and aspect changes of the map, each kept when the pilot peak rises (the template peaks give the map to a
-    fraction of a bin; the pilot's chips need it to a fraction of a chip over the image)."""
+    """Polish a template geometry on the pilot: steps of rotation, scale and aspect change
+    of the map, each kept when the pilot peak rises (the template peaks give the map to a
+    fraction of a spectral bin; the chips need it to a fraction of a chip over the image)."""
     for step in REFINE_STEPS:
-        improved = True
-        while improved:
-            improved = False
+        improved, passes = True, 0
+        while improved and passes < REFINE_PASSES:
+            improved, passes = False, passes + 1
             for kind in ("angle", "scale", "aspect"):
                 for sign in (-1.0, 1.0):
                     d = sign * step * REFINE_SCALE
