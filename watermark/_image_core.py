@@ -87,11 +87,16 @@ class Layout:
     pilot_fft: np.ndarray  # conj FFT of the smoothed pilot tile
 
 
+@lru_cache(maxsize=1)
+def _smoothing() -> np.ndarray:
+    """The chips' Gaussian smoothing as a TILE x TILE transfer function."""
+    f = np.fft.fftfreq(TILE)
+    return np.exp(-2.0 * (math.pi * SMOOTH_SIGMA) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
+
+
 def _smooth_tile(tile: np.ndarray) -> np.ndarray:
     """Circular Gaussian smoothing of a TILE x TILE array (keeps the tiling seamless)."""
-    f = np.fft.fftfreq(TILE)
-    g = np.exp(-2.0 * (math.pi * SMOOTH_SIGMA) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
-    return np.real(np.fft.ifft2(np.fft.fft2(tile) * g))
+    return np.real(np.fft.ifft2(np.fft.fft2(tile) * _smoothing()))
 
 
 def _chips_to_tile(chips: np.ndarray) -> np.ndarray:
@@ -199,11 +204,8 @@ def _cells(folded: np.ndarray) -> np.ndarray:
     partly whitened (a periodic host texture that the fold piles up no longer outweighs the
     chips), matched-filtered with the chip smoothing and averaged over each chip."""
     spectrum = np.fft.fft2(folded)
-    if DATA_WHITEN:
-        spectrum /= np.abs(spectrum) ** DATA_WHITEN + 1e-12
-    f = np.fft.fftfreq(TILE)
-    g = np.exp(-2.0 * (math.pi * SMOOTH_SIGMA) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
-    smoothed = np.real(np.fft.ifft2(spectrum * g))
+    spectrum /= np.abs(spectrum) ** DATA_WHITEN + 1e-12
+    smoothed = np.real(np.fft.ifft2(spectrum * _smoothing()))
     return smoothed.reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel()
 
 
@@ -265,7 +267,8 @@ def _embed_once(
         folded = _fold(_normalised(_work_luma(out)))
         peak = _pilot_z(folded, lay)
         if peak < PILOT_TARGET:
-            amplitudes[lay.pilot] = np.minimum(amplitudes[lay.pilot] * min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0)), PILOT_CAP)
+            boost = min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0))
+            amplitudes[lay.pilot] = np.minimum(amplitudes[lay.pilot] * boost, PILOT_CAP)
         marked = _cells(folded) * lay.signs * expected
         bit = lay.bit_of_chip[data]
         own = np.bincount(bit, weights=(marked - host)[data], minlength=N_CODED)
@@ -377,7 +380,9 @@ def _best_pilot(h: np.ndarray, lay: Layout) -> float:
     return _candidates(h, lay, 1)[0].pilot_score
 
 
-def _refine(f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout) -> tuple[np.ndarray, float]:
+def _refine(
+    f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout
+) -> tuple[np.ndarray, float]:
     """Polish a template geometry on the pilot: steps of rotation, scale and aspect change
     of the map, each kept when the pilot peak rises (the template peaks give the map to a
     fraction of a spectral bin; the chips need it to a fraction of a chip over the image)."""

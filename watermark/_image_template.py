@@ -6,7 +6,8 @@ one sharp peak in the image's spectrum, far above the host's spectrum at that fr
 A rotation, a rescaling (kept or undone), an aspect change or a flip moves the peaks by
 the inverse-transpose of the same linear map, so :func:`estimate` finds the map by
 matching the keyed peaks (a grid search over rotation, flip and scales, then a sub-bin
-least-squares fit) and :func:`rectify` resamples the image back; the tile decoder then
+least-squares fit; it returns the best few distinct matches, which the detector checks
+with the pilot) and :func:`rectify` resamples the image back; the tile decoder then
 finds the shift as usual. A crop only removes signal, it does not move the peaks.
 """
 
@@ -157,7 +158,9 @@ def _peaks(scores: np.ndarray, keep: int) -> list[tuple[int, ...]]:
     return taken
 
 
-def _fine(r: np.ndarray, freqs: np.ndarray, flip: bool, angle: float, s0x: float, s0y: float) -> Geometry | None:
+def _fine(
+    r: np.ndarray, freqs: np.ndarray, flip: bool, angle: float, s0x: float, s0y: float
+) -> Geometry | None:
     """Fine, anisotropic search around a coarse match (covers a coarse step either way), then
     a sub-bin least-squares fit on the matched peaks."""
     a = angle + np.deg2rad(np.arange(-1.25, 1.26, 0.25))
@@ -178,6 +181,10 @@ def _fine(r: np.ndarray, freqs: np.ndarray, flip: bool, angle: float, s0x: float
         sol, *_ = np.linalg.lstsq(src, dst, rcond=None)
         m = sol.T
     return Geometry(np.linalg.inv(m).T, score, flip)
+
+
+def _same(a: Geometry, b: Geometry) -> bool:
+    return a.flip == b.flip and float(np.abs(a.matrix - b.matrix).max()) < 0.01
 
 
 def estimate(y: np.ndarray, key: bytes, keep: int = 1) -> list[Geometry]:
@@ -205,12 +212,13 @@ def estimate(y: np.ndarray, key: bytes, keep: int = 1) -> list[Geometry]:
         sx, ratio = np.meshgrid(scales, aspects, indexing="ij")
         sy = sx * ratio
         scores = _score(coarse, _freq_maps(np.zeros_like(sx), sx, sy, flip), t.freqs)
-        found += [(float(scores[i, j]), flip, 0.0, float(sx[i, j]), float(sy[i, j])) for i, j in _peaks(scores, keep)]
+        found += [(float(scores[i, j]), flip, 0.0, float(sx[i, j]), float(sy[i, j]))
+                  for i, j in _peaks(scores, keep)]
     found.sort(key=lambda c: -c[0])
     out: list[Geometry] = []
     for _, flip, angle, s0x, s0y in found:
         geo = _fine(r, t.freqs, flip, angle, s0x, s0y)
-        if geo is not None and not any(g.flip == geo.flip and np.abs(g.matrix - geo.matrix).max() < 0.01 for g in out):
+        if geo is not None and not any(_same(g, geo) for g in out):
             out.append(geo)
         if len(out) == keep:
             break

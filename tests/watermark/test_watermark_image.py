@@ -292,7 +292,8 @@ def test_template_offers_distinct_geometries_best_first() -> None:
     angle = np.radians(5.0)
     truth = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
     assert min(float(np.abs(g.matrix - truth).max()) for g in geos) < 0.01
-    assert all(float(np.abs(a.matrix - b.matrix).max()) >= 0.01 for i, a in enumerate(geos) for b in geos[i + 1 :])
+    pairs = [(a, b) for i, a in enumerate(geos) for b in geos[i + 1 :]]
+    assert all(float(np.abs(a.matrix - b.matrix).max()) >= 0.01 for a, b in pairs)
     assert len(tpl.estimate(core._work_luma(marked), key, keep=1)) == 1
 
 
