@@ -19,8 +19,9 @@ shifts the tile, and all repeats add up), a whitened FFT correlation with the pi
 the shift; the chips are read from the partly whitened folded tile. When the unchanged
 geometry does not decode, the Fourier template proposes a few rotations, scales, aspect
 changes or flips; each is resampled back and ranked by its pilot peak, the best is polished
-on the pilot (small rotation, scale and aspect steps) and the best few are decoded. Every
-decoding attempt counts towards the p-value.
+on the pilot (small rotation, scale and aspect steps) and the best few are decoded. Last,
+the pilot itself is searched over kept downscales (a screenshot can blur and compress the
+template away while the pilot survives). Every decoding attempt counts towards the p-value.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ REFINE_STEPS = (1.0, 0.5)  # pilot polish of the best geometry: step multipliers
 REFINE_ANGLE = 0.2  # degrees
 REFINE_SCALE = 0.004
 REFINE_PASSES = 4  # at most this many rounds of steps per step size
+# kept downscales the pilot is searched over when the template gives nothing that decodes
+SCALE_SEARCH = tuple(np.exp(np.arange(math.log(0.48), math.log(0.97), 0.015)))
+SCALE_SEARCH_PILOT = 5.5  # ... decoded from a pilot peak this high (unmarked: median 4.6, 4% above)
 # a pilot peak this far out (standard deviations of the correlation surface; unmarked images
 # peak near 4) means a mark was there even when it does not decode
 MIN_PILOT_SCORE = 5.0
@@ -84,7 +88,7 @@ class Layout:
     signs: np.ndarray  # (N_CHIPS,) +-1
     pilot: np.ndarray  # (N_CHIPS,) bool
     bit_of_chip: np.ndarray  # (N_CHIPS,) coded-bit index, -1 for pilot
-    pilot_fft: np.ndarray  # conj FFT of the smoothed pilot tile
+    pilot_fft: np.ndarray  # conj real FFT of the smoothed pilot tile
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +117,7 @@ def layout(key: bytes) -> Layout:
     bit_of_chip = np.full(N_CHIPS, -1, dtype=np.int64)
     bit_of_chip[order[N_PILOT:]] = np.arange(N_CHIPS - N_PILOT) % N_CODED
     pilot_tile = _chips_to_tile(np.where(pilot, signs, 0.0))
-    return Layout(signs, pilot, bit_of_chip, np.conj(np.fft.fft2(pilot_tile)))
+    return Layout(signs, pilot, bit_of_chip, np.conj(np.fft.rfft2(pilot_tile)))
 
 
 def chip_values(key: bytes, payload: str | int | bytes) -> np.ndarray:
@@ -316,9 +320,9 @@ class Candidate:
 def _correlation(folded: np.ndarray, lay: Layout) -> np.ndarray:
     """The whitened (phase) correlation of a folded tile with the pilot, per tile shift: a
     periodic host texture (bricks, print, grass) does not outshine the pilot's peak."""
-    spectrum = np.fft.fft2(folded)
+    spectrum = np.fft.rfft2(folded)
     spectrum /= np.abs(spectrum) ** WHITEN + 1e-12
-    return np.real(np.fft.ifft2(spectrum * lay.pilot_fft))
+    return np.fft.irfft2(spectrum * lay.pilot_fft, s=folded.shape)
 
 
 def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
@@ -380,6 +384,25 @@ def _best_pilot(h: np.ndarray, lay: Layout) -> float:
     return _candidates(h, lay, 1)[0].pilot_score
 
 
+def _pilot_at_scale(f: np.ndarray, s: float, lay: Layout) -> float:
+    """The pilot peak of ``f`` read as a copy kept at scale ``s``: folded at the nearest whole
+    period (after the tiny resize that makes it exact), the folded tile resized to TILE."""
+    import cv2
+
+    period = max(8, round(TILE * s))
+    q = period / (TILE * s)
+    h, w = f.shape
+    size = (max(1, round(w * q)), max(1, round(h * q)))
+    g = cv2.resize(f.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+    hp, wp = -(-g.shape[0] // period) * period, -(-g.shape[1] // period) * period
+    pad = np.zeros((hp, wp), dtype=np.float32)
+    pad[: g.shape[0], : g.shape[1]] = g
+    folded = pad.reshape(hp // period, period, wp // period, period).sum(axis=(0, 2))
+    folded = cv2.resize(folded, (TILE, TILE), interpolation=cv2.INTER_LINEAR).astype(np.float64)
+    corr = _correlation(folded, lay).ravel()
+    return float((corr.max() - corr.mean()) / (corr.std() + 1e-12))
+
+
 def _refine(
     f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout
 ) -> tuple[np.ndarray, float]:
@@ -417,7 +440,8 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     The unchanged geometry is decoded first. Then the best few geometries the Fourier
     template reports (each also with a half turn) are resampled back and ranked by their
     pilot peak; the strongest is polished on the pilot and decoded, then the next ones.
-    Each decoding attempt counts towards the p-value.
+    Last, the pilot is searched over kept downscales (``SCALE_SEARCH``); a strong enough peak
+    is polished and decoded. Each decoding attempt counts towards the p-value.
 
     Args:
         rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
@@ -459,6 +483,20 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
                 found = tpl.Geometry(matrix, geo.score, geo.flip)
                 return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
                                     found.describe() + (", half turn" if turn else ""), geo.score)
+    # a kept downscale (a screenshot) can blur and compress the template away while the pilot
+    # survives: the pilot itself searched over isotropic scales, the best polished and decoded
+    score, s = max((_pilot_at_scale(f, s, lay), s) for s in SCALE_SEARCH)
+    if score >= SCALE_SEARCH_PILOT:
+        matrix, score = _refine(f, s * np.eye(2), False, -1.0, lay)
+        g = tpl.rectify(f, matrix)
+        for cand in [] if g is None else _candidates(g, lay, SHIFTS_PER_SCALE):
+            tried += 1
+            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            if valid:
+                found = tpl.Geometry(matrix, 0.0, False)
+                mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
+                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                                    found.describe() + " (pilot scale search)", template_score)
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best

@@ -319,3 +319,23 @@ def test_pilot_polish_corrects_a_slightly_wrong_geometry() -> None:
     polished, score = core._refine(f, wrong, False, start, lay)
     assert not decodes(wrong) and decodes(polished)
     assert score > start and np.abs(polished - truth).max() < np.abs(wrong - truth).max()
+
+
+def test_pilot_scale_search_finds_a_downscale_without_the_template(monkeypatch) -> None:
+    """When the template gives nothing (blurred and compressed away), the pilot searched over
+    kept downscales still finds a 0.7x copy; the search counts in the p-value."""
+    from raikit.watermark import _image_core as core
+    from raikit.watermark import _image_template as tpl
+    from raikit.watermark._keys import normalize_key
+
+    base = natural_image(seed=21, height=384, width=384)
+    marked = embed_image(base, key="geo-key-1", payload="g1")
+    monkeypatch.setattr(tpl, "estimate", lambda *args, **kwargs: [])
+    det = detect_image(attacks.jpeg(_scale(marked, 0.7, 0.7), 80), key="geo-key-1")
+    assert det.found and det.payload == "g1"
+    assert "pilot scale search" in det.extra["geometry"] and abs(det.magnification - 1 / 0.7) < 0.02
+    assert det.candidates_tried > 2 and det.p_value == det.candidates_tried * 2.0**-32
+    assert not detect_image(_scale(base, 0.7, 0.7), key="geo-key-1").found
+    f = core._normalised(core._work_luma(_scale(marked, 0.7, 0.7)))
+    lay = core.layout(normalize_key("geo-key-1"))
+    assert core._pilot_at_scale(f, 0.7, lay) > core.SCALE_SEARCH_PILOT > core._pilot_at_scale(f, 0.8, lay)
