@@ -273,9 +273,10 @@ def detect_image(
 ) -> ImageDetection:
     """Look for a mark made with ``key``.
 
-    Tries the unchanged geometry, then the rotation / scale / aspect change / flip the keyed
-    Fourier template reports (and its half turn), two tile shifts each, and stops at the
-    first candidate whose keyed tag verifies. The p-value is ``candidates_tried * 2**-32``.
+    Tries the unchanged geometry, then the rotations / scales / aspect changes / flips the
+    keyed Fourier template reports (and their half turns, ranked and polished on the pilot),
+    then a pilot search over kept downscales, two tile shifts each, and stops at the first
+    candidate whose keyed tag verifies. The p-value is ``candidates_tried * 2**-32``.
 
     Args:
         image: A numpy array, PIL image or file path.

@@ -16,9 +16,12 @@ Embedding (at a working resolution whose short side is at most ``WORK_SIDE`` pix
 Detection undoes what it can and searches for the rest: local contrast normalisation
 (brightness and contrast changes drop out), folding the image modulo the tile (a crop only
 shifts the tile, and all repeats add up), a whitened FFT correlation with the pilot to find
-the shift; when the unchanged geometry does not decode, the Fourier template gives the
-rotation, scale, aspect change or flip, the image is resampled back and searched again.
-Every tried candidate counts towards the p-value.
+the shift; the chips are read from the partly whitened folded tile. When the unchanged
+geometry does not decode, the Fourier template proposes a few rotations, scales, aspect
+changes or flips; each is resampled back and ranked by its pilot peak, the best is polished
+on the pilot (small rotation, scale and aspect steps) and the best few are decoded. Last,
+the pilot itself is searched over kept downscales (a screenshot can blur and compress the
+template away while the pilot survives). Every decoding attempt counts towards the p-value.
 """
 
 from __future__ import annotations
@@ -46,21 +49,33 @@ N_CHIPS = GRID * GRID
 N_PILOT = N_CHIPS // 8
 SMOOTH_SIGMA = 1.2
 HIGHPASS_SIGMA = 2.5
-NORM_SIGMA = 8.0
+NORM_SIGMA = 3.0
 MIN_SIDE = TILE
 TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at most costs this PSNR
 TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
 TEMPLATE_SHARE = 0.45  # amplitude of the Fourier template relative to the payload tile
 WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
+DATA_WHITEN = 0.35  # spectral whitening exponent of the folded tile before the chips are read
 PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
 PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
+PILOT_CAP = 2.0 * PILOT_GAIN  # ... but never above this amplitude (the data chips keep their share)
 INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
+HARD_STEPS = 3  # ... when the mark does not decode after INFORMED_STEPS
 MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
 OWN_FLOOR = 0.4
 SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not decode
 SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
+TEMPLATE_CANDIDATES = 4  # template geometries ranked by their pilot peak
+GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as one) are decoded
+REFINE_STEPS = (1.0, 0.5)  # pilot polish of the best geometry: step multipliers, coarse then fine
+REFINE_ANGLE = 0.2  # degrees
+REFINE_SCALE = 0.004
+REFINE_PASSES = 4  # at most this many rounds of steps per step size
+# kept downscales the pilot is searched over when the template gives nothing that decodes
+SCALE_SEARCH = tuple(np.exp(np.arange(math.log(0.48), math.log(0.97), 0.015)))
+SCALE_SEARCH_PILOT = 5.5  # ... decoded from a pilot peak this high (unmarked: median 4.6, 4% above)
 # a pilot peak this far out (standard deviations of the correlation surface; unmarked images
 # peak near 4) means a mark was there even when it does not decode
 MIN_PILOT_SCORE = 5.0
@@ -73,14 +88,19 @@ class Layout:
     signs: np.ndarray  # (N_CHIPS,) +-1
     pilot: np.ndarray  # (N_CHIPS,) bool
     bit_of_chip: np.ndarray  # (N_CHIPS,) coded-bit index, -1 for pilot
-    pilot_fft: np.ndarray  # conj FFT of the smoothed pilot tile
+    pilot_fft: np.ndarray  # conj real FFT of the smoothed pilot tile
+
+
+@lru_cache(maxsize=1)
+def _smoothing() -> np.ndarray:
+    """The chips' Gaussian smoothing as a TILE x TILE transfer function."""
+    f = np.fft.fftfreq(TILE)
+    return np.exp(-2.0 * (math.pi * SMOOTH_SIGMA) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
 
 
 def _smooth_tile(tile: np.ndarray) -> np.ndarray:
     """Circular Gaussian smoothing of a TILE x TILE array (keeps the tiling seamless)."""
-    f = np.fft.fftfreq(TILE)
-    g = np.exp(-2.0 * (math.pi * SMOOTH_SIGMA) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
-    return np.real(np.fft.ifft2(np.fft.fft2(tile) * g))
+    return np.real(np.fft.ifft2(np.fft.fft2(tile) * _smoothing()))
 
 
 def _chips_to_tile(chips: np.ndarray) -> np.ndarray:
@@ -97,7 +117,7 @@ def layout(key: bytes) -> Layout:
     bit_of_chip = np.full(N_CHIPS, -1, dtype=np.int64)
     bit_of_chip[order[N_PILOT:]] = np.arange(N_CHIPS - N_PILOT) % N_CODED
     pilot_tile = _chips_to_tile(np.where(pilot, signs, 0.0))
-    return Layout(signs, pilot, bit_of_chip, np.conj(np.fft.fft2(pilot_tile)))
+    return Layout(signs, pilot, bit_of_chip, np.conj(np.fft.rfft2(pilot_tile)))
 
 
 def chip_values(key: bytes, payload: str | int | bytes) -> np.ndarray:
@@ -184,8 +204,13 @@ def _work_luma(rgb: np.ndarray) -> np.ndarray:
 
 
 def _cells(folded: np.ndarray) -> np.ndarray:
-    """Per-chip soft values of an aligned folded tile (before the keyed signs)."""
-    return _smooth_tile(folded).reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel()
+    """Per-chip soft values of an aligned folded tile (before the keyed signs): the tile is
+    partly whitened (a periodic host texture that the fold piles up no longer outweighs the
+    chips), matched-filtered with the chip smoothing and averaged over each chip."""
+    spectrum = np.fft.fft2(folded)
+    spectrum /= np.abs(spectrum) ** DATA_WHITEN + 1e-12
+    smoothed = np.real(np.fft.ifft2(spectrum * _smoothing()))
+    return smoothed.reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3)).ravel()
 
 
 def embed_rgb(
@@ -198,10 +223,17 @@ def embed_rgb(
     ``min_ssim`` or better. Informed embedding: the embedder runs the detector's front end
     on the host and on its first attempt, and gives more amplitude to the coded bits the host
     works against (their margin below the median bit's), then renders again. The result is
-    read back with the detector; if it does not decode (small or very textured images) the
-    SSIM bound is relaxed step by step (logged), down to the last of ``SSIM_STEPS``.
+    read back with the detector; if it does not decode (small or very textured images) it is
+    embedded again with ``HARD_STEPS`` informed rounds, and then the SSIM bound is relaxed
+    step by step (logged), down to the last of ``SSIM_STEPS``.
     """
-    out = _embed_once(rgb, key, payload, psnr, min_ssim)
+    out = _embed_once(rgb, key, payload, psnr, min_ssim, INFORMED_STEPS)
+    if detect_rgb(out, key).valid:
+        return out
+    # a host that works against the mark everywhere (dense texture at the PSNR bound): more
+    # informed rounds at the same bounds, then the SSIM bound relaxed step by step
+    logger.info("image mark did not decode after %d informed rounds; trying %d", INFORMED_STEPS, HARD_STEPS)
+    out = _embed_once(rgb, key, payload, psnr, min_ssim, HARD_STEPS)
     for relaxed in SSIM_STEPS:
         if relaxed >= min_ssim:
             continue
@@ -209,11 +241,13 @@ def embed_rgb(
             break
         logger.warning("image mark did not decode at SSIM %.3f; relaxing the bound to %.3f", min_ssim, relaxed)
         min_ssim = relaxed
-        out = _embed_once(rgb, key, payload, psnr, min_ssim)
+        out = _embed_once(rgb, key, payload, psnr, min_ssim, HARD_STEPS)
     return out
 
 
-def _embed_once(rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float, min_ssim: float) -> np.ndarray:
+def _embed_once(
+    rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: float, min_ssim: float, steps: int
+) -> np.ndarray:
     height, width = rgb.shape[:2]
     lay = layout(key)
     expected = chip_values(key, payload)
@@ -225,19 +259,20 @@ def _embed_once(rgb: np.ndarray, key: bytes, payload: str | int | bytes, psnr: f
     similarity = SSIM(base)
     gain: float | None = None
     energy = 1.0
-    for step in range(INFORMED_STEPS + 1):
+    for step in range(steps + 1):
         pat, sync = pattern(key, payload, height, width, amplitudes)
         signal = (pat + TEMPLATE_SHARE * sync)[:, :, None] * mask
         if gain is not None:  # start from the last gain, corrected for the new energy
             gain *= math.sqrt(energy / float(np.mean(signal**2)))
         energy = float(np.mean(signal**2))
         out, gain = _render(base, signal, psnr, min_ssim, similarity, gain)
-        if step == INFORMED_STEPS:
+        if step == steps:
             break
         folded = _fold(_normalised(_work_luma(out)))
         peak = _pilot_z(folded, lay)
         if peak < PILOT_TARGET:
-            amplitudes[lay.pilot] *= min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0))
+            boost = min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0))
+            amplitudes[lay.pilot] = np.minimum(amplitudes[lay.pilot] * boost, PILOT_CAP)
         marked = _cells(folded) * lay.signs * expected
         bit = lay.bit_of_chip[data]
         own = np.bincount(bit, weights=(marked - host)[data], minlength=N_CODED)
@@ -285,9 +320,9 @@ class Candidate:
 def _correlation(folded: np.ndarray, lay: Layout) -> np.ndarray:
     """The whitened (phase) correlation of a folded tile with the pilot, per tile shift: a
     periodic host texture (bricks, print, grass) does not outshine the pilot's peak."""
-    spectrum = np.fft.fft2(folded)
+    spectrum = np.fft.rfft2(folded)
     spectrum /= np.abs(spectrum) ** WHITEN + 1e-12
-    return np.real(np.fft.ifft2(spectrum * lay.pilot_fft))
+    return np.fft.irfft2(spectrum * lay.pilot_fft, s=folded.shape)
 
 
 def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
@@ -341,18 +376,77 @@ def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, 
     return bits, soft, message.valid, message.field, errors
 
 
+def _turned(g: np.ndarray, turn: bool) -> np.ndarray:
+    return np.ascontiguousarray(g[::-1, ::-1]) if turn else g
+
+
+def _best_pilot(h: np.ndarray, lay: Layout) -> float:
+    return _candidates(h, lay, 1)[0].pilot_score
+
+
+def _pilot_at_scale(f: np.ndarray, s: float, lay: Layout) -> float:
+    """The pilot peak of ``f`` read as a copy kept at scale ``s``: folded at the nearest whole
+    period (after the tiny resize that makes it exact), the folded tile resized to TILE."""
+    import cv2
+
+    period = max(8, round(TILE * s))
+    q = period / (TILE * s)
+    h, w = f.shape
+    size = (max(1, round(w * q)), max(1, round(h * q)))
+    g = cv2.resize(f.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+    hp, wp = -(-g.shape[0] // period) * period, -(-g.shape[1] // period) * period
+    pad = np.zeros((hp, wp), dtype=np.float32)
+    pad[: g.shape[0], : g.shape[1]] = g
+    folded = pad.reshape(hp // period, period, wp // period, period).sum(axis=(0, 2))
+    folded = cv2.resize(folded, (TILE, TILE), interpolation=cv2.INTER_LINEAR).astype(np.float64)
+    corr = _correlation(folded, lay).ravel()
+    return float((corr.max() - corr.mean()) / (corr.std() + 1e-12))
+
+
+def _refine(
+    f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout
+) -> tuple[np.ndarray, float]:
+    """Polish a template geometry on the pilot: steps of rotation, scale and aspect change
+    of the map, each kept when the pilot peak rises (the template peaks give the map to a
+    fraction of a spectral bin; the chips need it to a fraction of a chip over the image)."""
+    for step in REFINE_STEPS:
+        improved, passes = True, 0
+        while improved and passes < REFINE_PASSES:
+            improved, passes = False, passes + 1
+            for kind in ("angle", "scale", "aspect"):
+                for sign in (-1.0, 1.0):
+                    d = sign * step * REFINE_SCALE
+                    if kind == "angle":
+                        t = math.radians(sign * step * REFINE_ANGLE)
+                        c, si = math.cos(t), math.sin(t)
+                        perturb = np.array([[c, -si], [si, c]])
+                    elif kind == "scale":
+                        perturb = np.eye(2) * (1.0 + d)
+                    else:
+                        perturb = np.diag([1.0 + d, 1.0 - d])
+                    trial = matrix @ perturb
+                    g = tpl.rectify(f, trial)
+                    if g is None:
+                        continue
+                    z = _best_pilot(_turned(g, turn), lay)
+                    if z > score:
+                        matrix, score, improved = trial, z, True
+    return matrix, score
+
+
 def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     """Search the geometry candidates and decode; stops at the first valid tag.
 
-    The unchanged geometry is decoded first, then the geometry the Fourier template reports
-    (and its half turn). Each decoding attempt counts towards the p-value.
+    The unchanged geometry is decoded first. Then the best few geometries the Fourier
+    template reports (each also with a half turn) are resampled back and ranked by their
+    pilot peak; the strongest is polished on the pilot and decoded, then the next ones.
+    Last, the pilot is searched over kept downscales (``SCALE_SEARCH``); a strong enough peak
+    is polished and decoded. Each decoding attempt counts towards the p-value.
 
     Args:
         rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
         key: The key bytes.
     """
-    import cv2
-
     lay = layout(key)
     y = _work_luma(rgb)
     f = _normalised(y)
@@ -365,22 +459,44 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
             return RawDetection(True, field, bits, errors, tried, 1.0, cand.pilot_score)
         if best is None:
             best = (bits, errors, cand)
-    geo = tpl.estimate(y, key)
-    template_score = geo.score if geo is not None else 0.0
-    if geo is not None:
+    geos = tpl.estimate(y, key, TEMPLATE_CANDIDATES)
+    template_score = geos[0].score if geos else 0.0
+    # the spectrum cannot tell a half turn apart (a vertical flip is a mirror plus a half turn)
+    options = []
+    for geo in geos:
         g = tpl.rectify(f, geo.matrix)
-        # the spectrum cannot tell a half turn apart (a vertical flip is a mirror plus a half turn)
-        for h in (g, None if g is None else np.ascontiguousarray(g[::-1, ::-1])):
-            if h is None:
-                continue
-            for cand in _candidates(h, lay, SHIFTS_PER_SCALE):
-                tried += 1
-                bits, soft, valid, field, errors = _decode(cand, key, lay)
-                if valid:
-                    mag = 1.0 / math.sqrt(abs(float(np.linalg.det(geo.matrix))))
-                    turn = "" if h is g else ", half turn"
-                    return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
-                                        geo.describe() + turn, template_score)
+        if g is not None:
+            options += [(_best_pilot(_turned(g, turn), lay), geo, turn) for turn in (False, True)]
+    options.sort(key=lambda o: -o[0])
+    for rank, (score, geo, turn) in enumerate(options[:GEOMETRIES_DECODED]):
+        matrix = geo.matrix
+        if rank == 0:
+            matrix, score = _refine(f, matrix, turn, score, lay)
+        g = tpl.rectify(f, matrix)
+        if g is None:
+            continue
+        for cand in _candidates(_turned(g, turn), lay, SHIFTS_PER_SCALE):
+            tried += 1
+            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            if valid:
+                mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
+                found = tpl.Geometry(matrix, geo.score, geo.flip)
+                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                                    found.describe() + (", half turn" if turn else ""), geo.score)
+    # a kept downscale (a screenshot) can blur and compress the template away while the pilot
+    # survives: the pilot itself searched over isotropic scales, the best polished and decoded
+    score, s = max((_pilot_at_scale(f, s, lay), s) for s in SCALE_SEARCH)
+    if score >= SCALE_SEARCH_PILOT:
+        matrix, score = _refine(f, s * np.eye(2), False, -1.0, lay)
+        g = tpl.rectify(f, matrix)
+        for cand in [] if g is None else _candidates(g, lay, SHIFTS_PER_SCALE):
+            tried += 1
+            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            if valid:
+                found = tpl.Geometry(matrix, 0.0, False)
+                mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
+                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                                    found.describe() + " (pilot scale search)", template_score)
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best

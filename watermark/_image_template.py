@@ -6,7 +6,8 @@ one sharp peak in the image's spectrum, far above the host's spectrum at that fr
 A rotation, a rescaling (kept or undone), an aspect change or a flip moves the peaks by
 the inverse-transpose of the same linear map, so :func:`estimate` finds the map by
 matching the keyed peaks (a grid search over rotation, flip and scales, then a sub-bin
-least-squares fit) and :func:`rectify` resamples the image back; the tile decoder then
+least-squares fit; it returns the best few distinct matches, which the detector checks
+with the pilot) and :func:`rectify` resamples the image back; the tile decoder then
 finds the shift as usual. A crop only removes signal, it does not move the peaks.
 """
 
@@ -143,54 +144,85 @@ class Geometry:
         return f"{'flip, ' if self.flip else ''}rotation {angle:+.1f} deg, scale {sx:.3f} x {sy:.3f}"
 
 
-def estimate(y: np.ndarray, key: bytes) -> Geometry | None:
-    """Find the geometry from the template peaks in luma ``y`` (working resolution)."""
-    t = template(key)
-    import cv2
+def _peaks(scores: np.ndarray, keep: int) -> list[tuple[int, ...]]:
+    """Indices of the ``keep`` best local maxima of a score grid (neighbours of a taken
+    peak are skipped, so the candidates are distinct geometries)."""
+    order = np.argsort(scores, axis=None)[::-1]
+    taken: list[tuple[int, ...]] = []
+    for flat in order[: 40 * keep]:
+        idx = np.unravel_index(int(flat), scores.shape)
+        if all(max(abs(a - b) for a, b in zip(idx, t, strict=True)) > 2 for t in taken):
+            taken.append(tuple(int(i) for i in idx))
+            if len(taken) == keep:
+                break
+    return taken
 
-    r = _whitened_spectrum(y.astype(np.float32))
-    # coarse grids on the spectrum dilated by one bin (a peak between grid points still
-    # scores), then the fine search below on the spectrum itself
-    coarse = cv2.dilate(r.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.float64)
-    angles, scales, aspects = ANGLES[::2], SCALES[::2], ASPECTS[::2]
-    best: tuple[float, bool, float, float, float] = (-1.0, False, 0.0, 1.0, 1.0)
-    for flip in (False, True):
-        a, s = np.meshgrid(angles, scales, indexing="ij")
-        scores = _score(coarse, _freq_maps(a, s, s, flip), t.freqs)
-        i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-        cand = (float(scores[i, j]), flip, float(angles[i]), float(scales[j]), float(scales[j]))
-        if cand[0] > best[0]:
-            best = cand
-    # aspect changes without rotation: an axis-aligned grid over a scale and an aspect ratio
-    for flip in (False, True):
-        sx, ratio = np.meshgrid(scales, aspects, indexing="ij")
-        sy = sx * ratio
-        scores = _score(coarse, _freq_maps(np.zeros_like(sx), sx, sy, flip), t.freqs)
-        i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-        cand = (float(scores[i, j]), flip, 0.0, float(sx[i, j]), float(sy[i, j]))
-        if cand[0] > best[0]:
-            best = cand
-    _, flip, angle, s0x, s0y = best
-    # fine, anisotropic search around the coarse match (covers a coarse step either way)
+
+def _fine(
+    r: np.ndarray, freqs: np.ndarray, flip: bool, angle: float, s0x: float, s0y: float
+) -> Geometry | None:
+    """Fine, anisotropic search around a coarse match (covers a coarse step either way), then
+    a sub-bin least-squares fit on the matched peaks."""
     a = angle + np.deg2rad(np.arange(-1.25, 1.26, 0.25))
     ratios = np.exp(np.linspace(math.log(0.93), math.log(1.075), 15))
     aa, sx, sy = np.meshgrid(a, s0x * ratios, s0y * ratios, indexing="ij")
-    scores = _score(r, _freq_maps(aa, sx, sy, flip), t.freqs)
+    scores = _score(r, _freq_maps(aa, sx, sy, flip), freqs)
     k = np.unravel_index(int(np.argmax(scores)), scores.shape)
     score = float(scores[k])
     if score < MIN_SCORE:
         return None
     m = _freq_maps(np.array(aa[k]), np.array(sx[k]), np.array(sy[k]), flip)
     # sub-bin least squares on the matched peaks: observed_i = M @ original_i
-    pairs = [(f, _refine_peak(r, m @ f)) for f in t.freqs]
+    pairs = [(f, _refine_peak(r, m @ f)) for f in freqs]
     pairs = [(f, o) for f, o in pairs if o is not None]
     if len(pairs) >= 4:
         src = np.array([p[0] for p in pairs])
         dst = np.array([p[1] for p in pairs])
         sol, *_ = np.linalg.lstsq(src, dst, rcond=None)
         m = sol.T
-    spatial = np.linalg.inv(m).T
-    return Geometry(spatial, score, flip)
+    return Geometry(np.linalg.inv(m).T, score, flip)
+
+
+def _same(a: Geometry, b: Geometry) -> bool:
+    return a.flip == b.flip and float(np.abs(a.matrix - b.matrix).max()) < 0.01
+
+
+def estimate(y: np.ndarray, key: bytes, keep: int = 1) -> list[Geometry]:
+    """The ``keep`` best-matching geometries for the template peaks in luma ``y`` (working
+    resolution), best first; empty when nothing matches at all.
+
+    A weakened template (a screenshot, a rotation under JPEG) can lose its best match to a
+    chance alignment of host peaks while the true geometry is still among the next few:
+    the caller verifies each with the pilot."""
+    t = template(key)
+    import cv2
+
+    r = _whitened_spectrum(y.astype(np.float32))
+    # coarse grids on the spectrum dilated by one bin (a peak between grid points still
+    # scores), then the fine search on the spectrum itself
+    coarse = cv2.dilate(r.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.float64)
+    angles, scales, aspects = ANGLES[::2], SCALES[::2], ASPECTS[::2]
+    found: list[tuple[float, bool, float, float, float]] = []
+    for flip in (False, True):
+        a, s = np.meshgrid(angles, scales, indexing="ij")
+        scores = _score(coarse, _freq_maps(a, s, s, flip), t.freqs)
+        found += [(float(scores[i, j]), flip, float(angles[i]), float(scales[j]), float(scales[j]))
+                  for i, j in _peaks(scores, keep)]
+        # aspect changes without rotation: an axis-aligned grid over a scale and an aspect ratio
+        sx, ratio = np.meshgrid(scales, aspects, indexing="ij")
+        sy = sx * ratio
+        scores = _score(coarse, _freq_maps(np.zeros_like(sx), sx, sy, flip), t.freqs)
+        found += [(float(scores[i, j]), flip, 0.0, float(sx[i, j]), float(sy[i, j]))
+                  for i, j in _peaks(scores, keep)]
+    found.sort(key=lambda c: -c[0])
+    out: list[Geometry] = []
+    for _, flip, angle, s0x, s0y in found:
+        geo = _fine(r, t.freqs, flip, angle, s0x, s0y)
+        if geo is not None and not any(_same(g, geo) for g in out):
+            out.append(geo)
+        if len(out) == keep:
+            break
+    return sorted(out, key=lambda g: -g.score)
 
 
 def rectify(f: np.ndarray, matrix: np.ndarray, max_side: int = 1400) -> np.ndarray | None:

@@ -228,6 +228,12 @@ def _scale(rgb: np.ndarray, sx: float, sy: float) -> np.ndarray:
     return cv2.resize(rgb, (round(w * sx), round(h * sy)), interpolation=cv2.INTER_AREA)
 
 
+def _screenshot(rgb: np.ndarray) -> np.ndarray:
+    small = _scale(rgb, 0.7, 0.7)
+    c = round(0.03 * small.shape[0])
+    return attacks.jpeg(np.ascontiguousarray(small[c:-c, c:-c]), 80)
+
+
 @pytest.mark.parametrize(
     "name, attack",
     [
@@ -237,6 +243,8 @@ def _scale(rgb: np.ndarray, sx: float, sy: float) -> np.ndarray:
         ("aspect 1 x 0.8", lambda x: _scale(x, 1.0, 0.8)),
         ("horizontal flip", lambda x: np.ascontiguousarray(x[:, ::-1])),
         ("vertical flip", lambda x: np.ascontiguousarray(x[::-1])),
+        ("rotate 5 + JPEG 50", lambda x: attacks.jpeg(_rotate(x, 5), 50)),
+        ("screenshot: 0.7x kept, 3% cut per side, JPEG 80", _screenshot),
     ],
 )
 def test_geometry_is_recovered_through_the_template(name, attack) -> None:
@@ -267,3 +275,67 @@ def test_quality_targets_hold_on_a_photo_with_flat_sky_and_texture(shared_data) 
     assert change[300:].mean() > 1.1 * change[:200].mean()
     mask = jnd_mask(img.mean(axis=2))
     assert mask[:200].mean() < mask[300:].mean()
+
+
+def test_template_offers_distinct_geometries_best_first() -> None:
+    """The template proposes several distinct geometries (the detector ranks them by the
+    pilot); the true rotation is among them and the list is sorted by template score."""
+    from raikit.watermark import _image_core as core
+    from raikit.watermark import _image_template as tpl
+    from raikit.watermark._keys import normalize_key
+
+    key = normalize_key("geo-key-1")
+    marked = embed_image(natural_image(seed=21, height=384, width=384), key=key, payload="g1")
+    geos = tpl.estimate(core._work_luma(attacks.jpeg(_rotate(marked, 5), 50)), key, keep=4)
+    assert 2 <= len(geos) <= 4
+    assert [g.score for g in geos] == sorted((g.score for g in geos), reverse=True)
+    angle = np.radians(5.0)
+    truth = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+    assert min(float(np.abs(g.matrix - truth).max()) for g in geos) < 0.01
+    pairs = [(a, b) for i, a in enumerate(geos) for b in geos[i + 1 :]]
+    assert all(float(np.abs(a.matrix - b.matrix).max()) >= 0.01 for a, b in pairs)
+    assert len(tpl.estimate(core._work_luma(marked), key, keep=1)) == 1
+
+
+def test_pilot_polish_corrects_a_slightly_wrong_geometry() -> None:
+    """A map 0.7 degrees and 1.2% off does not decode as is; the pilot polish brings it back."""
+    from raikit.watermark import _image_core as core
+    from raikit.watermark import _image_template as tpl
+    from raikit.watermark._keys import normalize_key
+
+    key = normalize_key("geo-key-1")
+    lay = core.layout(key)
+    marked = embed_image(natural_image(seed=21, height=384, width=384), key=key, payload="g1")
+    f = core._normalised(core._work_luma(_rotate(marked, 3)))
+    angle = np.radians(3.0)
+    truth = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+    off = np.radians(0.7)
+    wrong = truth @ np.array([[np.cos(off), -np.sin(off)], [np.sin(off), np.cos(off)]]) * 1.012
+
+    def decodes(matrix: np.ndarray) -> bool:
+        return any(core._decode(c, key, lay)[2] for c in core._candidates(tpl.rectify(f, matrix), lay, 2))
+
+    start = core._best_pilot(tpl.rectify(f, wrong), lay)
+    polished, score = core._refine(f, wrong, False, start, lay)
+    assert not decodes(wrong) and decodes(polished)
+    assert score > start and np.abs(polished - truth).max() < np.abs(wrong - truth).max()
+
+
+def test_pilot_scale_search_finds_a_downscale_without_the_template(monkeypatch) -> None:
+    """When the template gives nothing (blurred and compressed away), the pilot searched over
+    kept downscales still finds a 0.7x copy; the search counts in the p-value."""
+    from raikit.watermark import _image_core as core
+    from raikit.watermark import _image_template as tpl
+    from raikit.watermark._keys import normalize_key
+
+    base = natural_image(seed=21, height=384, width=384)
+    marked = embed_image(base, key="geo-key-1", payload="g1")
+    monkeypatch.setattr(tpl, "estimate", lambda *args, **kwargs: [])
+    det = detect_image(attacks.jpeg(_scale(marked, 0.7, 0.7), 80), key="geo-key-1")
+    assert det.found and det.payload == "g1"
+    assert "pilot scale search" in det.extra["geometry"] and abs(det.magnification - 1 / 0.7) < 0.02
+    assert det.candidates_tried > 2 and det.p_value == det.candidates_tried * 2.0**-32
+    assert not detect_image(_scale(base, 0.7, 0.7), key="geo-key-1").found
+    f = core._normalised(core._work_luma(_scale(marked, 0.7, 0.7)))
+    lay = core.layout(normalize_key("geo-key-1"))
+    assert core._pilot_at_scale(f, 0.7, lay) > core.SCALE_SEARCH_PILOT > core._pilot_at_scale(f, 0.8, lay)
