@@ -11,8 +11,9 @@ characters is released: never inside a finding's span, and at a whitespace bound
 possible. The window doubles after each scan up to ``max_window``: the first text is released
 early, and a long stream pays the fixed cost of a scan (a model forward pass, about as much as
 a hundred tokens) a few times, not once per short window. Each character is therefore
-scored once as new text and at most about once more as held text, whatever the chunk sizes, and a finding that spans chunk or window boundaries is
-still seen whole before any of it is released.
+scored once as new text and at most about once more as held text, whatever the chunk sizes,
+and a finding that spans chunk or window boundaries is still seen whole before any of it is
+released.
 
 The filter does no I/O: :meth:`StreamFilter.window_text` says what to scan and
 :meth:`StreamFilter.apply` takes the result, so the sync and async guard share it.

@@ -12,6 +12,7 @@ vocabulary maps almost all emoji to one unknown token, which makes "I'd love to 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -101,6 +102,7 @@ def prepare(text: str) -> str:
     return emoji.replace_emoji(cleaned, replace=_emoji_name)
 
 
+@functools.cache
 def cpu_has_native_bf16() -> bool:
     """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX), read from ``/proc/cpuinfo``.
 
