@@ -145,20 +145,40 @@ def test_a_lone_request_does_not_wait_for_company() -> None:
 
 
 def test_requests_arriving_together_still_wait_for_company() -> None:
-    g, slow, _ = make_guard(seconds=0.05, runtime="{batch_wait_ms: 200}")
-    batcher = g.runner.batcher("prompt")  # type: ignore[attr-defined]
+    from raikit.guardrails._batcher import MicroBatcher
 
-    def burst(n: int) -> None:
+    sizes: list[int] = []
+    running, release = threading.Event(), threading.Event()
+
+    def scan(texts: list[str], **_: object) -> list[None]:
+        sizes.append(len(texts))
+        running.set()
+        release.wait()
+        return [None] * len(texts)
+
+    # a long wait so that a loaded machine cannot end it early; max_batch ends it instead
+    batcher = MicroBatcher(scan, stage="prompt", wait_s=60.0, max_batch=4, max_pending=16)
+
+    def start(n: int) -> list[threading.Thread]:
         threads = [threading.Thread(target=batcher.submit, args=([f"p{i}"],)) for i in range(n)]
         for t in threads:
             t.start()
-        for t in threads:
-            t.join()
+        return threads
 
-    burst(4)  # the first goes alone, the other three queue behind it and go together
-    before = len(slow.batches)
-    burst(4)  # after a batch with company: the next waits for the rest of the burst
-    assert slow.batches[before:] == [4]
+    first = start(1)
+    assert running.wait(10)  # the first request goes alone, at once: a quiet server adds no wait
+    queued = start(3)
+    while batcher._slots._value > 12:  # type: ignore[attr-defined]  # all three hold a slot
+        time.sleep(0.001)
+    time.sleep(0.05)  # and are in the queue behind the running batch
+    release.set()
+    for t in first + queued:
+        t.join(10)
+    burst = start(4)  # after a batch with company the next one waits for the whole burst
+    for t in burst:
+        t.join(30)
+    batcher.close()
+    assert sizes == [1, 3, 4]
 
 
 def test_each_guard_has_its_own_pool_sized_by_policy() -> None:
