@@ -168,9 +168,8 @@ def test_requests_arriving_together_still_wait_for_company() -> None:
     first = start(1)
     assert running.wait(10)  # the first request goes alone, at once: a quiet server adds no wait
     queued = start(3)
-    while batcher._slots._value > 12:  # type: ignore[attr-defined]  # all three hold a slot
+    while batcher._queue.qsize() < 3:  # all three wait in the queue behind the running batch
         time.sleep(0.001)
-    time.sleep(0.05)  # and are in the queue behind the running batch
     release.set()
     for t in first + queued:
         t.join(10)
