@@ -87,6 +87,20 @@ def test_bfloat16_features_stay_close_to_float32() -> None:
     assert _cosines(reference, alone).min() > 0.999  # padding changes bfloat16 rounding, not the features
 
 
+def test_bfloat16_weights_are_cast_once_and_give_what_autocast_gave() -> None:
+    import torch
+
+    fast = _encoder.get_encoder(precision="bfloat16")
+    linears = [m for m in fast._model.modules() if isinstance(m, torch.nn.Linear)]
+    norms = [m for m in fast._model.modules() if isinstance(m, torch.nn.LayerNorm)]
+    assert linears and all(m.weight.dtype == torch.bfloat16 for m in linears)
+    assert norms and all(m.weight.dtype == torch.float32 for m in norms)
+    per_call = _encoder.Encoder(fast.path, precision="float32")  # float32 weights ...
+    per_call.precision = "bfloat16"  # ... cast by autocast inside every forward pass, as before
+    cleaned = [_encoder.prepare(t) for t in TEXTS]
+    assert np.array_equal(per_call._encode(cleaned, 64).features, fast._encode(cleaned, 64).features)
+
+
 def test_precision_comes_from_the_argument_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_encoder, "cpu_has_native_bf16", lambda: True)
     monkeypatch.delenv(_encoder.PRECISION_ENV, raising=False)
