@@ -26,7 +26,8 @@ pool (what "block" would block).
 Speed: texts per second of the shipped check (source=prompt) on 500-character texts, beside
 the bare encoder pass on the same kind of texts (what the check cannot go below) and the
 check's extra cost when the harm check already read the same prompts (the guard's case:
-both share one encoder pass); the load average is printed with it.
+both share one encoder pass); best of three rounds, the kinds taking turns, each round on
+texts new to the feature cache; the load average is printed with it.
 
 Usage:
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/injection.py [--threads 1]
@@ -248,21 +249,30 @@ def main() -> None:
 
     encoder = check._model.encoder
     check.predict_proba(texts_500("warm-up")[:8])
-    rates = {}
-    for label, run, texts in (
-        ("bare encoder pass", lambda t: encoder.window_features(t), texts_500("encoder")),
-        ("injection check", check.predict_proba, texts_500("check")),
-        ("old denylist", denylist.scan, texts_500("denylist")),
-    ):
+    harm = load_check("harm")
+
+    def after_harm(texts: list[str]) -> float:
+        harm.predict_proba(texts)
+        t0 = time.perf_counter()
+        check.predict_proba(texts)
+        return time.perf_counter() - t0
+
+    def timed(texts: list[str], run) -> float:  # noqa: ANN001
         t0 = time.perf_counter()
         run(texts)
-        rates[label] = len(texts) / (time.perf_counter() - t0)
-    harm = load_check("harm")
-    shared = texts_500("shared")
-    harm.predict_proba(shared)
-    t0 = time.perf_counter()
-    check.predict_proba(shared)
-    rates["injection check after harm read the prompts"] = len(shared) / (time.perf_counter() - t0)
+        return time.perf_counter() - t0
+
+    # Best of three rounds, the kinds taking turns, each round with texts new to the feature cache.
+    rates: dict[str, float] = {}
+    for round_ in range(3):
+        for label, took in (
+            ("bare encoder pass", lambda t: timed(t, encoder.window_features)),
+            ("injection check", lambda t: timed(t, check.predict_proba)),
+            ("old denylist", lambda t: timed(t, denylist.scan)),
+            ("injection check after harm read the prompts", after_harm),
+        ):
+            texts = texts_500(f"{label} {round_}")
+            rates[label] = max(rates.get(label, 0.0), len(texts) / took(texts))
     load = os.getloadavg()
     print(f"speed, 500-char texts, {args.threads} threads, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}: "
           + "; ".join(f"{k} {v:.0f} texts/s" for k, v in rates.items())
