@@ -41,6 +41,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,7 +258,7 @@ def main() -> None:
         check.predict_proba(texts)
         return time.perf_counter() - t0
 
-    def timed(texts: list[str], run) -> float:  # noqa: ANN001
+    def timed(texts: list[str], run: Callable[[list[str]], object]) -> float:
         t0 = time.perf_counter()
         run(texts)
         return time.perf_counter() - t0
