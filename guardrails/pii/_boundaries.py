@@ -24,6 +24,7 @@ import functools
 import re
 from typing import Any
 
+from raikit.guardrails.pii._address import break_words, street_word
 from raikit.guardrails.pii._structure import word_list
 
 Piece = tuple[int, int, str]
@@ -48,6 +49,8 @@ _CAPITAL_WORD = re.compile(r"(?<![\w])[^\W\d_a-z][^\W\d_]+")
 # Up to three words, each followed by spaces, that end right before a name (same line).
 _WORDS_BEFORE = re.compile(r"(?:(?<![\w'’-])[^\W\d_][\w'’-]*[ \t]+){1,3}$")
 _WORD_AT = re.compile(r"[^\W\d_][\w'’-]*")
+_VALUE_LIKE = re.compile(r"\d|(?<![\w])[^\W\d_a-z]")
+_DOUBLED_ST = re.compile(r"[ \t]+(?i:st)\.?$")
 _LABEL_TYPES = {"PERSON": "PERSON", "GPE": "GPE", "ORGANIZATION": "ORGANIZATION"}
 
 
@@ -136,6 +139,50 @@ def split_lines(text: str, start: int, end: int, entity: str) -> list[Piece]:
     bounds = [start] + [x for c in cuts for x in c] + [end]
     pieces = [_strip(text, lo, hi) for lo, hi in zip(bounds[::2], bounds[1::2], strict=True)]
     return [(p[0], p[1], entity) for p in pieces if p is not None]
+
+
+def trim_address(text: str, start: int, end: int) -> list[Piece]:
+    """A street address span without quote markers, bullets, prose after it and a doubled street type.
+
+    Each line (:func:`split_lines`) ends before a lower-case prose word of ``address_breaks``
+    (``addresses.yaml``) in mixed-case text ("Main Street between 5th Avenue and Oak Road": the
+    part after the word stays only when it holds a number or a capitalised word), and a trailing
+    "St." after a street that already has its street word and number ("77 Elm Street St.",
+    "Sludevej 13 St.") is cut.
+
+    Example:
+        >>> text = "We are at 5 Rue Victor Hugo, 3rd floor on the left."
+        >>> [text[s:e] for s, e, _ in trim_address(text, 10, 50)]
+        ['5 Rue Victor Hugo, 3rd floor']
+    """
+    mixed = any(ch.isupper() for ch in text)
+    out: list[Piece] = []
+    for s, e, _ in split_lines(text, start, end, "STREET_ADDRESS"):
+        parts = [(s, e)]
+        if mixed:
+            bounds = [s] + [x for m in _address_break().finditer(text, s, e) for x in m.span()] + [e]
+            parts = [p for lo, hi in zip(bounds[::2], bounds[1::2], strict=True) if (p := _strip(text, lo, hi))]
+            parts = parts[:1] + [p for p in parts[1:] if _VALUE_LIKE.search(text, p[0], p[1])]
+        for lo, hi in parts:
+            m = _DOUBLED_ST.search(text, lo, hi)
+            if m is not None and _has_street(text[lo : m.start()]):
+                hi = m.start()
+            out.append((lo, hi, "STREET_ADDRESS"))
+    return out
+
+
+@functools.cache
+def _address_break() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(set(break_words()), key=len, reverse=True))
+    return re.compile(r"[ \t,]+(?:" + words + r")(?=[ \t,.;!?]|$)")
+
+
+def _has_street(value: str) -> bool:
+    """Whether ``value`` ends in a house number or a street word and holds a street word."""
+    words = value.split()
+    if len(words) < 2 or not (words[-1][0].isdigit() or street_word(words[-1])):
+        return False
+    return any(street_word(w) for w in words[:-1] if not w[0].isdigit()) or street_word(words[-1])
 
 
 def _split_list(text: str, start: int, end: int, entity: str) -> list[Piece]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from raikit.guardrails._normalize import NormalizedText, normalize
-from raikit.guardrails.pii._boundaries import split_lines, split_span, title_before
+from raikit.guardrails.pii._boundaries import split_span, title_before, trim_address
 from raikit.guardrails.pii._canonical import canonical
 from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
 from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPPORTED, check_language, detect
@@ -319,15 +319,15 @@ def _split_boundaries(
 
 
 def _split_address_lines(text: str, raws: list[_Raw]) -> list[_Raw]:
-    """Cut the quote markers and bullets out of multi-line addresses that passed the rules
-    ("7 Kookaburra Meander\n> Perth WA 6000"); every line keeps the address's score."""
+    """Trim addresses that passed the rules (:func:`raikit.guardrails.pii._boundaries.trim_address`):
+    no quote markers, bullets or prose words; every piece keeps the address's score."""
     out = []
     for r in raws:
         if r.type != "STREET_ADDRESS":
             out.append(r)
             continue
         out += [r if (s, e) == (r.start, r.end) else _Raw(r.type, s, e, r.score, r.recognizer)
-                for s, e, _ in split_lines(text, r.start, r.end, r.type)]
+                for s, e, _ in trim_address(text, r.start, r.end)]
     return out
 
 
