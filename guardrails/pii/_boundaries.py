@@ -12,10 +12,16 @@ not part of the value. These rules cut a span into the pieces that are:
   "Shipping to:") is never part of a value (the value after it keeps its place; a value after
   an address, name, city or company label takes that label's type);
 * a person span listing several persons ("Anna and Ben Smith", "Kónya, Becker and Vasquez") is
-  split at "and", "&", "und", "et", "or" and commas.
+  split at "and", "&", "und", "et", "or" and commas;
+* an address that passed the structure rules ends before a lower-case prose word ("Main Street
+  between 5th Avenue and Oak Road") and loses a doubled street type ("77 Elm Street St.")
+  (:func:`trim_address`);
+* a job title right before a name is found by its job word ("marketing director Sofia Rossi",
+  :func:`title_before`).
 
-The greetings and label words are in ``context.yaml`` beside this module. Every rule is a
-precompiled regular expression or a set look-up on the span's own text.
+The greetings, label words and title stop words are in ``context.yaml``, the prose words that
+end an address in ``addresses.yaml``. Every rule is a precompiled regular expression or a set
+look-up on the span's own text (and, for titles, the few words before a name).
 """
 
 from __future__ import annotations
@@ -33,7 +39,8 @@ _NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "NRP"})
 # Types that never run over a line break (an address block does, line by line).
 _ONE_LINE_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "NRP", "TITLE", "DATE_TIME", "AGE"})
 _STRIPPED_TYPES = _ONE_LINE_TYPES | {"STREET_ADDRESS"}
-# A list number opening a line ("2. Ann Lee"), before a capitalised word.
+# A list number opening a line ("2. Ann Lee"), before a capitalised word (not in a date: "3. Mai").
+_LISTED_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "NRP", "TITLE", "STREET_ADDRESS"})
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)][ \t]+(?=[^\W\d_a-z])")
 _CARE_OF = re.compile(r"[ \t,]*(?<![\w/])(?:c/o|c\.o\.|care of)(?![\w/])[ \t,]*", re.IGNORECASE)
 # A quote marker, bullet or list number opening a line ("\n> ", "\n- ", "\n2. "), or a spaced em dash
@@ -105,7 +112,9 @@ def split_span(text: str, start: int, end: int, entity: str, *, markers: bool = 
         if bounds is None:
             return []  # "*", "—": no value at all
         start, end = bounds
-        if (m := _LIST_NUMBER.match(text, start, end)) is not None and (start == 0 or text[start - 1] == "\n"):
+        if entity in _LISTED_TYPES and (m := _LIST_NUMBER.match(text, start, end)) is not None and (
+            start == 0 or text[start - 1] == "\n"
+        ):
             start = m.end()
     if entity in _NAME_TYPES and (m := _greeting().match(text, start, end)) is not None:
         start = m.end()
