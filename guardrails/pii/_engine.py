@@ -20,7 +20,12 @@ from raikit.guardrails.pii._canonical import canonical
 from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
 from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPPORTED, check_language, detect
 from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
-from raikit.guardrails.pii._recognizers import PREFILTERS, boost_with_context, custom_recognizer, default_recognizers
+from raikit.guardrails.pii._recognizers import (
+    PREFILTERS,
+    boost_with_context,
+    custom_recognizer,
+    default_recognizers,
+)
 from raikit.guardrails.pii._spaced import join_lone_digits
 from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb, word_list
 
