@@ -98,7 +98,13 @@ def _lists() -> dict[str, Any]:
         "ships": words("ship_prefixes"),
         "regions": frozenset(str(w) for w in data["regions"]),
         "intersection": tuple(str(w).casefold() for w in data["intersection"]),
+        "breaks": tuple(str(w) for w in data["address_breaks"]),
     }
+
+
+def break_words() -> tuple[str, ...]:
+    """Prose words that end an address in mixed-case text ("between", "near", "on")."""
+    return _lists()["breaks"]
 
 
 # Street types that are also ordinary words ("via email", "place it"): capitalised only.

@@ -15,11 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from raikit.guardrails._normalize import NormalizedText, normalize
+from raikit.guardrails.pii._boundaries import split_span, title_before, trim_address
 from raikit.guardrails.pii._canonical import canonical
 from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
 from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPPORTED, check_language, detect
 from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
-from raikit.guardrails.pii._recognizers import PREFILTERS, boost_with_context, custom_recognizer, default_recognizers
+from raikit.guardrails.pii._recognizers import (
+    PREFILTERS,
+    boost_with_context,
+    custom_recognizer,
+    default_recognizers,
+)
 from raikit.guardrails.pii._spaced import join_lone_digits
 from raikit.guardrails.pii._structure import near_address, plausible, strip_instruction_verb, word_list
 
@@ -35,6 +41,10 @@ _VALIDATED = ("CREDIT_CARD", "IBAN_CODE")
 # Types whose value is a number: a NER span is cut to the number ("call 415-555-0199").
 _NUMBER_TYPES = frozenset({"PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IP_ADDRESS", "ZIP_CODE"})
 _NAME_SPAN_TYPES = frozenset({"PERSON", "ORGANIZATION", "GPE", "NRP"})
+# Pattern detections whose spans the boundary rules cut (the address finder runs over lines).
+_PATTERN_SPLIT_TYPES = frozenset({"STREET_ADDRESS"})
+# Types a cut piece may take from a field label before it ("Address: ...") or a "c/o" after it.
+_TYPES_KEPT = frozenset({"PERSON", "STREET_ADDRESS", "GPE", "ORGANIZATION"})
 # An address span absorbs the next address, city or postcode span across spaces, commas and
 # new lines (multi-line postal addresses are one value).
 _JOINABLE_GAP = re.compile(r"[\s,]*")
@@ -43,6 +53,8 @@ _JOINS_ADDRESS = frozenset({"STREET_ADDRESS", "GPE", "ZIP_CODE"})
 _HONORIFICS = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Sir|Miss|Dame|Lady|Lord|Madam|Mme|Mlle|Herr|Frau|Sr|Sra)\.?"
 _HONORIFIC = re.compile(_HONORIFICS + r"(?=\s+\S)")
 _HONORIFIC_ONLY = re.compile(_HONORIFICS, re.IGNORECASE)
+# A job title found before a name by its job word scores as the pattern-found titles do.
+JOB_TITLE_SCORE = 0.5
 # A NER TITLE must look like an honorific or a job: at most 5 words (3 if lower case), one of
 # them job-like ("cleaner", "officer", "clerk"); anything else is prose ("antelope, camels").
 _MAX_TITLE_WORDS = 5
@@ -195,12 +207,13 @@ class PiiEngine:
                 if e.type in self.entities and not _is_role(norm.text, e.start, e.end)
                 and not _is_prose_title(norm.text, e.type, e.start, e.end)
             ]
+            raws = _split_boundaries(norm.text, raws, markers=False)
             raws = _join(norm.text, _split_titles(norm.text, raws, self.entities))
             raws = _down_weight_headlines(norm.text, _extend_addresses(norm.text, raws))
             raws = self._validate(norm.text, raws)
-            raws += self._patterns(norm.text)
-            raws = _plausible(norm.text, raws)
-            results.append([self._to_original(norm, r) for r in _resolve(norm.text, raws)])
+            raws += _split_boundaries(norm.text, self._patterns(norm.text), markers=False, types=_PATTERN_SPLIT_TYPES)
+            raws = _split_address_lines(norm.text, _resolve(norm.text, _plausible(norm.text, raws)))
+            results.append([self._to_original(norm, r) for r in raws])
         return results
 
     def _ner_for(self, lang: str) -> NerModel | None:
@@ -292,6 +305,37 @@ def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def _split_boundaries(
+    text: str, raws: list[_Raw], *, markers: bool, types: frozenset[str] | None = None
+) -> list[_Raw]:
+    """Cut spans to their values (:func:`raikit.guardrails.pii._boundaries.split_span`): no
+    greeting, field label, "c/o", quote marker or second person in them."""
+    out = []
+    for r in raws:
+        if types is not None and r.type not in types:
+            out.append(r)
+            continue
+        pieces = split_span(text, r.start, r.end, r.type, markers=markers)
+        if pieces == [(r.start, r.end, r.type)]:
+            out.append(r)
+        else:
+            out += [_Raw(t, s, e, r.score, r.recognizer) for s, e, t in pieces if t in _TYPES_KEPT or t == r.type]
+    return out
+
+
+def _split_address_lines(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Trim addresses that passed the rules (:func:`raikit.guardrails.pii._boundaries.trim_address`):
+    no quote markers, bullets or prose words; every piece keeps the address's score."""
+    out = []
+    for r in raws:
+        if r.type != "STREET_ADDRESS":
+            out.append(r)
+            continue
+        out += [r if (s, e) == (r.start, r.end) else _Raw(r.type, s, e, r.score, r.recognizer)
+                for s, e, _ in trim_address(text, r.start, r.end)]
+    return out
+
+
 def _is_role(text: str, start: int, end: int) -> bool:
     """A span that is only a chat role word ("User", "Assistant:") or a field label ("* Owner:",
     "Kontakt:") is not PII."""
@@ -300,12 +344,22 @@ def _is_role(text: str, start: int, end: int) -> bool:
 
 
 def _split_titles(text: str, raws: list[_Raw], entities: frozenset[str]) -> list[_Raw]:
-    """Split "Dr. Ann Lee" found as one PERSON into TITLE "Dr." and PERSON "Ann Lee"."""
+    """Split "Dr. Ann Lee" found as one PERSON into TITLE "Dr." and PERSON "Ann Lee"; report a job
+    title right before a name ("marketing director Sofia Rossi") as a TITLE."""
     out = []
+    titled = "TITLE" in entities
     for r in raws:
+        if r.type == "PERSON" and _HONORIFIC_ONLY.fullmatch(text, r.start, r.end):
+            if titled:  # "Mrs." alone, cut from "Sibylla Zahn — Mrs."
+                out.append(_Raw("TITLE", r.start, r.end, r.score, r.recognizer))
+            continue
         m = _HONORIFIC.match(text, r.start, r.end) if r.type == "PERSON" else None
         if m is None:
             out.append(r)
+            if titled and r.type == "PERSON" and (first := title_before(text, r.start)) is not None:
+                end = len(text[:r.start].rstrip())
+                if not any(k.start < end and first < k.end for k in raws):
+                    out.append(_Raw("TITLE", first, end, JOB_TITLE_SCORE, "raikit_title_before_name"))
             continue
         rest = m.end() + len(text[m.end() : r.end]) - len(text[m.end() : r.end].lstrip())
         if "TITLE" in entities:

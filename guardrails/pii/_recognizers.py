@@ -105,8 +105,10 @@ def _organization_pattern(suffixes: Sequence[str]) -> tuple[str, float]:
 
 
 def _nrp_pattern(words: Sequence[str]) -> tuple[str, float]:
-    """A nationality, religion or political group, capitalised as written ("Norwegian", "Buddhist")."""
-    return r"\b(?:" + _alternatives(words) + r")s?\b", 0.5
+    """A nationality, religion or political group, capitalised as written ("Norwegian", "Buddhist")
+    or all in lower case ("a norwegian citizen")."""
+    either = [f"[{w[0]}{w[0].lower()}]" + re.escape(w[1:]).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)]
+    return r"\b(?:" + "|".join(either) + r")s?\b", 0.5
 
 
 # A name in a letter's greeting or after its closing ("Dear Ann Lee,", "Regards,\nAnn Lee").

@@ -51,6 +51,10 @@ def _lists() -> dict[str, Any]:
         "instruction_verbs": frozenset(str(w).casefold() for w in data["instruction_verbs"]),
         "job_words": tuple(str(w).casefold() for w in data["job_words"]),
         "field_labels": frozenset(str(w).casefold() for w in data["field_labels"]),
+        "label_words": frozenset(str(w).casefold() for w in data["label_words"]),
+        "address_labels": tuple(str(w) for w in data["address_labels"]),
+        "greetings": tuple(str(w) for w in data["greetings"]),
+        "title_stop_words": frozenset(str(w).casefold() for w in data["title_stop_words"]),
         "organization_suffixes": tuple(str(w) for w in data["organization_suffixes"]),
         "nrp_words": tuple(str(w) for w in data["nrp_words"]),
         "field_values": {k: tuple(str(w) for w in v) for k, v in data["field_values"].items()},
@@ -58,7 +62,7 @@ def _lists() -> dict[str, Any]:
 
 
 def word_list(name: str) -> Any:
-    """A list of ``context.yaml`` by its key ("job_words", "field_labels", "field_values", "nrp_words")."""
+    """A list of ``context.yaml`` by its key ("job_words", "field_labels", "greetings", "field_values", ...)."""
     return _lists()[name]
 
 

@@ -39,6 +39,10 @@ def _found(text: str) -> list[str]:
          "the corner of Csabai kapu 39. and Mathias Pass"),
         ("Where is 23680 Parijsstraat 8\n Apt. 026\n Zoetermeer\n\n Netherlands 91196?",
          "23680 Parijsstraat 8\n Apt. 026\n Zoetermeer\n\n Netherlands 91196"),
+        # Australian street types, Indian house numbers
+        ("Ship to 15 Wattle Crossway, Brisbane QLD 4000", "15 Wattle Crossway, Brisbane QLD 4000"),
+        ("It is 7 Kookaburra Meander, Perth WA 6000.", "7 Kookaburra Meander, Perth WA 6000"),
+        ("Our office: 23/426 MG Road, Bengaluru 560001", "23/426 MG Road, Bengaluru 560001"),
         # lower-case text
         ("address:\n947 trg revolucije 17 apt. 858 begunje na gorenjskem slovenia.",
          "947 trg revolucije 17 apt. 858 begunje na gorenjskem slovenia"),
@@ -58,6 +62,7 @@ def test_addresses_are_found_whole(text, address):
         "Dr. Ann Lee lives in St. Louis. Route 66 is famous. Send it via email 3 times.",
         "We shipped 250 units and 3 pallets on time.",
         "Pt resting comfortably, VSS. Given 50cc NS at 0400, UO 30cc/hr.",
+        "We drove around the Silverstone Circuit today. Follow the link below.",
     ],
 )
 def test_ordinary_text_has_no_address(text):

@@ -162,6 +162,7 @@ def test_prefilters_never_skip_a_recognizer_that_would_find_something(engine, sh
         # organisations, nationalities, phone layouts phonenumbers rejects
         ("The shipment for Bolduc LLC is late.", "ORGANIZATION", "Bolduc LLC"),
         ("The Norwegian delegation arrives.", "NRP", "Norwegian"),
+        ("He is a proud norwegian citizen.", "NRP", "norwegian"),  # a nationality in lower case
         ("| Jamie Roden | +1-485-515-9476x53813 |", "PHONE_NUMBER", "+1-485-515-9476x53813"),
         ("Tel. +43 105351060, IBAN", "PHONE_NUMBER", "+43 105351060"),
     ],
@@ -186,6 +187,7 @@ def test_raikit_patterns_find_values(engine, text, entity, value):
         ("We shipped 250 units and 3 pallets on time.", "AGE"),
         ("Order 123456789 has not arrived; the ratio was 12-34-5678.", "PHONE_NUMBER"),
         ("Customer service is open; see our Services page.", "ORGANIZATION"),
+        ("Order an americano and two englishmen-free teas.", "NRP"),  # "americano" is no "american"
     ],
 )
 def test_raikit_patterns_leave_ordinary_text_alone(engine, text, entity):
