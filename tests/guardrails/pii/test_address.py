@@ -1,8 +1,10 @@
 """Street addresses found by their structure (raikit.guardrails.pii._address)."""
 
+from pathlib import Path
+
 import pytest
 
-from raikit.guardrails.pii import PiiEngine
+from raikit.guardrails.pii import PiiEngine, _address
 from raikit.guardrails.pii._address import STRONG, find_addresses, street_word
 
 
@@ -99,3 +101,28 @@ def test_engine_merges_address_parts_and_keeps_the_name_beside_them():
     text = "Ship to 742 Evergreen Terrace, Springfield, IL 62704."
     found = [(d.type, text[d.start : d.end]) for d in engine.analyze([text])[0]]
     assert ("STREET_ADDRESS", "742 Evergreen Terrace, Springfield, IL 62704") in found
+
+
+@pytest.mark.parametrize("name", ["addresses.yaml", "context.yaml"])
+def test_word_lists_hold_only_words(name: str) -> None:
+    """YAML reads unquoted ON, NO, yes or null as booleans and None; a word list must not hold one."""
+    import yaml
+
+    data = yaml.safe_load((Path(_address.__file__).parent / name).read_text(encoding="utf-8"))
+    odd: list[str] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            odd.extend(f"{path}: {item!r}" for item in node if isinstance(item, bool) or item is None)
+            for item in node:
+                walk(item, path)
+
+    walk(data, name)
+    assert not odd
+
+
+def test_an_ontario_address_tail_is_a_region() -> None:
+    assert "ON" in _address._lists()["regions"] and "True" not in _address._lists()["regions"]
