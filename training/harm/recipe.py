@@ -52,7 +52,7 @@ SOURCE_SHARE: dict[str, float] = {
     "template": 0.15,
     "written": 0.14,
     "contrast": 0.06,
-    "prompts": 0.20,
+    "prompts": 0.28,
     "hatemoji": 0.08,
     "toxigen": 0.05,
     "stormfront": 0.05,
