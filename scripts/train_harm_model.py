@@ -8,8 +8,7 @@ category plus ``any`` (trained on the max over each text's windows, per-source l
 Training data (train splits only; see training/harm/): Davidson (80%, offensive-only tweets
 sampled to 6,000), the whole moderation dev set, HatemojiBuild train, 80% of the ToxiGen
 statements, 80% of Stormfront users, the even forbidden questions, 60% of the Self-Instruct
-seed tasks, and raikit's written data (functional templates, chat/web cases, contrast pairs,
-train prompts).
+seed tasks, and raikit's written data (functional templates, chat/web cases, train prompts).
 Held out, never trained on: the other splits, measured by benchmarks/harm.py; the
 moderation set is measured there by 5-fold cross-validation of this recipe.
 
@@ -38,7 +37,7 @@ from raikit.guardrails.harm._model import BUNDLED_MODEL_DIR  # noqa: E402
 from training.harm.cache import cached_window_features  # noqa: E402
 from training.harm.recipe import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, fit_head, training_set  # noqa: E402
 
-VERSION = "2.1.0"
+VERSION = "2.0.0"
 logger = logging.getLogger("train_harm_model")
 
 
@@ -78,8 +77,6 @@ def main() -> None:
             "yizhongw/self-instruct seed tasks, 60%",
             "raikit functional templates, train split (training/harm/data/functional_templates.jsonl)",
             "raikit written chat- and web-style cases (training/harm/data/written_cases.jsonl)",
-            "raikit contrast pairs: hateful templates with non-hateful twins "
-            "(training/harm/data/contrast_pairs.jsonl)",
             "raikit written train prompts: system prompts, look-alikes, unsafe requests "
             "(training/harm/data/prompts_train.jsonl)",
         ],

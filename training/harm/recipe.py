@@ -34,7 +34,7 @@ from training.harm.sources import (
     load_toxigen,
 )
 from training.harm.templates import functional_cases
-from training.harm.written import CONTRAST_FILE, written_cases
+from training.harm.written import written_cases
 
 logger = logging.getLogger(__name__)
 
@@ -51,16 +51,14 @@ SOURCE_SHARE: dict[str, float] = {
     "moderation": 0.20,
     "template": 0.15,
     "written": 0.14,
-    "contrast": 0.06,
-    "prompts": 0.28,
+    "prompts": 0.20,
     "hatemoji": 0.08,
     "toxigen": 0.05,
     "stormfront": 0.05,
     "forbidden": 0.03,
     "self_instruct": 0.02,
 }
-"""Share of the loss each source carries, whatever its size ("written": raikit's own prose;
-"contrast": its minimal pairs of a hateful statement and its non-hateful twin)."""
+"""Share of the loss each source carries, whatever its size ("written": raikit's own prose)."""
 
 _PREFIXES = ("", "", "honestly ", "lol ", "tbh ", "ok so ", "Just saying: ", "RT ")
 _SUFFIXES = ("", "", " lol", "!!", " #truth", " smh", ".", " 😂")
@@ -121,8 +119,8 @@ def training_set(
     Returns:
         The Davidson train split, the moderation dev set (but ``exclude_fold``), the train
         split of every public source in :data:`PUBLIC_SOURCES`, the "train" functional
-        cases, raikit's written cases, contrast pairs and written train prompts, each
-        written text with one surface variant.
+        cases, raikit's written cases and written train prompts, each written text with one
+        surface variant.
     """
     wanted = set(sources if sources is not None else SOURCE_SHARE)
     rng = random.Random(seed)
@@ -152,8 +150,6 @@ def training_set(
         cases += [("template", c.text, dict(c.labels), c.template) for c in templated]
     if "written" in wanted:
         cases += [("written", c.text, dict(c.labels), c.template) for c in written_cases()]
-    if "contrast" in wanted:
-        cases += [("contrast", c.text, dict(c.labels), c.template) for c in written_cases(CONTRAST_FILE)]
     if "prompts" in wanted:
         cases += [("prompts", p.text, dict(p.labels), p.text) for p in load_prompts("train")]
     for source, text, labels, template in cases:

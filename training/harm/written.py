@@ -22,9 +22,6 @@ from training.harm.templates import TRAIN_GROUPS, Case, _fill
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WRITTEN_FILE = DATA_DIR / "written_cases.jsonl"
-CONTRAST_FILE = DATA_DIR / "contrast_pairs.jsonl"
-"""Minimal contrast pairs: each hateful template next to its non-hateful twin (negated, quoted
-as counter-speech, positive, neutral mention); a row's ``pair`` names its pair."""
 
 
 def labels_of(positive: list[str] | tuple[str, ...], offensive: int | None = None) -> dict[str, int | None]:
@@ -65,9 +62,7 @@ def written_cases(path: Path = WRITTEN_FILE) -> list[Case]:
     Returns:
         Cases with full label sets (``offensive`` unknown); ``hateful`` when labelled
         ``hate``; ``template`` is ``source:`` plus the first 40 characters of a text, or
-        ``source:`` plus the template (cases from one template are near-duplicates), or
-        ``source:pair<n>`` for a row with a ``pair`` number (both twins of a contrast pair
-        share it, so calibration folds never split them).
+        ``source:`` plus the template (cases from one template are near-duplicates).
 
     Example:
         >>> cases = written_cases()
@@ -78,12 +73,11 @@ def written_cases(path: Path = WRITTEN_FILE) -> list[Case]:
     for row in read_jsonl(path):
         labels = labels_of(row["positive"])
         kind, source, hateful = row["functionality"], row["source"], bool(labels["hate"])
-        pair = f"{source}:pair{row['pair']}" if "pair" in row else None
         if "template" in row:
             for group in TRAIN_GROUPS[::2]:
                 text = _fill(row["template"], group)
-                cases.append(Case(text, kind, hateful, dict(labels), pair or f"{source}:{row['template']}"))  # type: ignore[arg-type]
+                cases.append(Case(text, kind, hateful, dict(labels), f"{source}:{row['template']}"))  # type: ignore[arg-type]
         else:
             text = row["text"]
-            cases.append(Case(text, kind, hateful, dict(labels), pair or f"{source}:{text[:40]}"))  # type: ignore[arg-type]
+            cases.append(Case(text, kind, hateful, dict(labels), f"{source}:{text[:40]}"))  # type: ignore[arg-type]
     return cases
