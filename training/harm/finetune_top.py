@@ -280,6 +280,8 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--search-fraction", type=float, default=1.0, help="share of the 90%% split used per search run")
     parser.add_argument("--save", default="/tmp/ft_top")
+    parser.add_argument("--force-lr", type=float, default=0.0,
+                        help="skip the search and fine-tune with this lr (informational runs only)")
     parser.add_argument("--limit", type=int, default=0, help="smoke test: this many random training texts")
     args = parser.parse_args()
     import torch
@@ -400,7 +402,7 @@ def main() -> None:  # noqa: PLR0915
     search = {0.0: macro_auprc(va_p, y[va_idx], m[va_idx])}
     log(f"search lr 0 (frozen, warm head only): validation macro AUPRC {search[0.0]:.4f}")
     va_owner = np.arange(len(va_idx))
-    for lr in [float(x) for x in args.lrs.split(",")]:
+    for lr in [float(x) for x in args.lrs.split(",")] if not args.force_lr else []:
         top = build_top(lower, warm_split)
         va_states = [states[i] for i in va_idx]
 
@@ -412,8 +414,9 @@ def main() -> None:  # noqa: PLR0915
 
         took = finetune(top, states, mid, y, m, w, tr_idx, lr, args.head_lr, args.search_epochs, seed=0, on_epoch=val)
         log(f"search lr {lr:g}: validation macro AUPRC {search[lr]:.4f} ({took:.0f}s, {args.search_epochs} epochs)")
-    best = max(search, key=search.get)
-    log(f"chosen lr {best:g} (validation macro AUPRC {search[best]:.4f})")
+    best = args.force_lr or max(search, key=search.get)
+    log(f"chosen lr {best:g} (validation macro AUPRC {search.get(best, float('nan')):.4f}"
+        f"{', FORCED, not chosen by the search' if args.force_lr else ''})")
 
     # final: warm head on all (no mod dev) frozen features, then fine-tune with the chosen lr
     warm = _train_mlp(init, np.arange(n), y, m, w, seed=0)
