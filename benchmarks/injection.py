@@ -91,6 +91,45 @@ def jsonl_texts(path: Path) -> list[str]:
         return [json.loads(line)["text"] for line in handle if line.strip()]
 
 
+def benign_pools(examples: list) -> tuple[set, list, dict[str, list[str]], dict[str, list[str]]]:
+    """The held-out half of :data:`SPLIT` (by group, seed :data:`SEED`) and the benign pools no fold trains on.
+
+    Returns the held-out groups, the held-out examples, the never-trained pools and all benign pools.
+    """
+    import random
+
+    groups = sorted({e.group for e in examples if e.source in SPLIT})
+    held_groups = set(random.Random(SEED).sample(groups, len(groups) // 2))
+    held_out = [e for e in examples if e.source in SPLIT and e.group in held_groups]
+    never_trained = {
+        "ordinary prompts": jsonl_texts(ROOT / "benchmarks" / "data" / "ordinary_prompts.jsonl"),
+        "written look-alikes (held out)": jsonl_texts(ROOT / "benchmarks" / "data" / "injection_lookalikes.jsonl"),
+        "harm prompts held out (system, look-alike)": [
+            e.text for e in harm_prompts("heldout") if e.source.startswith("harm_prompts_benign")
+        ],
+    }
+    pools = {"self-instruct + neuralchemy val (half)": [e.text for e in held_out if e.source in BENIGN], **never_trained}
+    return held_groups, held_out, never_trained, pools
+
+
+def fold_training(examples: list, held: set[str], held_groups: set) -> list:
+    """A fold's training examples: all but the held-out sources and the held-out half of :data:`SPLIT`."""
+    return [e for e in examples if e.source not in held and not (e.source in SPLIT and e.group in held_groups)]
+
+
+def model_probs(model, texts: list[str], feats: Callable) -> np.ndarray:
+    """Per text, the max over its windows and decoded variants, all outputs."""
+    expanded, owner = [], []
+    for i, t in enumerate(texts):
+        for reading in (t, *variants(t)):
+            expanded.append(reading)
+            owner.append(i)
+    w = feats(expanded)
+    out = np.zeros((len(texts), len(OUTPUTS)))
+    np.maximum.at(out, np.asarray(owner), reading_probs(model.head, model.lexical, w.features, w.owner, expanded))
+    return out
+
+
 def policy_thresholds() -> dict[str, float]:
     """The default policy's thresholds for the prompt families (``any`` takes the lowest)."""
     from raikit.guardrails import load_policy
@@ -120,8 +159,6 @@ def main() -> None:
     parser.add_argument("--no-folds", action="store_true", help="only the shipped model's lines and the speed")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    import random
-
     import torch
     from sklearn.linear_model import LogisticRegression
 
@@ -133,16 +170,7 @@ def main() -> None:
     thresholds = policy_thresholds()
 
     def probs_of(model, texts: list[str]) -> np.ndarray:
-        """Per text, the max over its windows and decoded variants, all outputs."""
-        expanded, owner = [], []
-        for i, t in enumerate(texts):
-            for reading in (t, *variants(t)):
-                expanded.append(reading)
-                owner.append(i)
-        w = feats(expanded)
-        out = np.zeros((len(texts), len(OUTPUTS)))
-        np.maximum.at(out, np.asarray(owner), reading_probs(model.head, model.lexical, w.features, w.owner, expanded))
-        return out
+        return model_probs(model, texts, feats)
 
     def doc_scores(model, docs: list[str]) -> np.ndarray:
         segs = [[d[s.start : s.end] for s in segments(d)] for d in docs]
@@ -167,17 +195,7 @@ def main() -> None:
         return np.array([1.0 if f else 0.0 for f in denylist.scan(texts)])
 
     examples = all_examples(data)
-    groups = sorted({e.group for e in examples if e.source in SPLIT})
-    held_groups = set(random.Random(SEED).sample(groups, len(groups) // 2))
-    held_out = [e for e in examples if e.source in SPLIT and e.group in held_groups]
-    never_trained = {
-        "ordinary prompts": jsonl_texts(ROOT / "benchmarks" / "data" / "ordinary_prompts.jsonl"),
-        "written look-alikes (held out)": jsonl_texts(ROOT / "benchmarks" / "data" / "injection_lookalikes.jsonl"),
-        "harm prompts held out (system, look-alike)": [
-            e.text for e in harm_prompts("heldout") if e.source.startswith("harm_prompts_benign")
-        ],
-    }
-    pools = {"self-instruct + neuralchemy val (half)": [e.text for e in held_out if e.source in BENIGN], **never_trained}
+    held_groups, held_out, never_trained, pools = benign_pools(examples)
     benign = [t for texts in pools.values() for t in texts]
     harmful = [e.text for e in held_out if e.source == "forbidden_questions"] + [
         e.text for e in harm_prompts("heldout") if e.source.startswith("harm_prompts_unsafe")
@@ -192,7 +210,7 @@ def main() -> None:
         if args.no_folds or (args.folds and not any(name.startswith(f) for f in args.folds)):
             continue
         t0 = time.perf_counter()
-        train = [e for e in examples if e.source not in held and not (e.source in SPLIT and e.group in held_groups)]
+        train = fold_training(examples, held, held_groups)
         model = fit_model(train, feats, SEED)
         y_train = np.array([e.labels[INDIRECT if kind != "prompt" else ANY] for e in train], dtype=object)
         known = np.array([v is not None for v in y_train])
