@@ -15,8 +15,8 @@ imported), on the same fold's training texts, in the same run:
     is warm-started on the frozen 128-token features (``train_window_mlp``, printed as
     "probe", lr 0); AdamW lr for the layers chosen on a 10% group split of the fold's
     training data (macro AUPRC), head lr 1e-3, batch 32, seed 16. Scored as max over
-    256/192-token windows and decoded variants of the ``any`` output (raised to direct and
-    jailbreak, as ``Head.probabilities``).
+    ``--eval-tokens``/``--eval-stride`` windows (default 256/192, the encoder's) and decoded
+    variants of the ``any`` output (raised to direct and jailbreak, as ``Head.probabilities``).
 
 Metrics: AUPRC and TPR at 1% FPR of the held-out source's attacks against the benign pool
 no fold trains on. No public test suite (JailbreakBench, CyberSecEval, BIPIA test) is used.
@@ -43,7 +43,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.injection import (  # noqa: E402
+from benchmarks.injection import (
     CACHE,
     FOLDS,
     auprc,
@@ -52,12 +52,12 @@ from benchmarks.injection import (  # noqa: E402
     model_probs,
     tpr_at_fpr,
 )
-from raikit.guardrails.harm._encoder import MAX_TOKENS, STRIDE, length_batches  # noqa: E402
-from raikit.guardrails.injection._decode import variants  # noqa: E402
-from training.features import encoded, train_window_mlp  # noqa: E402
-from training.harm.finetune_top import Lower, build_top, finetune, log, pad  # noqa: E402
-from training.injection.data import OUTPUTS, SEED, all_examples  # noqa: E402
-from training.injection.train import EPOCHS, HIDDEN, fit_model, label_arrays  # noqa: E402
+from raikit.guardrails.harm._encoder import MAX_TOKENS, STRIDE, length_batches
+from raikit.guardrails.injection._decode import variants
+from training.features import encoded, train_window_mlp
+from training.harm.finetune_top import Lower, build_top, finetune, log, pad
+from training.injection.data import OUTPUTS, SEED, all_examples
+from training.injection.train import EPOCHS, HIDDEN, fit_model, label_arrays
 
 ANY = OUTPUTS.index("any")
 COVERED = [OUTPUTS.index(k) for k in ("direct", "jailbreak", "any")]
@@ -97,6 +97,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--folds", nargs="*", default=["jailbreak_llms", "hackaprompt"])
     parser.add_argument("--max-tokens", type=int, default=128)
+    parser.add_argument("--eval-tokens", type=int, default=MAX_TOKENS, help="(b)/probe scoring window size")
+    parser.add_argument("--eval-stride", type=int, default=STRIDE)
     parser.add_argument("--lrs", default="2e-5,5e-5")
     parser.add_argument("--head-lr", type=float, default=1e-3)
     parser.add_argument("--search-epochs", type=int, default=2)
@@ -119,8 +121,10 @@ def main() -> None:
     first = np.searchsorted(own, np.arange(len(texts)))
     s = time.perf_counter()
     states, mid = lower.encode([win[i] for i in first])
-    log(f"lower cache: {len(texts)} texts, {sum(x.numel() for x in states) * 2 / 1e6:.0f} MB fp16, "
-        f"{time.perf_counter() - s:.0f}s")
+    log(
+        f"lower cache: {len(texts)} texts, {sum(x.numel() for x in states) * 2 / 1e6:.0f} MB fp16, "
+        f"{time.perf_counter() - s:.0f}s"
+    )
     probe = build_top(lower, _dummy_head())
     init = np.zeros((len(texts), 1152), np.float32)
     with torch.inference_mode():
@@ -130,20 +134,25 @@ def main() -> None:
             init[c] = probe.pooled(h, mask, torch.from_numpy(mid[c])).numpy()
 
     # evaluation readings: held-out attacks of the chosen folds + the benign pool, with decoded variants
-    pos_of = {name: [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
-              for name, (_, held) in folds.items()}
+    pos_of = {
+        name: [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
+        for name, (_, held) in folds.items()
+    }
     ev_texts = benign + [t for p in pos_of.values() for t in p]
     readings, r_owner = [], []
     for i, t in enumerate(ev_texts):
         for r in (t, *variants(t)):
             readings.append(r)
             r_owner.append(i)
-    ev_win, ev_w_owner = lower.windows(readings, MAX_TOKENS, STRIDE)
+    ev_win, ev_w_owner = lower.windows(readings, args.eval_tokens, args.eval_stride)
     s = time.perf_counter()
     ev_states, ev_mid = lower.encode(ev_win)
     text_of_window = np.asarray(r_owner)[ev_w_owner]
-    log(f"evaluation: {len(ev_texts)} texts, {len(readings)} readings, {len(ev_win)} windows, "
-        f"{time.perf_counter() - s:.0f}s")
+    log(
+        f"evaluation ({args.eval_tokens}/{args.eval_stride}-token windows): {len(ev_texts)} texts, "
+        f"{len(readings)} readings, {len(ev_win)} windows, "
+        f"{time.perf_counter() - s:.0f}s"
+    )
 
     feats = encoded(CACHE)
     index = {id(e): i for i, e in enumerate(examples)}
@@ -160,7 +169,7 @@ def main() -> None:
         y[idx], m[idx], w[idx] = label_arrays(train)
         log(f"FOLD {name}: train {len(train)}, held-out attacks {len(pos)}")
 
-        def result(label: str, s_pos: np.ndarray, s_neg: np.ndarray, took: float) -> None:
+        def result(label: str, s_pos: np.ndarray, s_neg: np.ndarray, took: float, name: str = name) -> None:
             lab = np.r_[np.ones(len(s_pos)), np.zeros(len(s_neg))]
             r = (name, label, auprc(np.r_[s_pos, s_neg], lab), tpr_at_fpr(s_pos, s_neg), took)
             rows.append(r)
@@ -172,15 +181,24 @@ def main() -> None:
         pp, pn = model_probs(model, pos, feats), model_probs(model, benign, feats)
         result("(a) 1.2 recipe fit_model (frozen)", pp[:, ANY], pn[:, ANY], time.perf_counter() - s)
 
-        def scores(top) -> tuple[np.ndarray, np.ndarray]:
+        def scores(top, ev_sel: np.ndarray = ev_sel) -> tuple[np.ndarray, np.ndarray]:
             lg = top_logits(top, ev_states, ev_mid, text_of_window, len(ev_texts))
             sc = any_score(lg)[ev_sel]
-            return sc[len(benign):], sc[: len(benign)]
+            return sc[len(benign) :], sc[: len(benign)]
 
-        def warm_head(sub: np.ndarray):
+        def warm_head(sub: np.ndarray, y: np.ndarray = y, m: np.ndarray = m, w: np.ndarray = w):
             return train_window_mlp(
-                init[sub], np.arange(len(sub)), y[sub], m[sub], w[sub], outputs=OUTPUTS,
-                any_covers=("direct", "jailbreak"), hidden=HIDDEN, epochs=EPOCHS, batch=512, seed=SEED,
+                init[sub],
+                np.arange(len(sub)),
+                y[sub],
+                m[sub],
+                w[sub],
+                outputs=OUTPUTS,
+                any_covers=("direct", "jailbreak"),
+                hidden=HIDDEN,
+                epochs=EPOCHS,
+                batch=512,
+                seed=SEED,
             )
 
         # lr search on a 10% group split of this fold's training data
@@ -191,8 +209,11 @@ def main() -> None:
         split_head = warm_head(tr)
         va_owner = np.arange(len(va))
         va_states = [states[i] for i in va]
-        search = {0.0: macro_auprc(top_logits(build_top(lower, split_head), va_states, mid[va], va_owner, len(va)),
-                                   y[va], m[va])}
+        search = {
+            0.0: macro_auprc(
+                top_logits(build_top(lower, split_head), va_states, mid[va], va_owner, len(va)), y[va], m[va]
+            )
+        }
         for lr in [float(x) for x in args.lrs.split(",")]:
             top = build_top(lower, split_head)
             took = finetune(top, states, mid, y, m, w, tr, lr, args.head_lr, args.search_epochs, seed=SEED)
