@@ -26,7 +26,19 @@ Run from the project root:
     OMP_NUM_THREADS=2 nice -n 10 .venv/bin/python training/injection/finetune_top.py \
         --folds jailbreak_llms hackaprompt > /tmp/ftinj.log 2>&1
 
-Measured: see training/injection/finetune_top.log (and the module's commit message).
+Measured (training/injection/finetune_top.log, 2 threads, load ~1.9; AUPRC / TPR@1%FPR,
+held-out source vs the 619-prompt benign pool; lr 5e-5 chosen on every fold's split, 2 epochs,
+~55-65 s per fine-tune, lower cache of 6,988 texts 15 s):
+
+    fold               (a) 1.2 recipe   (b) fine-tune, eval 256|128   probe (lr 0), eval 256|128
+    in-the-wild jb     0.939 / 0.48     0.925/0.39 | 0.930/0.39       0.915/0.42 | 0.936/0.52
+    hackaprompt        0.914 / 0.44     0.893/0.36 | 0.890/0.37       0.898/0.43 | 0.892/0.44
+    neuralchemy_v1     0.916 / 0.31     0.911/0.30 | 0.907/0.30       0.926/0.39 | 0.921/0.39
+    wildguard+hb       0.460 / 0.06     0.477/0.05 | 0.550/0.17       0.525/0.10 | 0.571/0.22
+
+The fine-tune gains +0.00..+0.01 macro AUPRC on the in-distribution group split but loses to
+its own warm-start probe on every held-out source (TPR@1%FPR -0.04..-0.13): it does not
+generalise across attack sources better. One seed per model; not shipped.
 """
 
 from __future__ import annotations
