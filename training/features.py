@@ -14,12 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from raikit.guardrails.harm._encoder import WindowFeatures, get_encoder
 from raikit.guardrails.harm._head import Head
 from training.harm.cache import DEFAULT_CACHE_DIR, cached_window_features
+
+if TYPE_CHECKING:
+    import torch
 
 Features = Callable[[list[str]], WindowFeatures]
 
@@ -55,6 +59,16 @@ def text_logits(head: Head, x: np.ndarray, owner: np.ndarray, n: int) -> np.ndar
     out = np.full((n, len(head.outputs)), -np.inf, np.float32)
     np.maximum.at(out, owner, head.logits(x))
     return out
+
+
+def masked_bce(logits: torch.Tensor, target: torch.Tensor, known: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy over the known labels only (``known`` is 1 where a label exists),
+    each text weighted by ``weight`` (its source's loss share), averaged over the weights."""
+    import torch
+
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="none")
+    weights = known * weight[:, None]
+    return (loss * weights).sum() / weights.sum().clamp(min=1e-6)
 
 
 def train_window_mlp(
@@ -108,9 +122,7 @@ def train_window_mlp(
                 0, slot[:, None].expand_as(per_window), per_window, reduce="amax"
             )
             idx = torch.from_numpy(texts)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[idx], reduction="none")
-            weights = mt[idx] * wt[idx, None]
-            loss = (loss * weights).sum() / weights.sum().clamp(min=1e-6)
+            loss = masked_bce(logits, yt[idx], mt[idx], wt[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -60,6 +60,7 @@ from raikit.guardrails.harm._encoder import (
 )
 from raikit.guardrails.harm._head import Head
 from raikit.guardrails.harm._windows import token_windows
+from training.features import masked_bce
 from training.harm.cache import cached_window_features
 from training.harm.datasets import load_moderation
 from training.harm.prompts import load_prompts
@@ -223,9 +224,7 @@ def finetune(top, states, mid, y, m, w, idx, lr, head_lr, epochs, seed, batch=32
             h, mask = pad(states, b)
             logits = top(h, mask, midt[b])
             bt = torch.from_numpy(b)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[bt], reduction="none")
-            weights = mt[bt] * wt[bt, None]
-            loss = (loss * weights).sum() / weights.sum().clamp(min=1e-6)
+            loss = masked_bce(logits, yt[bt], mt[bt], wt[bt])
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -24,6 +24,7 @@ import numpy as np
 from raikit.guardrails.harm._categories import ANY, CATEGORIES, HARM_CATEGORIES
 from raikit.guardrails.harm._encoder import WindowFeatures
 from raikit.guardrails.harm._head import Head
+from training.features import masked_bce
 from training.harm.datasets import Example, load_davidson, load_moderation
 from training.harm.prompts import load_prompts
 from training.harm.sources import (
@@ -210,9 +211,7 @@ def _train_mlp(
                 0, slot[:, None].expand_as(per_window), per_window, reduce="amax"
             )
             idx = torch.from_numpy(texts)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[idx], reduction="none")
-            weights = mt[idx] * wt[idx, None]
-            loss = (loss * weights).sum() / weights.sum().clamp(min=1e-6)
+            loss = masked_bce(logits, yt[idx], mt[idx], wt[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
