@@ -207,11 +207,11 @@ class PiiEngine:
                 if e.type in self.entities and not _is_role(norm.text, e.start, e.end)
                 and not _is_prose_title(norm.text, e.type, e.start, e.end)
             ]
-            raws = _split_boundaries(norm.text, raws, markers=False)
+            raws = _split_boundaries(norm.text, raws)
             raws = _join(norm.text, _split_titles(norm.text, raws, self.entities))
             raws = _down_weight_headlines(norm.text, _extend_addresses(norm.text, raws))
             raws = self._validate(norm.text, raws)
-            raws += _split_boundaries(norm.text, self._patterns(norm.text), markers=False, types=_PATTERN_SPLIT_TYPES)
+            raws += _split_boundaries(norm.text, self._patterns(norm.text), types=_PATTERN_SPLIT_TYPES)
             raws = _split_address_lines(norm.text, _resolve(norm.text, _plausible(norm.text, raws)))
             results.append([self._to_original(norm, r) for r in raws])
         return results
@@ -305,17 +305,16 @@ def _plausible(text: str, raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
-def _split_boundaries(
-    text: str, raws: list[_Raw], *, markers: bool, types: frozenset[str] | None = None
-) -> list[_Raw]:
+def _split_boundaries(text: str, raws: list[_Raw], types: frozenset[str] | None = None) -> list[_Raw]:
     """Cut spans to their values (:func:`raikit.guardrails.pii._boundaries.split_span`): no
-    greeting, field label, "c/o", quote marker or second person in them."""
+    greeting, field label, "c/o" or second person in them. Addresses keep their quote markers
+    until they have been judged (:func:`_split_address_lines` cuts them)."""
     out = []
     for r in raws:
         if types is not None and r.type not in types:
             out.append(r)
             continue
-        pieces = split_span(text, r.start, r.end, r.type, markers=markers)
+        pieces = split_span(text, r.start, r.end, r.type, markers=False)
         if pieces == [(r.start, r.end, r.type)]:
             out.append(r)
         else:
@@ -362,7 +361,7 @@ def _split_titles(text: str, raws: list[_Raw], entities: frozenset[str]) -> list
                     out.append(_Raw("TITLE", first, end, JOB_TITLE_SCORE, "raikit_title_before_name"))
             continue
         rest = m.end() + len(text[m.end() : r.end]) - len(text[m.end() : r.end].lstrip())
-        if "TITLE" in entities:
+        if titled:
             out.append(_Raw("TITLE", r.start, m.end(), r.score, r.recognizer))
         if rest < r.end:
             out.append(_Raw("PERSON", rest, r.end, r.score, r.recognizer))

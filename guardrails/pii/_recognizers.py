@@ -94,8 +94,12 @@ _NAMED_AFTER_HONORIFIC = (
 )
 
 
-def _alternatives(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+def _alternatives(words: Sequence[str], *, first_letter_either_case: bool = False) -> str:
+    def one(word: str) -> str:
+        first = f"[{word[0]}{word[0].lower()}]" if first_letter_either_case else re.escape(word[0])
+        return first + re.escape(word[1:]).replace(r"\ ", r"\s+")
+
+    return "|".join(one(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _organization_pattern(suffixes: Sequence[str]) -> tuple[str, float]:
@@ -107,8 +111,7 @@ def _organization_pattern(suffixes: Sequence[str]) -> tuple[str, float]:
 def _nrp_pattern(words: Sequence[str]) -> tuple[str, float]:
     """A nationality, religion or political group, capitalised as written ("Norwegian", "Buddhist")
     or all in lower case ("a norwegian citizen")."""
-    either = [f"[{w[0]}{w[0].lower()}]" + re.escape(w[1:]).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)]
-    return r"\b(?:" + "|".join(either) + r")s?\b", 0.5
+    return r"\b(?:" + _alternatives(words, first_letter_either_case=True) + r")s?\b", 0.5
 
 
 # A name in a letter's greeting or after its closing ("Dear Ann Lee,", "Regards,\nAnn Lee").

@@ -244,11 +244,11 @@ def finetune(top, states, mid, y, m, w, idx, lr, head_lr, epochs, seed, batch=32
     return time.perf_counter() - start
 
 
-def top_logits(top, states, mid, owner, n_texts):
-    """Per text: max over its windows of the head logits."""
+def top_logits(top, states, mid, owner, n_texts, n_outputs=None):
+    """Per text: max over its windows of the head logits (``n_outputs``: the head's, harm's by default)."""
     import torch
 
-    out = np.full((n_texts, len(OUTPUTS)), -np.inf, np.float32)
+    out = np.full((n_texts, n_outputs or len(OUTPUTS)), -np.inf, np.float32)
     lengths = [s.shape[0] for s in states]
     top.eval()
     with torch.inference_mode():

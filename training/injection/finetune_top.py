@@ -67,26 +67,12 @@ from benchmarks.injection import (
 from raikit.guardrails.harm._encoder import MAX_TOKENS, STRIDE, length_batches
 from raikit.guardrails.injection._decode import variants
 from training.features import encoded, train_window_mlp
-from training.harm.finetune_top import Lower, build_top, finetune, log, pad
+from training.harm.finetune_top import Lower, build_top, finetune, log, pad, top_logits
 from training.injection.data import OUTPUTS, SEED, all_examples
 from training.injection.train import EPOCHS, HIDDEN, fit_model, label_arrays
 
 ANY = OUTPUTS.index("any")
 COVERED = [OUTPUTS.index(k) for k in ("direct", "jailbreak", "any")]
-
-
-def top_logits(top, states: list, mid: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    """Per owner: the max over its windows of the head logits."""
-    import torch
-
-    out = np.full((n, len(OUTPUTS)), -np.inf, np.float32)
-    top.eval()
-    with torch.inference_mode():
-        for chunk in length_batches([s.shape[0] for s in states], 64):
-            c = np.array(chunk)
-            h, mask = pad(states, c)
-            np.maximum.at(out, owner[c], top(h, mask, torch.from_numpy(mid[c])).numpy())
-    return out
 
 
 def any_score(logits: np.ndarray) -> np.ndarray:
@@ -194,7 +180,7 @@ def main() -> None:
         result("(a) 1.2 recipe fit_model (frozen)", pp[:, ANY], pn[:, ANY], time.perf_counter() - s)
 
         def scores(top, ev_sel: np.ndarray = ev_sel) -> tuple[np.ndarray, np.ndarray]:
-            lg = top_logits(top, ev_states, ev_mid, text_of_window, len(ev_texts))
+            lg = top_logits(top, ev_states, ev_mid, text_of_window, len(ev_texts), len(OUTPUTS))
             sc = any_score(lg)[ev_sel]
             return sc[len(benign) :], sc[: len(benign)]
 
@@ -223,13 +209,13 @@ def main() -> None:
         va_states = [states[i] for i in va]
         search = {
             0.0: macro_auprc(
-                top_logits(build_top(lower, split_head), va_states, mid[va], va_owner, len(va)), y[va], m[va]
+                top_logits(build_top(lower, split_head), va_states, mid[va], va_owner, len(va), len(OUTPUTS)), y[va], m[va]
             )
         }
         for lr in [float(x) for x in args.lrs.split(",")]:
             top = build_top(lower, split_head)
             took = finetune(top, states, mid, y, m, w, tr, lr, args.head_lr, args.search_epochs, seed=SEED)
-            search[lr] = macro_auprc(top_logits(top, va_states, mid[va], va_owner, len(va)), y[va], m[va])
+            search[lr] = macro_auprc(top_logits(top, va_states, mid[va], va_owner, len(va), len(OUTPUTS)), y[va], m[va])
             log(f"  search lr {lr:g}: validation macro AUPRC {search[lr]:.4f} ({took:.0f}s)")
         log(f"  search lr 0 (warm head only): {search[0.0]:.4f}")
         best = max((k for k in search if k > 0), key=search.get)
