@@ -94,9 +94,11 @@ class NerModel:
     """A loaded NER model with a batch ``predict``; build it with :func:`load_ner`."""
 
     def __init__(
-        self, name: str, kind: str, nlp: Any, version: str, scores: dict[str, float] | None = None
+        self, name: str, kind: str, nlp: Any, version: str, scores: dict[str, float] | None = None,
+        decoder: str = "",
     ) -> None:
         self.name = name
+        self.decoder = decoder
         self.scores = dict(scores or {})
         self.kind = kind
         self.version = version
@@ -149,6 +151,8 @@ class NerModel:
     def describe(self) -> dict[str, Any]:
         """Model name, kind and version."""
         info: dict[str, Any] = {"model": self.name, "model_kind": self.kind, "model_version": self.version}
+        if self.decoder:
+            info["model_decoder"] = self.decoder
         if self.scores:
             info["calibrated_scores"] = dict(sorted(self.scores.items()))
         return info
@@ -232,7 +236,12 @@ def _load(model: str) -> NerModel:
     name = model if model in BUNDLED_PATHS else str(nlp.meta.get("name", model))
     if model not in BUNDLED_PATHS and not path.is_dir():
         name = model
-    return NerModel(name, "spacy", nlp, str(nlp.meta.get("version", "unknown")), _calibration(path))
+    version = str(nlp.meta.get("version", "unknown"))
+    from raikit.guardrails.pii._tagger import TAGGER_FILE, TaggedNer
+
+    if path.joinpath(TAGGER_FILE).is_file():
+        return NerModel(name, "spacy", TaggedNer.from_folder(nlp, path), version, _calibration(path), "tagger head")
+    return NerModel(name, "spacy", nlp, version, _calibration(path), "transition")
 
 
 def _calibration(path: Path) -> dict[str, float]:
