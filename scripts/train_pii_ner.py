@@ -114,12 +114,13 @@ def split_lines(text: str, start: int, end: int, label: str) -> list[tuple[int, 
 
 
 def normalized(text: str, spans):
-    """The text as the engine sees it (``normalize``) and the spans moved onto it."""
+    """The text as the PII engine sees it (``normalize``, then spaced digits joined) and the spans moved onto it."""
     import bisect
 
     from raikit.guardrails import normalize
+    from raikit.guardrails.pii._spaced import join_lone_digits
 
-    norm = normalize(text)
+    norm = join_lone_digits(normalize(text))
     origin = list(norm.origin)
     moved = []
     for start, end, entity in spans:
@@ -314,6 +315,10 @@ def main() -> None:
                         help="keep the NER in --out and (re)train only its tagger head (tagger.npz)")
     parser.add_argument("--unlabelled", type=int, default=4000,
                         help="texts from each unlabelled source the tagger head learns the NER's tags on")
+    parser.add_argument("--evaded", type=int, default=3000,
+                        help="evaded sentences (zero-width, homoglyphs, spaced digits) the tagger head also learns")
+    parser.add_argument("--lowercase", type=float, default=0.2,
+                        help="share of labelled examples the tagger head also sees in lower case")
     parser.add_argument("--own-de", type=int, default=1500, help="German synthetic sentences (--language de)")
     args = parser.parse_args()
     if args.language == "de":
@@ -394,8 +399,12 @@ def train_tagger(args: argparse.Namespace) -> None:
     labels = tagger.head_labels(nlp)
     wnut_train, wnut_cal = wnut_split(args.seed)
     examples = build_data(nlp, args.seed, args.own, args.refill, args.negative, wnut_train, args.written)
+    erng = random.Random(args.seed + 3000)
+    egen = SynthGenerator(seed=args.seed + 3000)
+    evaded = [evade(*egen.fill(erng.choice(TEMPLATES).replace("\\n", "\n")), erng)[:2] for _ in range(args.evaded)]
+    examples += [to_example(nlp, text, spans) for text, spans in evaded]
     unlabelled = tagger.unlabelled_texts(args.unlabelled, args.seed)
-    x, y = tagger.features_and_tags(nlp, examples, unlabelled, labels)
+    x, y = tagger.features_and_tags(nlp, examples, unlabelled, labels, args.lowercase, args.seed)
     print(f"tagger: {len(examples)} labelled and {len(unlabelled)} unlabelled texts, {len(y)} tokens, "
           f"{len(labels)} labels ({time.time() - t0:.0f}s)", flush=True)
     weights = tagger.train_head(x, y, labels, seed=args.seed)

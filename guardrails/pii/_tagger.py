@@ -101,9 +101,11 @@ class TaggedNer:
         self.labels = [str(x) for x in weights["labels"]]
         self._w1, self._b1 = weights["w1"].astype(np.float32), weights["b1"].astype(np.float32)
         self._w2, self._b2 = weights["w2"].astype(np.float32), weights["b2"].astype(np.float32)
-        if self._w2.shape[1] != 1 + 4 * len(self.labels) or self._w1.shape[1] != self._w2.shape[0]:
+        width = int(self._tok2vec.get_dim("nO"))
+        if (self._w2.shape[1] != 1 + 4 * len(self.labels) or self._w1.shape[1] != self._w2.shape[0]
+                or self._w1.shape[0] != 3 * width):
             raise ValueError(f"{TAGGER_FILE}: weight shapes {self._w1.shape}, {self._w2.shape} do not fit "
-                             f"{len(self.labels)} labels")
+                             f"{len(self.labels)} labels and {width}-wide token vectors")
         for label in self.labels:
             nlp.vocab.strings.add(label)
 

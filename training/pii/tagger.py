@@ -69,11 +69,30 @@ def tags_of(doc: Any, labels: list[str]) -> np.ndarray:
     return tags
 
 
-def features_and_tags(nlp: Any, examples: list[Any], unlabelled: list[str], labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Head inputs and target tags for every token: gold for ``examples``, the NER's for ``unlabelled``."""
+def lowercased(nlp: Any, reference: Any) -> Any | None:
+    """The gold doc's text in lower case with the same entities (None when lower-casing moves offsets)."""
+    text = reference.text.lower()
+    if len(text) != len(reference.text):
+        return None
+    doc = nlp.make_doc(text)
+    spans = [doc.char_span(e.start_char, e.end_char, label=e.label_, alignment_mode="expand") for e in reference.ents]
+    kept: list[Any] = []
+    for span in spans:
+        if span is not None and (not kept or span.start >= kept[-1].end):
+            kept.append(span)
+    doc.ents = kept
+    return doc
+
+
+def features_and_tags(nlp: Any, examples: list[Any], unlabelled: list[str], labels: list[str],
+                      lowercase_share: float = 0.0, seed: int = 13) -> tuple[np.ndarray, np.ndarray]:
+    """Head inputs and target tags for every token: gold for ``examples`` (and a lower-cased copy of
+    ``lowercase_share`` of them: people type names in lower case), the NER's for ``unlabelled``."""
+    rng = random.Random(seed)
     teacher = list(nlp.pipe(unlabelled, batch_size=64))
-    docs = [ex.predicted for ex in examples] + teacher
-    targets = [tags_of(ex.reference, labels) for ex in examples] + [tags_of(d, labels) for d in teacher]
+    lower = [d for ex in examples if rng.random() < lowercase_share and (d := lowercased(nlp, ex.reference)) is not None]
+    docs = [ex.predicted for ex in examples] + lower + teacher
+    targets = [tags_of(ex.reference, labels) for ex in examples] + [tags_of(d, labels) for d in lower + teacher]
     tagger = TaggedNer(nlp, empty_weights(nlp, labels))
     xs: list[np.ndarray] = []
     for start in range(0, len(docs), 256):

@@ -78,8 +78,7 @@ def test_bundled_model_uses_its_tagger_head_and_finds_entities() -> None:
     pytest.importorskip("spacy")
     from raikit.guardrails.pii._ner import BUNDLED_PATH, load_ner
 
-    if not (BUNDLED_PATH / TAGGER_FILE).is_file():
-        pytest.skip("the bundled model has no tagger head (python scripts/train_pii_ner.py --tagger-only)")
+    assert (BUNDLED_PATH / TAGGER_FILE).is_file(), "rebuild: python scripts/train_pii_ner.py --tagger-only"
     ner = load_ner("raikit")
     assert ner.describe()["model_decoder"] == "tagger head"
     text = "Please email Maria Gonzalez at maria.gonzalez@example.com about the Berlin office."
@@ -87,3 +86,24 @@ def test_bundled_model_uses_its_tagger_head_and_finds_entities() -> None:
     assert ("Maria Gonzalez", "PERSON") in found
     assert ("maria.gonzalez@example.com", "EMAIL_ADDRESS") in found
     assert ner.predict(["What is the capital of France?", ""])[1] == []
+
+
+def test_a_model_without_a_head_keeps_spacys_decoder() -> None:
+    pytest.importorskip("spacy")
+    from raikit.guardrails.pii._ner import load_ner
+
+    assert load_ner("raikit-de").describe()["model_decoder"] == "transition"
+
+
+def test_malformed_head_weights_name_the_file_and_what_is_wrong() -> None:
+    spacy = pytest.importorskip("spacy")
+    from raikit.guardrails.pii._ner import BUNDLED_PATH
+    from raikit.guardrails.pii._tagger import TaggedNer
+
+    nlp = spacy.load(BUNDLED_PATH)
+    with pytest.raises(ValueError, match=f"{TAGGER_FILE}: missing arrays w2, b2"):
+        TaggedNer(nlp, {"w1": np.zeros((192, 4)), "b1": np.zeros(4), "labels": np.array(["PERSON"])})
+    bad = {"w1": np.zeros((192, 4)), "b1": np.zeros(4), "w2": np.zeros((4, 9)), "b2": np.zeros(9),
+           "labels": np.array(["PERSON"])}
+    with pytest.raises(ValueError, match="do not fit 1 labels"):
+        TaggedNer(nlp, bad)
