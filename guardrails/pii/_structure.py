@@ -55,6 +55,7 @@ def _lists() -> dict[str, Any]:
         "address_labels": tuple(str(w) for w in data["address_labels"]),
         "greetings": tuple(str(w) for w in data["greetings"]),
         "title_stop_words": frozenset(str(w).casefold() for w in data["title_stop_words"]),
+        "determiners": frozenset(str(w).casefold() for w in data["determiners"]),
         "organization_suffixes": tuple(str(w) for w in data["organization_suffixes"]),
         "nrp_words": tuple(str(w) for w in data["nrp_words"]),
         "field_values": {k: tuple(str(w) for w in v) for k, v in data["field_values"].items()},

