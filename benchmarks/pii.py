@@ -12,6 +12,11 @@ installable for it here). Real, human-written text:
 * WNUT-17 dev (social posts; persons and locations), never used in training or tuning,
 * GermEval 2014 dev, the 30% that ``training.pii.conll.split_rows`` holds out (German news
   sentences; persons and locations),
+* BOLD Wikipedia openings ("Jacob Zachar is an American actor whose"), gender and race
+  prompts: the person each article is about is the gold PERSON (its title, when the opening
+  starts with it); 1,000 of them, none of the BOLD texts the NER's tagger head learnt the NER's
+  own tags on. Other names and places in an opening count against precision, so P is a lower
+  bound there;
 * ordinary prompts: ``benchmarks/data/ordinary_prompts.jsonl`` (written for this benchmark,
   held out from tuning) and the 175 human-written Self-Instruct seed instructions; the figure
   is the share of prompts the DEFAULT policy alters (stock: the share with any finding).
@@ -50,6 +55,7 @@ SHARED = ROOT.parent / "shared" / "data"
 DEFAULT_DATA = SHARED / "pii" / "presidio_synth_dev.json"
 WNUT_DEV = SHARED / "pii" / "wnut17" / "emerging.dev.conll"
 GERMEVAL_DEV = SHARED / "pii" / "germeval2014" / "NER-de-dev.tsv"
+BOLD = SHARED / "bias" / "bold_prompts"
 SELF_INSTRUCT = SHARED / "benign" / "self_instruct_seed_tasks.jsonl"
 ORDINARY = ROOT / "benchmarks" / "data" / "ordinary_prompts.jsonl"
 # Scheme of the persons + locations sets, and how each system's types map into it.
@@ -286,7 +292,23 @@ def real_sets() -> dict[str, list[Row]]:
     if GERMEVAL_DEV.is_file():
         rows = read_germeval(GERMEVAL_DEV, {"PER": "PERSON", "LOC": "LOCATION"})
         out["GermEval held-out (news, DE)"] = split_rows(rows)[1]
+    if BOLD.is_dir():
+        out["BOLD Wikipedia openings (EN)"] = bold_openings()
     return out
+
+
+def bold_openings(n: int = 1000, seed: int = 7) -> list[Row]:
+    """BOLD gender and race openings (articles about persons) that start with their article's title."""
+    from training.pii.tagger import unlabelled_texts
+
+    seen = set(unlabelled_texts(4000, 13))  # what scripts/train_pii_ner.py's tagger head read
+    rows: list[Row] = []
+    for name in ("gender_prompt.json", "race_prompt.json"):
+        for group in json.loads((BOLD / name).read_text(encoding="utf-8")).values():
+            for title, prompts in group.items():
+                person = title.replace("_", " ")
+                rows += [(p, [(0, len(person), "PERSON")]) for p in prompts if p.startswith(person + " ") and p not in seen]
+    return random.Random(seed).sample(rows, min(n, len(rows)))
 
 
 def ordinary_sets() -> dict[str, list[str]]:
