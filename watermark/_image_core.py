@@ -47,29 +47,32 @@ CELL = 4
 GRID = TILE // CELL
 N_CHIPS = GRID * GRID
 N_PILOT = N_CHIPS // 8
-SMOOTH_SIGMA = 1.2
-HIGHPASS_SIGMA = 2.5
+SMOOTH_SIGMA = 0.4
+HIGHPASS_SIGMA = 1.5
 NORM_SIGMA = 3.0
 MIN_SIDE = TILE
-TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at most costs this PSNR
-TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
+TARGET_PSNR = 38.1  # the whole mark (payload tile plus geometry template) at most costs this PSNR
+TARGET_SSIM = 0.9815  # ... and this SSIM, whichever binds first
 TEMPLATE_SHARE = 0.45  # amplitude of the Fourier template relative to the payload tile
 WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
 DATA_WHITEN = 0.35  # spectral whitening exponent of the folded tile before the chips are read
 PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
-PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
+PILOT_TARGET = 14.0  # informed embedding raises the pilot until its peak stands out this far
 PILOT_CAP = 2.0 * PILOT_GAIN  # ... but never above this amplitude (the data chips keep their share)
 INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
 HARD_STEPS = 3  # ... when the mark does not decode after INFORMED_STEPS
 MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
 OWN_FLOOR = 0.4
+ISS_KAPPA = 0.9  # share of the host's soft value the informed embedding takes away (1 = all)
+ISS_FLOOR = 0.2  # ... never below this amplitude of a coded bit's chips
 SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not decode
 SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
 SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
 TEMPLATE_CANDIDATES = 4  # template geometries ranked by their pilot peak
 GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as one) are decoded
-REFINE_STEPS = (1.0, 0.5)  # pilot polish of the best geometry: step multipliers, coarse then fine
+# pilot polish of the best geometry: (correlation smoothing in pixels, step multiplier), coarse to fine
+REFINE_STAGES = ((0.0, 1.0), (0.0, 0.5))
 REFINE_ANGLE = 0.2  # degrees
 REFINE_SCALE = 0.004
 REFINE_PASSES = 4  # at most this many rounds of steps per step size
@@ -252,9 +255,11 @@ def _embed_once(
     lay = layout(key)
     expected = chip_values(key, payload)
     data = ~lay.pilot
+    bit = lay.bit_of_chip[data]
     base = rgb.astype(np.float32)
     mask = jnd_mask(_luma(base))[:, :, None]
-    host = _cells(_fold(_normalised(_work_luma(base)))) * lay.signs * expected
+    host_chips = _cells(_fold(_normalised(_work_luma(base)))) * lay.signs * expected
+    host = np.bincount(bit, weights=host_chips[data], minlength=N_CODED)
     amplitudes = np.where(lay.pilot, PILOT_GAIN, 1.0)
     similarity = SSIM(base)
     gain: float | None = None
@@ -274,15 +279,11 @@ def _embed_once(
             boost = min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0))
             amplitudes[lay.pilot] = np.minimum(amplitudes[lay.pilot] * boost, PILOT_CAP)
         marked = _cells(folded) * lay.signs * expected
-        bit = lay.bit_of_chip[data]
-        own = np.bincount(bit, weights=(marked - host)[data], minlength=N_CODED)
-        total = np.bincount(bit, weights=marked[data], minlength=N_CODED)
-        # every bit to the median margin: its own share makes up for what the host takes away
-        # (or gives), never below OWN_FLOOR of the median (robustness when the host changes)
-        target = float(np.median(own))
-        want = np.maximum(target - (total - own), OWN_FLOOR * target)
-        factor = np.clip(want / np.maximum(own, 1e-3 * abs(target) + 1e-12), 1.0 / MAX_BOOST, MAX_BOOST)
-        amplitudes[data] = amplitudes[data] * factor[bit]
+        own = np.bincount(bit, weights=marked[data], minlength=N_CODED) - host
+        # improved spread spectrum: each coded bit's amplitude takes away a share of what the
+        # host adds to (or takes from) its soft value, relative to the mean mark's share
+        mu = float(np.mean(own)) / float(np.mean(amplitudes[data]))
+        amplitudes[data] = np.maximum(1.0 - ISS_KAPPA * host / max(mu, 1e-12), ISS_FLOOR)[bit]
     return out.astype(np.uint8)
 
 
@@ -317,12 +318,24 @@ class Candidate:
     folded: np.ndarray
 
 
-def _correlation(folded: np.ndarray, lay: Layout) -> np.ndarray:
+def _correlation(folded: np.ndarray, lay: Layout, blur: float = 0.0) -> np.ndarray:
     """The whitened (phase) correlation of a folded tile with the pilot, per tile shift: a
-    periodic host texture (bricks, print, grass) does not outshine the pilot's peak."""
+    periodic host texture (bricks, print, grass) does not outshine the pilot's peak. With
+    ``blur`` (pixels) the correlation surface is smoothed, so a geometry a pixel or two off
+    over the image still shows a peak (the coarse stages of the pilot polish)."""
     spectrum = np.fft.rfft2(folded)
     spectrum /= np.abs(spectrum) ** WHITEN + 1e-12
-    return np.fft.irfft2(spectrum * lay.pilot_fft, s=folded.shape)
+    spectrum *= lay.pilot_fft
+    if blur > 0:
+        spectrum *= _blur_rfft(blur)
+    return np.fft.irfft2(spectrum, s=folded.shape)
+
+
+@lru_cache(maxsize=4)
+def _blur_rfft(sigma: float) -> np.ndarray:
+    fy = np.fft.fftfreq(TILE)[:, None]
+    fx = np.fft.rfftfreq(TILE)[None, :]
+    return np.exp(-2.0 * (math.pi * sigma) ** 2 * (fx**2 + fy**2))
 
 
 def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
@@ -331,9 +344,9 @@ def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
     return float((corr[0, 0] - corr.mean()) / (corr.std() + 1e-12))
 
 
-def _candidates(f: np.ndarray, lay: Layout, keep: int) -> list[Candidate]:
+def _candidates(f: np.ndarray, lay: Layout, keep: int, blur: float = 0.0) -> list[Candidate]:
     folded = _fold(f)
-    corr = _correlation(folded, lay)
+    corr = _correlation(folded, lay, blur)
     flat = corr.ravel()
     spread = flat.std() + 1e-12
     best = np.argpartition(flat, -keep)[-keep:]
@@ -380,8 +393,8 @@ def _turned(g: np.ndarray, turn: bool) -> np.ndarray:
     return np.ascontiguousarray(g[::-1, ::-1]) if turn else g
 
 
-def _best_pilot(h: np.ndarray, lay: Layout) -> float:
-    return _candidates(h, lay, 1)[0].pilot_score
+def _best_pilot(h: np.ndarray, lay: Layout, blur: float = 0.0) -> float:
+    return _candidates(h, lay, 1, blur)[0].pilot_score
 
 
 def _pilot_at_scale(f: np.ndarray, s: float, lay: Layout) -> float:
@@ -406,32 +419,42 @@ def _pilot_at_scale(f: np.ndarray, s: float, lay: Layout) -> float:
 def _refine(
     f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout
 ) -> tuple[np.ndarray, float]:
-    """Polish a template geometry on the pilot: steps of rotation, scale and aspect change
-    of the map, each kept when the pilot peak rises (the template peaks give the map to a
-    fraction of a spectral bin; the chips need it to a fraction of a chip over the image)."""
-    for step in REFINE_STEPS:
+    """Polish a template geometry on the pilot: steps of rotation, scale, aspect change and
+    shear of the map, each kept when the pilot peak rises (the template peaks give the map to
+    a fraction of a spectral bin; the chips need it to a fraction of a chip over the image).
+    The coarse stages read a smoothed pilot correlation (a wide peak to climb), the last the
+    sharp one; the score returned is the sharp one."""
+    for blur, step in REFINE_STAGES:
+        g = tpl.rectify(f, matrix)
+        score = -1.0 if g is None else _best_pilot(_turned(g, turn), lay, blur)
         improved, passes = True, 0
         while improved and passes < REFINE_PASSES:
             improved, passes = False, passes + 1
-            for kind in ("angle", "scale", "aspect"):
-                for sign in (-1.0, 1.0):
-                    d = sign * step * REFINE_SCALE
-                    if kind == "angle":
-                        t = math.radians(sign * step * REFINE_ANGLE)
-                        c, si = math.cos(t), math.sin(t)
-                        perturb = np.array([[c, -si], [si, c]])
-                    elif kind == "scale":
-                        perturb = np.eye(2) * (1.0 + d)
-                    else:
-                        perturb = np.diag([1.0 + d, 1.0 - d])
-                    trial = matrix @ perturb
-                    g = tpl.rectify(f, trial)
-                    if g is None:
-                        continue
-                    z = _best_pilot(_turned(g, turn), lay)
-                    if z > score:
-                        matrix, score, improved = trial, z, True
+            for perturb in _perturbations(step):
+                trial = matrix @ perturb
+                g = tpl.rectify(f, trial)
+                if g is None:
+                    continue
+                z = _best_pilot(_turned(g, turn), lay, blur)
+                if z > score:
+                    matrix, score, improved = trial, z, True
     return matrix, score
+
+
+@lru_cache(maxsize=8)
+def _perturbations(step: float) -> tuple[np.ndarray, ...]:
+    """The small maps tried by one polish step: rotation, scale, aspect change, shear, each way."""
+    out = []
+    for sign in (-1.0, 1.0):
+        t = math.radians(sign * step * REFINE_ANGLE)
+        d = sign * step * REFINE_SCALE
+        out += [
+            np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]]),
+            np.eye(2) * (1.0 + d),
+            np.diag([1.0 + d, 1.0 - d]),
+            np.array([[1.0, d], [d, 1.0]]),
+        ]
+    return tuple(out)
 
 
 def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
