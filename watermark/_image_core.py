@@ -68,6 +68,7 @@ ISS_FLOOR = 0.2  # ... never below this amplitude of a coded bit's chips
 SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not decode
 SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
+LIST_SIZE = 16  # messages checked per decoding attempt (list Viterbi) when the best one fails
 SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
 TEMPLATE_CANDIDATES = 4  # template geometries ranked by their pilot peak
 GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as one) are decoded
@@ -366,6 +367,7 @@ class RawDetection:
     message_bits: np.ndarray
     bit_errors: int
     candidates_tried: int
+    tags_checked: int
     magnification: float
     pilot_score: float
     geometry: str = "none"
@@ -374,19 +376,30 @@ class RawDetection:
     @property
     def p_value(self) -> float:
         """Chance that an unmarked image passes the tag check in this many tries."""
-        return min(1.0, self.candidates_tried * 2.0**-TAG_BITS) if self.valid else 1.0
+        return min(1.0, self.tags_checked * 2.0**-TAG_BITS) if self.valid else 1.0
 
 
-def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, np.ndarray, bool, bytes, int]:
+def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, bool, bytes, int, int]:
+    """Read and decode one candidate: the Viterbi decision, and when its tag does not verify
+    the rest of the ``LIST_SIZE`` best messages. Returns bits, valid, field, corrected bits
+    and the number of tags checked (the multiple-testing count)."""
     dy, dx = candidate.shift
     cells = _cells(np.roll(candidate.folded, (-dy, -dx), axis=(0, 1))) * lay.signs
     data = ~lay.pilot
     soft = np.bincount(lay.bit_of_chip[data], weights=cells[data], minlength=N_CODED)
     bits = _ecc.decode(soft, MESSAGE_BITS)
     message = decode_message(key, bits)
+    checks = 1
+    if not message.valid and LIST_SIZE > 1:
+        for alternative in _ecc.decode_list(soft, MESSAGE_BITS, LIST_SIZE)[1:]:
+            checks += 1
+            trial = decode_message(key, alternative)
+            if trial.valid:
+                bits, message = alternative, trial
+                break
     recoded = _ecc.encode(bits)
     errors = int(np.count_nonzero((soft > 0).astype(np.uint8) != recoded))
-    return bits, soft, message.valid, message.field, errors
+    return bits, message.valid, message.field, errors, checks
 
 
 def _turned(g: np.ndarray, turn: bool) -> np.ndarray:
@@ -473,13 +486,14 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     lay = layout(key)
     y = _work_luma(rgb)
     f = _normalised(y)
-    tried = 0
+    tried = tags = 0
     best: tuple | None = None
     for cand in _candidates(f, lay, SHIFTS_PER_SCALE):
         tried += 1
-        bits, soft, valid, field, errors = _decode(cand, key, lay)
+        bits, valid, field, errors, checks = _decode(cand, key, lay)
+        tags += checks
         if valid:
-            return RawDetection(True, field, bits, errors, tried, 1.0, cand.pilot_score)
+            return RawDetection(True, field, bits, errors, tried, tags, 1.0, cand.pilot_score)
         if best is None:
             best = (bits, errors, cand)
     geos = tpl.estimate(y, key, TEMPLATE_CANDIDATES)
@@ -500,11 +514,12 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
             continue
         for cand in _candidates(_turned(g, turn), lay, SHIFTS_PER_SCALE):
             tried += 1
-            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            bits, valid, field, errors, checks = _decode(cand, key, lay)
+            tags += checks
             if valid:
                 mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
                 found = tpl.Geometry(matrix, geo.score, geo.flip)
-                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                return RawDetection(True, field, bits, errors, tried, tags, round(mag, 4), cand.pilot_score,
                                     found.describe() + (", half turn" if turn else ""), geo.score)
     # a kept downscale (a screenshot) can blur and compress the template away while the pilot
     # survives: the pilot itself searched over isotropic scales, the best polished and decoded
@@ -514,13 +529,14 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
         g = tpl.rectify(f, matrix)
         for cand in [] if g is None else _candidates(g, lay, SHIFTS_PER_SCALE):
             tried += 1
-            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            bits, valid, field, errors, checks = _decode(cand, key, lay)
+            tags += checks
             if valid:
                 found = tpl.Geometry(matrix, 0.0, False)
                 mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
-                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                return RawDetection(True, field, bits, errors, tried, tags, round(mag, 4), cand.pilot_score,
                                     found.describe() + " (pilot scale search)", template_score)
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best
-    return RawDetection(False, b"", bits, errors, tried, cand.magnification, cand.pilot_score, "none", template_score)
+    return RawDetection(False, b"", bits, errors, tried, tags, cand.magnification, cand.pilot_score, "none", template_score)

@@ -19,7 +19,6 @@ C1 = (0.01 * 255.0) ** 2
 C2 = (0.03 * 255.0) ** 2
 # a texture may take at most this multiple of the mean amplitude (keeps edges clean)
 MASK_CAP = 3.0
-MASK_POWER = 1.0
 
 
 def _box(x: np.ndarray) -> np.ndarray:
@@ -37,7 +36,7 @@ def jnd_mask(luma: np.ndarray) -> np.ndarray:
     """Per-pixel amplitude weights (mean square 1) from the local luma variance."""
     import cv2
 
-    amp = (2.0 * _local_variance(luma.astype(np.float32)) + C2) ** (0.5 * MASK_POWER)
+    amp = np.sqrt(2.0 * _local_variance(luma.astype(np.float32)) + C2)
     # the change must be invisible in the flattest window it touches: take the local minimum
     amp = cv2.erode(amp, np.ones((WINDOW, WINDOW), np.uint8))
     amp = cv2.GaussianBlur(amp, (0, 0), 2.0)

@@ -252,7 +252,8 @@ def test_geometry_is_recovered_through_the_template(name, attack) -> None:
     marked = embed_image(base, key="geo-key-1", payload="g1")
     det = detect_image(attack(marked), key="geo-key-1")
     assert det.found and det.payload == "g1", name
-    assert det.p_value == det.candidates_tried * 2.0**-32 and det.candidates_tried > 2  # the search is counted
+    assert det.p_value == det.tags_checked * 2.0**-32 and det.candidates_tried > 2  # the search is counted
+    assert det.tags_checked >= det.candidates_tried
     assert not detect_image(attack(base), key="geo-key-1").found
 
 
@@ -313,7 +314,7 @@ def test_pilot_polish_corrects_a_slightly_wrong_geometry() -> None:
     wrong = truth @ np.array([[np.cos(off), -np.sin(off)], [np.sin(off), np.cos(off)]]) * 1.012
 
     def decodes(matrix: np.ndarray) -> bool:
-        return any(core._decode(c, key, lay)[2] for c in core._candidates(tpl.rectify(f, matrix), lay, 2))
+        return any(core._decode(c, key, lay)[1] for c in core._candidates(tpl.rectify(f, matrix), lay, 2))
 
     start = core._best_pilot(tpl.rectify(f, wrong), lay)
     polished, score = core._refine(f, wrong, False, start, lay)
@@ -334,7 +335,7 @@ def test_pilot_scale_search_finds_a_downscale_without_the_template(monkeypatch) 
     det = detect_image(attacks.jpeg(_scale(marked, 0.7, 0.7), 80), key="geo-key-1")
     assert det.found and det.payload == "g1"
     assert "pilot scale search" in det.extra["geometry"] and abs(det.magnification - 1 / 0.7) < 0.02
-    assert det.candidates_tried > 2 and det.p_value == det.candidates_tried * 2.0**-32
+    assert det.candidates_tried > 2 and det.p_value == det.tags_checked * 2.0**-32
     assert not detect_image(_scale(base, 0.7, 0.7), key="geo-key-1").found
     f = core._normalised(core._work_luma(_scale(marked, 0.7, 0.7)))
     lay = core.layout(normalize_key("geo-key-1"))
