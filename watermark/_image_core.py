@@ -76,6 +76,13 @@ GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as
 REFINE_STAGES = ((0.0, 1.0), (0.0, 0.5))
 REFINE_ANGLE = 0.2  # degrees
 REFINE_SCALE = 0.004
+# local-shift registration after the polish: blocks per side, search radius (pixels), the
+# block pilot peak needed, rounds, and the largest correction accepted (per axis)
+REGISTER_BLOCKS = 3
+REGISTER_RADIUS = 4
+REGISTER_MIN_Z = 3.0
+REGISTER_ROUNDS = 2
+REGISTER_MAX = 0.03
 REFINE_PASSES = 4  # at most this many rounds of steps per step size
 # kept downscales the pilot is searched over when the template gives nothing that decodes
 SCALE_SEARCH = tuple(np.exp(np.arange(math.log(0.48), math.log(0.97), 0.015)))
@@ -454,6 +461,71 @@ def _refine(
     return matrix, score
 
 
+def _local_shifts(h: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where the pilot sits in each of ``REGISTER_BLOCKS`` x ``REGISTER_BLOCKS`` blocks of a
+    resampled image, relative to the whole image's pilot shift: block centres (x, y) and
+    sub-pixel offsets (dx, dy), for the blocks whose pilot peak (searched within
+    ``REGISTER_RADIUS`` pixels of the global one) stands out by ``REGISTER_MIN_Z``."""
+    folded = _fold(h)
+    corr = _correlation(folded, lay)
+    s0 = np.array(divmod(int(np.argmax(corr)), TILE))
+    height, width = h.shape
+    n, r = REGISTER_BLOCKS, REGISTER_RADIUS
+    centres, offsets = [], []
+    for by in range(n):
+        for bx in range(n):
+            y0, y1, x0, x1 = by * height // n, (by + 1) * height // n, bx * width // n, (bx + 1) * width // n
+            part = np.zeros_like(h)
+            part[y0:y1, x0:x1] = h[y0:y1, x0:x1]
+            c = _correlation(_fold(part), lay)
+            z = (c - c.mean()) / (c.std() + 1e-12)
+            win = np.roll(z, (r - int(s0[0]), r - int(s0[1])), axis=(0, 1))[: 2 * r + 1, : 2 * r + 1]
+            iy, ix = np.unravel_index(int(np.argmax(win)), win.shape)
+            if win[iy, ix] < REGISTER_MIN_Z or not (0 < iy < 2 * r and 0 < ix < 2 * r):
+                continue
+
+            def vertex(m: float, c0: float, p: float) -> float:
+                d = m - 2 * c0 + p
+                return 0.0 if d >= 0 else max(-0.5, min(0.5, 0.5 * (m - p) / d))
+
+            oy = iy - r + vertex(win[iy - 1, ix], win[iy, ix], win[iy + 1, ix])
+            ox = ix - r + vertex(win[iy, ix - 1], win[iy, ix], win[iy, ix + 1])
+            centres.append(((x0 + x1) / 2.0, (y0 + y1) / 2.0))
+            offsets.append((ox, oy))
+    if len(centres) < 4:
+        return None
+    return np.array(centres), np.array(offsets)
+
+
+def _register(
+    f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout
+) -> tuple[np.ndarray, float]:
+    """Correct a nearly right geometry from the pilot's local shifts: a map a little off
+    moves the pilot by different amounts in different parts of the image; the linear part
+    of that displacement field (least squares over the blocks) is the correction. Kept
+    when the pilot peak rises; up to ``REGISTER_ROUNDS`` rounds."""
+    for _ in range(REGISTER_ROUNDS):
+        g = tpl.rectify(f, matrix)
+        if g is None:
+            break
+        found = _local_shifts(_turned(g, turn), lay)
+        if found is None:
+            break
+        centres, offsets = found
+        design = np.column_stack([centres - centres.mean(axis=0), np.ones(len(centres))])
+        sol, *_ = np.linalg.lstsq(design, offsets, rcond=None)
+        delta = sol[:2].T  # d(offset) / d(position), (x, y) order
+        if float(np.abs(delta).max()) > REGISTER_MAX:
+            break
+        trial = matrix @ (np.eye(2) + delta)
+        g = tpl.rectify(f, trial)
+        z = -1.0 if g is None else _best_pilot(_turned(g, turn), lay)
+        if z <= score:
+            break
+        matrix, score = trial, z
+    return matrix, score
+
+
 @lru_cache(maxsize=8)
 def _perturbations(step: float) -> tuple[np.ndarray, ...]:
     """The small maps tried by one polish step: rotation, scale, aspect change, shear, each way."""
@@ -509,6 +581,7 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
         matrix = geo.matrix
         if rank == 0:
             matrix, score = _refine(f, matrix, turn, score, lay)
+            matrix, score = _register(f, matrix, turn, score, lay)
         g = tpl.rectify(f, matrix)
         if g is None:
             continue
