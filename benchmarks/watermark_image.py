@@ -180,7 +180,6 @@ def synthetic_natural(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
 def negatives(n: int, sources: list[np.ndarray], seed: int = 0):
     """Yield (kind, image) for n unmarked images."""
     rng = np.random.default_rng(seed)
-    other_key_src = sources[0]
     kinds = ["crop", "crop-flip", "crop-rotated", "crop-jpeg", "crop-scaled", "noise", "gradient", "synthetic", "flat",
              "other-key"]
     for i in range(n):

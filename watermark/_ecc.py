@@ -16,7 +16,7 @@ GENERATORS = (0o133, 0o171)
 
 
 def _parity(x: int) -> int:
-    return bin(x).count("1") & 1
+    return x.bit_count() & 1
 
 
 def _tables() -> tuple[np.ndarray, np.ndarray]:

@@ -6,22 +6,30 @@ Embedding (at a working resolution whose short side is at most ``WORK_SIDE`` pix
   keyed sign; a keyed eighth of them are pilot chips (always +1), the rest carry the
   convolutionally coded message, every coded bit spread over several chips scattered over
   the tile;
-* the tile is smoothed (so JPEG and resizing keep it), repeated over the whole image, joined
-  by the keyed Fourier template (``_image_template``), shaped by the perceptual mask
-  (``_image_mask``: strong in texture, weak in flat areas), scaled to the largest strength
-  that keeps the PSNR and SSIM targets, and added to R, G and B alike (a luma change);
-* informed embedding: the embedder reads its first attempt with the detector's front end and
-  gives more amplitude to the coded bits (and the pilot) the host works against.
+* the tile is lightly smoothed (``SMOOTH_SIGMA``: sharp chips keep more of the mark above
+  the band where dense texture such as grass or gravel has its energy), repeated over the
+  whole image, joined by the keyed Fourier template (``_image_template``), shaped by the
+  perceptual mask (``_image_mask``: strong in texture, weak in flat areas), scaled to the
+  largest strength that keeps the PSNR and SSIM targets, and added to R, G and B alike;
+* informed embedding (improved spread spectrum): the embedder reads the host and its first
+  attempt with the detector's front end; each coded bit's amplitude then takes away
+  ``ISS_KAPPA`` of what the host adds to or takes from its soft value (the host's share is
+  stable under resampling, so this survives rotation and rescaling), and the pilot is raised
+  until its peak stands out by ``PILOT_TARGET``.
 
 Detection undoes what it can and searches for the rest: local contrast normalisation
 (brightness and contrast changes drop out), folding the image modulo the tile (a crop only
 shifts the tile, and all repeats add up), a whitened FFT correlation with the pilot to find
-the shift; the chips are read from the partly whitened folded tile. When the unchanged
-geometry does not decode, the Fourier template proposes a few rotations, scales, aspect
-changes or flips; each is resampled back and ranked by its pilot peak, the best is polished
-on the pilot (small rotation, scale and aspect steps) and the best few are decoded. Last,
-the pilot itself is searched over kept downscales (a screenshot can blur and compress the
-template away while the pilot survives). Every decoding attempt counts towards the p-value.
+the shift; the chips are read from the partly whitened folded tile and decoded by a list
+Viterbi decoder (the best ``LIST_SIZE`` messages are checked against the keyed tag). When
+the unchanged geometry does not decode, the Fourier template proposes a few rotations,
+scales, aspect changes or flips; each is resampled back and ranked by its pilot peak, the
+best is polished on the pilot (small rotation, scale, aspect and shear steps), then every
+decoded geometry is registered: the pilot's local offsets over a 3 x 3 grid of blocks give
+the remaining linear error of the map (the template is a few tenths of a percent off on
+dense texture, more than the chips tolerate). Last, the pilot itself is searched over kept
+downscales (a screenshot can blur and compress the template away while the pilot
+survives). Every tag checked counts towards the p-value.
 """
 
 from __future__ import annotations
@@ -61,8 +69,7 @@ PILOT_TARGET = 14.0  # informed embedding raises the pilot until its peak stands
 PILOT_CAP = 2.0 * PILOT_GAIN  # ... but never above this amplitude (the data chips keep their share)
 INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
 HARD_STEPS = 3  # ... when the mark does not decode after INFORMED_STEPS
-MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
-OWN_FLOOR = 0.4
+MAX_BOOST = 4.0  # the pilot's amplitude rises at most this many times per round
 ISS_KAPPA = 0.9  # share of the host's soft value the informed embedding takes away (1 = all)
 ISS_FLOOR = 0.2  # ... never below this amplitude of a coded bit's chips
 SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not decode
@@ -72,10 +79,10 @@ LIST_SIZE = 16  # messages checked per decoding attempt (list Viterbi) when the 
 SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
 TEMPLATE_CANDIDATES = 4  # template geometries ranked by their pilot peak
 GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as one) are decoded
-# pilot polish of the best geometry: (correlation smoothing in pixels, step multiplier), coarse to fine
-REFINE_STAGES = ((0.0, 1.0), (0.0, 0.5))
+REFINE_STEPS = (1.0, 0.5)  # pilot polish of the best geometry: step multipliers, coarse then fine
 REFINE_ANGLE = 0.2  # degrees
 REFINE_SCALE = 0.004
+REFINE_PASSES = 4  # at most this many rounds of steps per step size
 # local-shift registration after the polish: blocks per side, search radius (pixels), the
 # block pilot peak needed, rounds, and the largest correction accepted (per axis)
 REGISTER_BLOCKS = 3
@@ -83,7 +90,6 @@ REGISTER_RADIUS = 4
 REGISTER_MIN_Z = 3.0
 REGISTER_ROUNDS = 2
 REGISTER_MAX = 0.03
-REFINE_PASSES = 4  # at most this many rounds of steps per step size
 # kept downscales the pilot is searched over when the template gives nothing that decodes
 SCALE_SEARCH = tuple(np.exp(np.arange(math.log(0.48), math.log(0.97), 0.015)))
 SCALE_SEARCH_PILOT = 5.5  # ... decoded from a pilot peak this high (unmarked: median 4.6, 4% above)
@@ -232,8 +238,9 @@ def embed_rgb(
     The mark (payload tile plus geometry template) is shaped by the perceptual mask and its
     global strength is the largest that keeps both the PSNR at ``psnr`` dB and the SSIM at
     ``min_ssim`` or better. Informed embedding: the embedder runs the detector's front end
-    on the host and on its first attempt, and gives more amplitude to the coded bits the host
-    works against (their margin below the median bit's), then renders again. The result is
+    on the host and on its first attempt, sets each coded bit's amplitude to take away
+    ``ISS_KAPPA`` of the host's share of its soft value (and raises the pilot), then renders
+    again. The result is
     read back with the detector; if it does not decode (small or very textured images) it is
     embedded again with ``HARD_STEPS`` informed rounds, and then the SSIM bound is relaxed
     step by step (logged), down to the last of ``SSIM_STEPS``.
@@ -326,24 +333,12 @@ class Candidate:
     folded: np.ndarray
 
 
-def _correlation(folded: np.ndarray, lay: Layout, blur: float = 0.0) -> np.ndarray:
+def _correlation(folded: np.ndarray, lay: Layout) -> np.ndarray:
     """The whitened (phase) correlation of a folded tile with the pilot, per tile shift: a
-    periodic host texture (bricks, print, grass) does not outshine the pilot's peak. With
-    ``blur`` (pixels) the correlation surface is smoothed, so a geometry a pixel or two off
-    over the image still shows a peak (the coarse stages of the pilot polish)."""
+    periodic host texture (bricks, print, grass) does not outshine the pilot's peak."""
     spectrum = np.fft.rfft2(folded)
     spectrum /= np.abs(spectrum) ** WHITEN + 1e-12
-    spectrum *= lay.pilot_fft
-    if blur > 0:
-        spectrum *= _blur_rfft(blur)
-    return np.fft.irfft2(spectrum, s=folded.shape)
-
-
-@lru_cache(maxsize=4)
-def _blur_rfft(sigma: float) -> np.ndarray:
-    fy = np.fft.fftfreq(TILE)[:, None]
-    fx = np.fft.rfftfreq(TILE)[None, :]
-    return np.exp(-2.0 * (math.pi * sigma) ** 2 * (fx**2 + fy**2))
+    return np.fft.irfft2(spectrum * lay.pilot_fft, s=folded.shape)
 
 
 def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
@@ -352,9 +347,9 @@ def _pilot_z(folded: np.ndarray, lay: Layout) -> float:
     return float((corr[0, 0] - corr.mean()) / (corr.std() + 1e-12))
 
 
-def _candidates(f: np.ndarray, lay: Layout, keep: int, blur: float = 0.0) -> list[Candidate]:
+def _candidates(f: np.ndarray, lay: Layout, keep: int) -> list[Candidate]:
     folded = _fold(f)
-    corr = _correlation(folded, lay, blur)
+    corr = _correlation(folded, lay)
     flat = corr.ravel()
     spread = flat.std() + 1e-12
     best = np.argpartition(flat, -keep)[-keep:]
@@ -413,8 +408,8 @@ def _turned(g: np.ndarray, turn: bool) -> np.ndarray:
     return np.ascontiguousarray(g[::-1, ::-1]) if turn else g
 
 
-def _best_pilot(h: np.ndarray, lay: Layout, blur: float = 0.0) -> float:
-    return _candidates(h, lay, 1, blur)[0].pilot_score
+def _best_pilot(h: np.ndarray, lay: Layout) -> float:
+    return _candidates(h, lay, 1)[0].pilot_score
 
 
 def _pilot_at_scale(f: np.ndarray, s: float, lay: Layout) -> float:
@@ -442,11 +437,11 @@ def _refine(
     """Polish a template geometry on the pilot: steps of rotation, scale, aspect change and
     shear of the map, each kept when the pilot peak rises (the template peaks give the map to
     a fraction of a spectral bin; the chips need it to a fraction of a chip over the image).
-    The coarse stages read a smoothed pilot correlation (a wide peak to climb), the last the
-    sharp one; the score returned is the sharp one."""
-    for blur, step in REFINE_STAGES:
+    ``score`` is the pilot peak at ``matrix`` (negative: not known yet, measured first)."""
+    if score < 0:
         g = tpl.rectify(f, matrix)
-        score = -1.0 if g is None else _best_pilot(_turned(g, turn), lay, blur)
+        score = -1.0 if g is None else _best_pilot(_turned(g, turn), lay)
+    for step in REFINE_STEPS:
         improved, passes = True, 0
         while improved and passes < REFINE_PASSES:
             improved, passes = False, passes + 1
@@ -455,7 +450,7 @@ def _refine(
                 g = tpl.rectify(f, trial)
                 if g is None:
                     continue
-                z = _best_pilot(_turned(g, turn), lay, blur)
+                z = _best_pilot(_turned(g, turn), lay)
                 if z > score:
                     matrix, score, improved = trial, z, True
     return matrix, score
@@ -547,9 +542,10 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
 
     The unchanged geometry is decoded first. Then the best few geometries the Fourier
     template reports (each also with a half turn) are resampled back and ranked by their
-    pilot peak; the strongest is polished on the pilot and decoded, then the next ones.
-    Last, the pilot is searched over kept downscales (``SCALE_SEARCH``); a strong enough peak
-    is polished and decoded. Each decoding attempt counts towards the p-value.
+    pilot peak; the strongest is polished on the pilot, each is registered on the pilot's
+    local offsets and decoded. Last, the pilot is searched over kept downscales
+    (``SCALE_SEARCH``); a strong enough peak is polished, registered and decoded. Each tag
+    checked (up to ``LIST_SIZE`` per decoding attempt) counts towards the p-value.
 
     Args:
         rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
@@ -581,7 +577,7 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
         matrix = geo.matrix
         if rank == 0:
             matrix, score = _refine(f, matrix, turn, score, lay)
-            matrix, score = _register(f, matrix, turn, score, lay)
+        matrix, score = _register(f, matrix, turn, score, lay)
         g = tpl.rectify(f, matrix)
         if g is None:
             continue
@@ -599,6 +595,7 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     score, s = max((_pilot_at_scale(f, s, lay), s) for s in SCALE_SEARCH)
     if score >= SCALE_SEARCH_PILOT:
         matrix, score = _refine(f, s * np.eye(2), False, -1.0, lay)
+        matrix, score = _register(f, matrix, False, score, lay)
         g = tpl.rectify(f, matrix)
         for cand in [] if g is None else _candidates(g, lay, SHIFTS_PER_SCALE):
             tried += 1
