@@ -195,7 +195,7 @@ def embed_image(
     as a hash) and a 32-bit keyed tag are convolutionally coded and spread over a keyed
     pattern repeated across the image, with a keyed Fourier template for geometric sync, in
     the luma only. The strength follows local texture (perceptual masking) and is the
-    largest that keeps the PSNR at ``psnr`` dB and the SSIM at 0.985.
+    largest that keeps the PSNR at ``psnr`` dB and the SSIM at 0.9815.
 
     Args:
         image: An HxWx3 (or HxW, HxWx4) uint8 numpy array, a PIL image, or a file path.
@@ -205,7 +205,7 @@ def embed_image(
             JPEG and WebP are written at quality 95).
         overwrite: Allow replacing an existing file (including the input itself when
             ``out`` is not given).
-        psnr: Lowest PSNR in dB (default 38.5; lower is more robust and more visible).
+        psnr: Lowest PSNR in dB (default 38.1; lower is more robust and more visible).
 
     Returns:
         The marked image in the type given: a new array, a new PIL image, or the output path.
