@@ -6,22 +6,30 @@ Embedding (at a working resolution whose short side is at most ``WORK_SIDE`` pix
   keyed sign; a keyed eighth of them are pilot chips (always +1), the rest carry the
   convolutionally coded message, every coded bit spread over several chips scattered over
   the tile;
-* the tile is smoothed (so JPEG and resizing keep it), repeated over the whole image, joined
-  by the keyed Fourier template (``_image_template``), shaped by the perceptual mask
-  (``_image_mask``: strong in texture, weak in flat areas), scaled to the largest strength
-  that keeps the PSNR and SSIM targets, and added to R, G and B alike (a luma change);
-* informed embedding: the embedder reads its first attempt with the detector's front end and
-  gives more amplitude to the coded bits (and the pilot) the host works against.
+* the tile is lightly smoothed (``SMOOTH_SIGMA``: sharp chips keep more of the mark above
+  the band where dense texture such as grass or gravel has its energy), repeated over the
+  whole image, joined by the keyed Fourier template (``_image_template``), shaped by the
+  perceptual mask (``_image_mask``: strong in texture, weak in flat areas), scaled to the
+  largest strength that keeps the PSNR and SSIM targets, and added to R, G and B alike;
+* informed embedding (improved spread spectrum): the embedder reads the host and its first
+  attempt with the detector's front end; each coded bit's amplitude then takes away
+  ``ISS_KAPPA`` of what the host adds to or takes from its soft value (the host's share is
+  stable under resampling, so this survives rotation and rescaling), and the pilot is raised
+  until its peak stands out by ``PILOT_TARGET``.
 
 Detection undoes what it can and searches for the rest: local contrast normalisation
 (brightness and contrast changes drop out), folding the image modulo the tile (a crop only
 shifts the tile, and all repeats add up), a whitened FFT correlation with the pilot to find
-the shift; the chips are read from the partly whitened folded tile. When the unchanged
-geometry does not decode, the Fourier template proposes a few rotations, scales, aspect
-changes or flips; each is resampled back and ranked by its pilot peak, the best is polished
-on the pilot (small rotation, scale and aspect steps) and the best few are decoded. Last,
-the pilot itself is searched over kept downscales (a screenshot can blur and compress the
-template away while the pilot survives). Every decoding attempt counts towards the p-value.
+the shift; the chips are read from the partly whitened folded tile and decoded by a list
+Viterbi decoder (the best ``LIST_SIZE`` messages are checked against the keyed tag). When
+the unchanged geometry does not decode, the Fourier template proposes a few rotations,
+scales, aspect changes or flips; each is resampled back and ranked by its pilot peak, the
+best is polished on the pilot (small rotation, scale, aspect and shear steps), then every
+decoded geometry is registered: the pilot's local offsets over a 3 x 3 grid of blocks give
+the remaining linear error of the map (the template is a few tenths of a percent off on
+dense texture, more than the chips tolerate). Last, the pilot itself is searched over kept
+downscales (a screenshot can blur and compress the template away while the pilot
+survives). Every tag checked counts towards the p-value.
 """
 
 from __future__ import annotations
@@ -47,25 +55,27 @@ CELL = 4
 GRID = TILE // CELL
 N_CHIPS = GRID * GRID
 N_PILOT = N_CHIPS // 8
-SMOOTH_SIGMA = 1.2
-HIGHPASS_SIGMA = 2.5
+SMOOTH_SIGMA = 0.4
+HIGHPASS_SIGMA = 1.5
 NORM_SIGMA = 3.0
 MIN_SIDE = TILE
-TARGET_PSNR = 38.5  # the whole mark (payload tile plus geometry template) at most costs this PSNR
-TARGET_SSIM = 0.985  # ... and this SSIM, whichever binds first
+TARGET_PSNR = 38.1  # the whole mark (payload tile plus geometry template) at most costs this PSNR
+TARGET_SSIM = 0.9815  # ... and this SSIM, whichever binds first
 TEMPLATE_SHARE = 0.45  # amplitude of the Fourier template relative to the payload tile
 WHITEN = 1.0  # spectral whitening exponent of the pilot correlation (1 = phase correlation)
 DATA_WHITEN = 0.35  # spectral whitening exponent of the folded tile before the chips are read
 PILOT_GAIN = 1.7  # amplitude of the pilot chips relative to the data chips (synchronisation)
-PILOT_TARGET = 8.0  # informed embedding raises the pilot until its peak stands out this far
+PILOT_TARGET = 14.0  # informed embedding raises the pilot until its peak stands out this far
 PILOT_CAP = 2.0 * PILOT_GAIN  # ... but never above this amplitude (the data chips keep their share)
 INFORMED_STEPS = 1  # informed-embedding rounds (detector front end on the host and the attempt)
 HARD_STEPS = 3  # ... when the mark does not decode after INFORMED_STEPS
-MAX_BOOST = 4.0  # a coded bit's amplitude changes at most this many times per round
-OWN_FLOOR = 0.4
+MAX_BOOST = 4.0  # the pilot's amplitude rises at most this many times per round
+ISS_KAPPA = 0.9  # share of the host's soft value the informed embedding takes away (1 = all)
+ISS_FLOOR = 0.2  # ... never below this amplitude of a coded bit's chips
 SSIM_STEPS = (0.98, 0.97, 0.96, 0.95)  # the bounds tried when the mark does not decode
 SETTLE = 0.97  # the strength settles within 3% of the binding quality target
 N_CODED = _ecc.coded_length(MESSAGE_BITS)
+LIST_SIZE = 16  # messages checked per decoding attempt (list Viterbi) when the best one fails
 SHIFTS_PER_SCALE = 2  # tile shifts decoded per geometry (the strongest pilot peaks)
 TEMPLATE_CANDIDATES = 4  # template geometries ranked by their pilot peak
 GEOMETRIES_DECODED = 3  # ... of which the best this many (a half turn counts as one) are decoded
@@ -73,6 +83,13 @@ REFINE_STEPS = (1.0, 0.5)  # pilot polish of the best geometry: step multipliers
 REFINE_ANGLE = 0.2  # degrees
 REFINE_SCALE = 0.004
 REFINE_PASSES = 4  # at most this many rounds of steps per step size
+# local-shift registration after the polish: blocks per side, search radius (pixels), the
+# block pilot peak needed, rounds, and the largest correction accepted (per axis)
+REGISTER_BLOCKS = 3
+REGISTER_RADIUS = 4
+REGISTER_MIN_Z = 3.0
+REGISTER_ROUNDS = 2
+REGISTER_MAX = 0.03
 # kept downscales the pilot is searched over when the template gives nothing that decodes
 SCALE_SEARCH = tuple(np.exp(np.arange(math.log(0.48), math.log(0.97), 0.015)))
 SCALE_SEARCH_PILOT = 5.5  # ... decoded from a pilot peak this high (unmarked: median 4.6, 4% above)
@@ -221,8 +238,9 @@ def embed_rgb(
     The mark (payload tile plus geometry template) is shaped by the perceptual mask and its
     global strength is the largest that keeps both the PSNR at ``psnr`` dB and the SSIM at
     ``min_ssim`` or better. Informed embedding: the embedder runs the detector's front end
-    on the host and on its first attempt, and gives more amplitude to the coded bits the host
-    works against (their margin below the median bit's), then renders again. The result is
+    on the host and on its first attempt, sets each coded bit's amplitude to take away
+    ``ISS_KAPPA`` of the host's share of its soft value (and raises the pilot), then renders
+    again. The result is
     read back with the detector; if it does not decode (small or very textured images) it is
     embedded again with ``HARD_STEPS`` informed rounds, and then the SSIM bound is relaxed
     step by step (logged), down to the last of ``SSIM_STEPS``.
@@ -252,9 +270,11 @@ def _embed_once(
     lay = layout(key)
     expected = chip_values(key, payload)
     data = ~lay.pilot
+    bit = lay.bit_of_chip[data]
     base = rgb.astype(np.float32)
     mask = jnd_mask(_luma(base))[:, :, None]
-    host = _cells(_fold(_normalised(_work_luma(base)))) * lay.signs * expected
+    host_chips = _cells(_fold(_normalised(_work_luma(base)))) * lay.signs * expected
+    host = np.bincount(bit, weights=host_chips[data], minlength=N_CODED)
     amplitudes = np.where(lay.pilot, PILOT_GAIN, 1.0)
     similarity = SSIM(base)
     gain: float | None = None
@@ -274,15 +294,11 @@ def _embed_once(
             boost = min(MAX_BOOST, PILOT_TARGET / max(peak, 1.0))
             amplitudes[lay.pilot] = np.minimum(amplitudes[lay.pilot] * boost, PILOT_CAP)
         marked = _cells(folded) * lay.signs * expected
-        bit = lay.bit_of_chip[data]
-        own = np.bincount(bit, weights=(marked - host)[data], minlength=N_CODED)
-        total = np.bincount(bit, weights=marked[data], minlength=N_CODED)
-        # every bit to the median margin: its own share makes up for what the host takes away
-        # (or gives), never below OWN_FLOOR of the median (robustness when the host changes)
-        target = float(np.median(own))
-        want = np.maximum(target - (total - own), OWN_FLOOR * target)
-        factor = np.clip(want / np.maximum(own, 1e-3 * abs(target) + 1e-12), 1.0 / MAX_BOOST, MAX_BOOST)
-        amplitudes[data] = amplitudes[data] * factor[bit]
+        own = np.bincount(bit, weights=marked[data], minlength=N_CODED) - host
+        # improved spread spectrum: each coded bit's amplitude takes away a share of what the
+        # host adds to (or takes from) its soft value, relative to the mean mark's share
+        mu = float(np.mean(own)) / float(np.mean(amplitudes[data]))
+        amplitudes[data] = np.maximum(1.0 - ISS_KAPPA * host / max(mu, 1e-12), ISS_FLOOR)[bit]
     return out.astype(np.uint8)
 
 
@@ -353,6 +369,7 @@ class RawDetection:
     message_bits: np.ndarray
     bit_errors: int
     candidates_tried: int
+    tags_checked: int
     magnification: float
     pilot_score: float
     geometry: str = "none"
@@ -361,19 +378,30 @@ class RawDetection:
     @property
     def p_value(self) -> float:
         """Chance that an unmarked image passes the tag check in this many tries."""
-        return min(1.0, self.candidates_tried * 2.0**-TAG_BITS) if self.valid else 1.0
+        return min(1.0, self.tags_checked * 2.0**-TAG_BITS) if self.valid else 1.0
 
 
-def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, np.ndarray, bool, bytes, int]:
+def _decode(candidate: Candidate, key: bytes, lay: Layout) -> tuple[np.ndarray, bool, bytes, int, int]:
+    """Read and decode one candidate: the Viterbi decision, and when its tag does not verify
+    the rest of the ``LIST_SIZE`` best messages. Returns bits, valid, field, corrected bits
+    and the number of tags checked (the multiple-testing count)."""
     dy, dx = candidate.shift
     cells = _cells(np.roll(candidate.folded, (-dy, -dx), axis=(0, 1))) * lay.signs
     data = ~lay.pilot
     soft = np.bincount(lay.bit_of_chip[data], weights=cells[data], minlength=N_CODED)
     bits = _ecc.decode(soft, MESSAGE_BITS)
     message = decode_message(key, bits)
+    checks = 1
+    if not message.valid and LIST_SIZE > 1:
+        for alternative in _ecc.decode_list(soft, MESSAGE_BITS, LIST_SIZE)[1:]:
+            checks += 1
+            trial = decode_message(key, alternative)
+            if trial.valid:
+                bits, message = alternative, trial
+                break
     recoded = _ecc.encode(bits)
     errors = int(np.count_nonzero((soft > 0).astype(np.uint8) != recoded))
-    return bits, soft, message.valid, message.field, errors
+    return bits, message.valid, message.field, errors, checks
 
 
 def _turned(g: np.ndarray, turn: bool) -> np.ndarray:
@@ -406,32 +434,107 @@ def _pilot_at_scale(f: np.ndarray, s: float, lay: Layout) -> float:
 def _refine(
     f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout
 ) -> tuple[np.ndarray, float]:
-    """Polish a template geometry on the pilot: steps of rotation, scale and aspect change
-    of the map, each kept when the pilot peak rises (the template peaks give the map to a
-    fraction of a spectral bin; the chips need it to a fraction of a chip over the image)."""
+    """Polish a template geometry on the pilot: steps of rotation, scale, aspect change and
+    shear of the map, each kept when the pilot peak rises (the template peaks give the map to
+    a fraction of a spectral bin; the chips need it to a fraction of a chip over the image).
+    ``score`` is the pilot peak at ``matrix`` (negative: not known yet, measured first)."""
+    if score < 0:
+        g = tpl.rectify(f, matrix)
+        score = -1.0 if g is None else _best_pilot(_turned(g, turn), lay)
     for step in REFINE_STEPS:
         improved, passes = True, 0
         while improved and passes < REFINE_PASSES:
             improved, passes = False, passes + 1
-            for kind in ("angle", "scale", "aspect"):
-                for sign in (-1.0, 1.0):
-                    d = sign * step * REFINE_SCALE
-                    if kind == "angle":
-                        t = math.radians(sign * step * REFINE_ANGLE)
-                        c, si = math.cos(t), math.sin(t)
-                        perturb = np.array([[c, -si], [si, c]])
-                    elif kind == "scale":
-                        perturb = np.eye(2) * (1.0 + d)
-                    else:
-                        perturb = np.diag([1.0 + d, 1.0 - d])
-                    trial = matrix @ perturb
-                    g = tpl.rectify(f, trial)
-                    if g is None:
-                        continue
-                    z = _best_pilot(_turned(g, turn), lay)
-                    if z > score:
-                        matrix, score, improved = trial, z, True
+            for perturb in _perturbations(step):
+                trial = matrix @ perturb
+                g = tpl.rectify(f, trial)
+                if g is None:
+                    continue
+                z = _best_pilot(_turned(g, turn), lay)
+                if z > score:
+                    matrix, score, improved = trial, z, True
     return matrix, score
+
+
+def _local_shifts(h: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where the pilot sits in each of ``REGISTER_BLOCKS`` x ``REGISTER_BLOCKS`` blocks of a
+    resampled image, relative to the whole image's pilot shift: block centres (x, y) and
+    sub-pixel offsets (dx, dy), for the blocks whose pilot peak (searched within
+    ``REGISTER_RADIUS`` pixels of the global one) stands out by ``REGISTER_MIN_Z``."""
+    folded = _fold(h)
+    corr = _correlation(folded, lay)
+    s0 = np.array(divmod(int(np.argmax(corr)), TILE))
+    height, width = h.shape
+    n, r = REGISTER_BLOCKS, REGISTER_RADIUS
+    centres, offsets = [], []
+    for by in range(n):
+        for bx in range(n):
+            y0, y1, x0, x1 = by * height // n, (by + 1) * height // n, bx * width // n, (bx + 1) * width // n
+            part = np.zeros_like(h)
+            part[y0:y1, x0:x1] = h[y0:y1, x0:x1]
+            c = _correlation(_fold(part), lay)
+            z = (c - c.mean()) / (c.std() + 1e-12)
+            win = np.roll(z, (r - int(s0[0]), r - int(s0[1])), axis=(0, 1))[: 2 * r + 1, : 2 * r + 1]
+            iy, ix = np.unravel_index(int(np.argmax(win)), win.shape)
+            if win[iy, ix] < REGISTER_MIN_Z or not (0 < iy < 2 * r and 0 < ix < 2 * r):
+                continue
+
+            def vertex(m: float, c0: float, p: float) -> float:
+                d = m - 2 * c0 + p
+                return 0.0 if d >= 0 else max(-0.5, min(0.5, 0.5 * (m - p) / d))
+
+            oy = iy - r + vertex(win[iy - 1, ix], win[iy, ix], win[iy + 1, ix])
+            ox = ix - r + vertex(win[iy, ix - 1], win[iy, ix], win[iy, ix + 1])
+            centres.append(((x0 + x1) / 2.0, (y0 + y1) / 2.0))
+            offsets.append((ox, oy))
+    if len(centres) < 4:
+        return None
+    return np.array(centres), np.array(offsets)
+
+
+def _register(
+    f: np.ndarray, matrix: np.ndarray, turn: bool, score: float, lay: Layout
+) -> tuple[np.ndarray, float]:
+    """Correct a nearly right geometry from the pilot's local shifts: a map a little off
+    moves the pilot by different amounts in different parts of the image; the linear part
+    of that displacement field (least squares over the blocks) is the correction. Kept
+    when the pilot peak rises; up to ``REGISTER_ROUNDS`` rounds."""
+    for _ in range(REGISTER_ROUNDS):
+        g = tpl.rectify(f, matrix)
+        if g is None:
+            break
+        found = _local_shifts(_turned(g, turn), lay)
+        if found is None:
+            break
+        centres, offsets = found
+        design = np.column_stack([centres - centres.mean(axis=0), np.ones(len(centres))])
+        sol, *_ = np.linalg.lstsq(design, offsets, rcond=None)
+        delta = sol[:2].T  # d(offset) / d(position), (x, y) order
+        if float(np.abs(delta).max()) > REGISTER_MAX:
+            break
+        trial = matrix @ (np.eye(2) + delta)
+        g = tpl.rectify(f, trial)
+        z = -1.0 if g is None else _best_pilot(_turned(g, turn), lay)
+        if z <= score:
+            break
+        matrix, score = trial, z
+    return matrix, score
+
+
+@lru_cache(maxsize=8)
+def _perturbations(step: float) -> tuple[np.ndarray, ...]:
+    """The small maps tried by one polish step: rotation, scale, aspect change, shear, each way."""
+    out = []
+    for sign in (-1.0, 1.0):
+        t = math.radians(sign * step * REFINE_ANGLE)
+        d = sign * step * REFINE_SCALE
+        out += [
+            np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]]),
+            np.eye(2) * (1.0 + d),
+            np.diag([1.0 + d, 1.0 - d]),
+            np.array([[1.0, d], [d, 1.0]]),
+        ]
+    return tuple(out)
 
 
 def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
@@ -439,9 +542,10 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
 
     The unchanged geometry is decoded first. Then the best few geometries the Fourier
     template reports (each also with a half turn) are resampled back and ranked by their
-    pilot peak; the strongest is polished on the pilot and decoded, then the next ones.
-    Last, the pilot is searched over kept downscales (``SCALE_SEARCH``); a strong enough peak
-    is polished and decoded. Each decoding attempt counts towards the p-value.
+    pilot peak; the strongest is polished on the pilot, each is registered on the pilot's
+    local offsets and decoded. Last, the pilot is searched over kept downscales
+    (``SCALE_SEARCH``); a strong enough peak is polished, registered and decoded. Each tag
+    checked (up to ``LIST_SIZE`` per decoding attempt) counts towards the p-value.
 
     Args:
         rgb: HxWx3 uint8 RGB (or BGR: the mark is the same in every channel) array.
@@ -450,13 +554,14 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
     lay = layout(key)
     y = _work_luma(rgb)
     f = _normalised(y)
-    tried = 0
+    tried = tags = 0
     best: tuple | None = None
     for cand in _candidates(f, lay, SHIFTS_PER_SCALE):
         tried += 1
-        bits, soft, valid, field, errors = _decode(cand, key, lay)
+        bits, valid, field, errors, checks = _decode(cand, key, lay)
+        tags += checks
         if valid:
-            return RawDetection(True, field, bits, errors, tried, 1.0, cand.pilot_score)
+            return RawDetection(True, field, bits, errors, tried, tags, 1.0, cand.pilot_score)
         if best is None:
             best = (bits, errors, cand)
     geos = tpl.estimate(y, key, TEMPLATE_CANDIDATES)
@@ -472,32 +577,36 @@ def detect_rgb(rgb: np.ndarray, key: bytes) -> RawDetection:
         matrix = geo.matrix
         if rank == 0:
             matrix, score = _refine(f, matrix, turn, score, lay)
+        matrix, score = _register(f, matrix, turn, score, lay)
         g = tpl.rectify(f, matrix)
         if g is None:
             continue
         for cand in _candidates(_turned(g, turn), lay, SHIFTS_PER_SCALE):
             tried += 1
-            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            bits, valid, field, errors, checks = _decode(cand, key, lay)
+            tags += checks
             if valid:
                 mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
                 found = tpl.Geometry(matrix, geo.score, geo.flip)
-                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                return RawDetection(True, field, bits, errors, tried, tags, round(mag, 4), cand.pilot_score,
                                     found.describe() + (", half turn" if turn else ""), geo.score)
     # a kept downscale (a screenshot) can blur and compress the template away while the pilot
     # survives: the pilot itself searched over isotropic scales, the best polished and decoded
     score, s = max((_pilot_at_scale(f, s, lay), s) for s in SCALE_SEARCH)
     if score >= SCALE_SEARCH_PILOT:
         matrix, score = _refine(f, s * np.eye(2), False, -1.0, lay)
+        matrix, score = _register(f, matrix, False, score, lay)
         g = tpl.rectify(f, matrix)
         for cand in [] if g is None else _candidates(g, lay, SHIFTS_PER_SCALE):
             tried += 1
-            bits, soft, valid, field, errors = _decode(cand, key, lay)
+            bits, valid, field, errors, checks = _decode(cand, key, lay)
+            tags += checks
             if valid:
                 found = tpl.Geometry(matrix, 0.0, False)
                 mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
-                return RawDetection(True, field, bits, errors, tried, round(mag, 4), cand.pilot_score,
+                return RawDetection(True, field, bits, errors, tried, tags, round(mag, 4), cand.pilot_score,
                                     found.describe() + " (pilot scale search)", template_score)
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best
-    return RawDetection(False, b"", bits, errors, tried, cand.magnification, cand.pilot_score, "none", template_score)
+    return RawDetection(False, b"", bits, errors, tried, tags, cand.magnification, cand.pilot_score, "none", template_score)

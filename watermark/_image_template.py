@@ -29,6 +29,7 @@ ASPECTS = np.exp(np.linspace(math.log(0.6), math.log(1.0 / 0.6), 45))  # height 
 # the best match is always tried (a wrong geometry only costs two decoding attempts, which
 # the p-value counts); below this mean whitened peak height there is no template at all
 MIN_SCORE = 1.2
+COARSE_PER_KEPT = 3  # coarse matches fine-searched per geometry returned
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _score(r: np.ndarray, maps: np.ndarray, freqs: np.ndarray) -> np.ndarray:
 def _refine_peak(r: np.ndarray, f: np.ndarray) -> np.ndarray | None:
     """Sub-bin location (cycles/pixel) of the strongest bin within 2 bins of ``f``."""
     h, w = r.shape
-    bx, by = int(round(f[0] * w + w // 2)), int(round(f[1] * h + h // 2))
+    bx, by = round(f[0] * w + w // 2), round(f[1] * h + h // 2)
     if not (3 <= bx < w - 3 and 3 <= by < h - 3):
         return None
     patch = r[by - 2 : by + 3, bx - 2 : bx + 3]
@@ -207,22 +208,24 @@ def estimate(y: np.ndarray, key: bytes, keep: int = 1) -> list[Geometry]:
         a, s = np.meshgrid(angles, scales, indexing="ij")
         scores = _score(coarse, _freq_maps(a, s, s, flip), t.freqs)
         found += [(float(scores[i, j]), flip, float(angles[i]), float(scales[j]), float(scales[j]))
-                  for i, j in _peaks(scores, keep)]
+                  for i, j in _peaks(scores, COARSE_PER_KEPT * keep)]
         # aspect changes without rotation: an axis-aligned grid over a scale and an aspect ratio
         sx, ratio = np.meshgrid(scales, aspects, indexing="ij")
         sy = sx * ratio
         scores = _score(coarse, _freq_maps(np.zeros_like(sx), sx, sy, flip), t.freqs)
         found += [(float(scores[i, j]), flip, 0.0, float(sx[i, j]), float(sy[i, j]))
-                  for i, j in _peaks(scores, keep)]
+                  for i, j in _peaks(scores, COARSE_PER_KEPT * keep)]
     found.sort(key=lambda c: -c[0])
+    # the coarse grid ranks a true but weak match (dense texture) below chance alignments
+    # that the fine search then drops: fine-search several times as many as are kept
+    fine = [_fine(r, t.freqs, flip, angle, s0x, s0y) for _, flip, angle, s0x, s0y in found[: COARSE_PER_KEPT * keep]]
     out: list[Geometry] = []
-    for _, flip, angle, s0x, s0y in found:
-        geo = _fine(r, t.freqs, flip, angle, s0x, s0y)
-        if geo is not None and not any(_same(g, geo) for g in out):
+    for geo in sorted((g for g in fine if g is not None), key=lambda g: -g.score):
+        if not any(_same(g, geo) for g in out):
             out.append(geo)
         if len(out) == keep:
             break
-    return sorted(out, key=lambda g: -g.score)
+    return out
 
 
 def rectify(f: np.ndarray, matrix: np.ndarray, max_side: int = 1400) -> np.ndarray | None:

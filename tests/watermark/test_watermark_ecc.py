@@ -37,3 +37,17 @@ def test_short_payloads_are_direct(payload) -> None:
 def test_long_payloads_are_hashed() -> None:
     assert payload_field("12345678")[0] == 0xFF
     assert payload_field("12345678") != payload_field("12345679")
+
+
+def test_list_decoding_finds_messages_viterbi_misses() -> None:
+    rng = np.random.default_rng(7)
+    viterbi = listed = 0
+    for _ in range(40):
+        bits = rng.integers(0, 2, MESSAGE_BITS).astype(np.uint8)
+        soft = (_ecc.encode(bits) * 2.0 - 1.0) + rng.normal(0, 1.0, _ecc.coded_length(MESSAGE_BITS))
+        found = _ecc.decode_list(soft, MESSAGE_BITS, 16)
+        assert np.array_equal(found[0], _ecc.decode(soft, MESSAGE_BITS))
+        assert len({f.tobytes() for f in found}) == len(found) == 16
+        viterbi += np.array_equal(found[0], bits)
+        listed += any(np.array_equal(f, bits) for f in found)
+    assert listed > viterbi + 3
