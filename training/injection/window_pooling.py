@@ -126,6 +126,36 @@ def run(args: argparse.Namespace) -> None:
                     print(json.dumps(row), flush=True)
 
 
+def speed(args: argparse.Namespace) -> None:
+    """Texts per second of the bare encoder pass at each window size, 500-character texts
+    (as benchmarks/injection.py builds them), best of three interleaved rounds, cache cleared."""
+    import torch
+
+    from raikit.guardrails.harm._encoder import get_encoder
+
+    torch.set_num_threads(args.threads)
+    examples = all_examples(Path(args.data))
+    _, _, _, pools = benign_pools(examples)
+    pool = [t for texts in pools.values() for t in texts if len(t) >= 40][:200]
+    encoder = get_encoder()
+    encoder.window_features(pool[:8])
+    rates: dict[int, float] = {}
+    windows: dict[int, int] = {}
+    for round_ in range(3):
+        for size, (tokens, stride) in WINDOWS.items():
+            texts = [f"w{size} r{round_} {(t + ' ') * 20}"[:500] for t in pool]
+            _encoder.MAX_TOKENS, _encoder.STRIDE = tokens, stride
+            encoder.clear_cache()
+            t0 = time.perf_counter()
+            w = encoder.window_features(texts)
+            rates[size] = max(rates.get(size, 0.0), len(texts) / (time.perf_counter() - t0))
+            windows[size] = len(w.owner)
+    load = os.getloadavg()
+    print(f"bare encoder pass, {len(pool)} 500-char texts, {args.threads} threads, {encoder.precision}, "
+          f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}: "
+          + ", ".join(f"{s}-token windows {rates[s]:.0f} texts/s ({windows[s]} windows)" for s in WINDOWS))
+
+
 def summary(paths: list[str]) -> None:
     rows = [json.loads(line) for p in paths for line in Path(p).read_text().splitlines() if line.strip()]
     groups: dict[tuple, list[dict]] = {}
@@ -153,10 +183,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="*", default=[16, 17, 18])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="/tmp/window_pooling.jsonl")
+    parser.add_argument("--speed", action="store_true", help="time the bare encoder pass per window size and exit")
     parser.add_argument("--summary", nargs="*", help="print the table of these JSON-lines files and exit")
     args = parser.parse_args()
     if args.summary:
         summary(args.summary)
+    elif args.speed:
+        speed(args)
     else:
         run(args)
 
