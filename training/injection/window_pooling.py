@@ -14,7 +14,8 @@ the two real factors, each with several seeds, on the benchmark's prompt folds:
 - head: ``1.2`` (:func:`training.injection.train.fit_model`: 3-MLP ensemble, Platt
   calibration, lexical part), ``single`` (the same with one MLP) or ``probe`` (the probe's
   own recipe, :func:`probe_model`: one MLP on each training text's first window, uncalibrated)
-  or ``probe-all`` (that MLP trained on the max over all windows, as 1.2's members are).
+  or ``probe-all`` (that MLP trained on the max over all windows, as 1.2's members are), or
+  ``1.2-first`` (the 1.2 recipe, calibration included, trained on each text's first window).
 
 Each fold trains on :func:`benchmarks.injection.fold_training` (the held-out source and the
 held-out benign half excluded) and is scored with :func:`benchmarks.injection.model_probs`
@@ -27,6 +28,21 @@ Run from the project root, one process per window size:
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
         --window 256 --out /tmp/wp256.jsonl
     .venv/bin/python training/injection/window_pooling.py --summary /tmp/wp256.jsonl /tmp/wp128.jsonl
+
+Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / TPR@1%FPR):
+
+    fold               1.2 @256 (shipped)   1.2-first @256      1.2 @128            1.2-first @128
+    in-the-wild jb     0.936 / 0.451        0.945 / 0.508       0.924 / 0.371       0.940 / 0.532
+    hackaprompt        0.914 / 0.427        0.907 / 0.414       0.910 / 0.405       0.901 / 0.439
+    neuralchemy_v1     0.915 / 0.317        0.920 / 0.339       0.921 / 0.299       0.906 / 0.299
+    wildguard+hb       0.459 / 0.066        0.451 / 0.064       0.460 / 0.066       0.558 / 0.201
+    benign @0.9 (max)  0.2-0.3%             0.0-0.5%            0.2-0.3%            0.3-0.5%
+
+The probe's wildguard+harmbench gain needs both of its differences: 128-token windows and
+training on each text's first window only (either alone: 0.064-0.068). Neither a 256-token
+variant (free on the request path) nor the 128-token one beats 1.2 on every fold; the
+128-token windows cost a second encoder pass (bare pass on 500-character texts: 107 vs 108
+texts/s, 2 threads, load 1.4). Not shipped.
 """
 
 from __future__ import annotations
@@ -61,7 +77,7 @@ from training.injection.data import OUTPUTS, all_examples
 ANY = OUTPUTS.index("any")
 WINDOWS = {256: (256, 192), 128: (128, 96)}
 """Window size -> (tokens, stride) in the encoder's own convention (special tokens included)."""
-HEADS = {"1.2": 3, "single": 1, "probe": 0, "probe-all": 0}
+HEADS = {"1.2": 3, "single": 1, "probe": 0, "probe-all": 0, "1.2-first": 3}
 """Head recipe -> MLPs in the ensemble (``probe``: :func:`probe_model`)."""
 
 
@@ -81,6 +97,18 @@ def probe_model(train: list, feats, seed: int, first_only: bool = True) -> recip
         hidden=recipe.HIDDEN, epochs=recipe.EPOCHS, batch=512, seed=seed,
     )
     return recipe.Fitted(head, None)
+
+
+def first_window(feats):
+    """``feats`` keeping only each text's first window (what ``probe`` trains on)."""
+
+    def first(texts: list[str]):
+        w = feats(texts)
+        x, owner = sorted_windows(w)
+        keep = np.searchsorted(owner, np.arange(len(texts)))
+        return type(w)(features=x[keep], owner=np.arange(len(texts)))
+
+    return first
 
 
 def run(args: argparse.Namespace) -> None:
@@ -106,6 +134,7 @@ def run(args: argparse.Namespace) -> None:
                 fit = {
                     "probe": probe_model,
                     "probe-all": lambda t, f, s: probe_model(t, f, s, first_only=False),
+                    "1.2-first": lambda t, f, s: recipe.fit_model(t, first_window(f), s),
                 }.get(head, recipe.fit_model)
                 for name, (_, held) in folds.items():
                     t0 = time.perf_counter()
