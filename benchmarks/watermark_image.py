@@ -17,7 +17,7 @@ gradient, smooth synthetic texture, a flat colour, and a crop marked with anothe
 
 Reproduce::
 
-    .venv/bin/python benchmarks/watermark_image.py [--negatives 10000] [--photos 21]
+    .venv/bin/python benchmarks/watermark_image.py [--negatives 10000] [--photos 21] [--key KEY]
 """
 
 from __future__ import annotations
@@ -269,14 +269,17 @@ def photo_attacks(imgs: list[tuple[str, np.ndarray]], stock_methods: list[str]) 
 
 
 def main() -> None:
+    global KEY
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=int, default=21)
     parser.add_argument("--negatives", type=int, default=10000, help="unmarked images for the false-positive test")
     parser.add_argument("--part", choices=["all", "photos", "negatives"], default="all",
                         help="run only the photo attacks or only the false-positive test (two processes)")
     parser.add_argument("--stock", default=",".join(STOCK), help="comma-separated invisible-watermark methods to compare")
+    parser.add_argument("--key", default=KEY.decode(), help="the watermark key (a second key checks that figures do not hang on one)")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first SKIP photos of the attack part (to split it)")
     args = parser.parse_args()
+    KEY = args.key.encode()
     cv2.setNumThreads(1)
     imgs = photos(args.photos)
     print(f"{len(imgs)} photos at 512x512: {', '.join(n for n, _ in imgs)}")
