@@ -299,9 +299,9 @@ def real_sets() -> dict[str, list[Row]]:
 
 def bold_openings(n: int = 1000, seed: int = 7) -> list[Row]:
     """BOLD gender and race openings (articles about persons) that start with their article's title."""
-    from training.pii.tagger import unlabelled_texts
+    from training.pii.tagger import UNLABELLED_PER_SOURCE, unlabelled_texts
 
-    seen = set(unlabelled_texts(4000, 13))  # what scripts/train_pii_ner.py's tagger head read
+    seen = set(unlabelled_texts(UNLABELLED_PER_SOURCE, 13))  # what scripts/train_pii_ner.py (seed 13) had the head read
     rows: list[Row] = []
     for name in ("gender_prompt.json", "race_prompt.json"):
         for group in json.loads((BOLD / name).read_text(encoding="utf-8")).values():

@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from raikit.guardrails.pii._ner import ENTITY_TO_NER  # noqa: E402
 from training.pii.conll import read_wnut  # noqa: E402
 from training.pii.synth import SynthGenerator, dev_split, evade  # noqa: E402
+from training.pii.tagger import UNLABELLED_PER_SOURCE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "data" / "pii" / "presidio_synth_dev.json"
@@ -214,6 +215,13 @@ def token_f1(nlp, rows: list) -> tuple[float, float]:
     return (2 * prec * rec / (prec + rec) if prec + rec else 0.0), rec
 
 
+def calibration_rows(seed: int, n: int) -> list:
+    """Fresh synthetic sentences of the training templates (own seed) that calibrate the scores."""
+    gen = SynthGenerator(seed=seed + 1000)
+    rng = random.Random(seed + 1000)
+    return [gen.fill(rng.choice(TEMPLATES)) for _ in range(n)]
+
+
 def selection_rows(seed: int, n: int) -> tuple[list, list]:
     """Fresh synthetic sentences of the training templates (other seed) and their evaded twins, to
     pick the best epoch; never the benchmark's sets."""
@@ -313,7 +321,7 @@ def main() -> None:
     parser.add_argument("--language", choices=("en", "de"), default="en", help="which model to build")
     parser.add_argument("--tagger-only", action="store_true",
                         help="keep the NER in --out and (re)train only its tagger head (tagger.npz)")
-    parser.add_argument("--unlabelled", type=int, default=4000,
+    parser.add_argument("--unlabelled", type=int, default=UNLABELLED_PER_SOURCE,
                         help="texts from each unlabelled source the tagger head learns the NER's tags on")
     parser.add_argument("--evaded", type=int, default=3000,
                         help="evaded sentences (zero-width, homoglyphs, spaced digits) the tagger head also learns")
@@ -347,9 +355,7 @@ def main() -> None:
     print(f"built {len(examples)} examples ({len(wnut_train)} WNUT-17 posts) in {time.time() - t0:.0f}s", flush=True)
     optimizer = nlp.resume_training()
     optimizer.learn_rate = 0.001
-    gen = SynthGenerator(seed=args.seed + 1000)
-    crng = random.Random(args.seed + 1000)
-    synth_cal = [gen.fill(crng.choice(TEMPLATES)) for _ in range(args.calibration)]
+    synth_cal = calibration_rows(args.seed, args.calibration)
     sel_synth, sel_evaded = selection_rows(args.seed, args.selection)
     best = -1.0
 
@@ -417,10 +423,7 @@ def train_tagger(args: argparse.Namespace) -> None:
         f_wnut, _ = token_f1(model, wnut_cal)
         print(f"{name}: synthetic F1 {f_synth:.4f}, evasion drop {r_synth - r_evaded:.4f}, "
               f"WNUT-17 calibration F1 {f_wnut:.4f}", flush=True)
-    gen = SynthGenerator(seed=args.seed + 1000)
-    crng = random.Random(args.seed + 1000)
-    synth_cal = [gen.fill(crng.choice(TEMPLATES)) for _ in range(args.calibration)]
-    scores = calibrate(tagged, wnut_cal + synth_cal)
+    scores = calibrate(tagged, wnut_cal + calibration_rows(args.seed, args.calibration))
     (args.out / "calibration.json").write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     print(f"saved {path}; calibrated scores {scores} ({time.time() - t0:.0f}s)", flush=True)
 

@@ -32,6 +32,19 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 _OUTPUTS, _NEXT = _tables()
+# The trellis seen from each destination state: the register shifts right (next = (bit << 5) |
+# (state >> 1)), so destination d has the predecessors ((d & 31) << 1) | x for x in {0, 1},
+# and its input bit is d >> 5.
+_DEST = np.arange(N_STATES)
+_BIT_IN = _DEST >> (MEMORY - 1)
+_PRED = np.stack([((_DEST & (N_STATES // 2 - 1)) << 1), ((_DEST & (N_STATES // 2 - 1)) << 1) | 1])
+_TAIL_BLOCK = _BIT_IN == 1  # states a zero tail cannot reach
+
+
+def _branch_metrics(soft: np.ndarray, n_bits: int) -> np.ndarray:
+    """Correlation of the soft values with each branch's output: (steps, predecessor 0/1, state)."""
+    pairs = np.asarray(soft, dtype=np.float64).reshape(n_bits + MEMORY, 2)
+    return np.einsum("xsk,tk->txs", _OUTPUTS[_PRED, _BIT_IN], pairs)
 
 
 def coded_length(n_bits: int) -> int:
@@ -70,30 +83,22 @@ def decode(soft: np.ndarray, n_bits: int) -> np.ndarray:
         [1, 0, 1, 1]
     """
     steps = n_bits + MEMORY
-    pairs = np.asarray(soft, dtype=np.float64).reshape(steps, 2)
-    # the register shifts right: next = (bit << 5) | (state >> 1), so each destination has
-    # the predecessors ((dest & 31) << 1) | x for x in {0, 1}, and the input bit is dest >> 5
-    dest = np.arange(N_STATES)
-    bit_in = dest >> (MEMORY - 1)
-    pred = np.stack([((dest & (N_STATES // 2 - 1)) << 1), ((dest & (N_STATES // 2 - 1)) << 1) | 1])
-    out_pred = _OUTPUTS[pred, bit_in]  # (2, states, 2)
-    branch_all = np.einsum("xsk,tk->txs", out_pred, pairs)  # (steps, 2, states)
+    branch_all = _branch_metrics(soft, n_bits)
     metric = np.full(N_STATES, -np.inf)
     metric[0] = 0.0
     choice = np.zeros((steps, N_STATES), dtype=np.int8)
-    tail_block = bit_in == 1
     for t in range(steps):
-        cand = metric[pred] + branch_all[t]
+        cand = metric[_PRED] + branch_all[t]
         pick = (cand[1] > cand[0]).astype(np.int8)
         metric = np.where(pick == 1, cand[1], cand[0])
         if t >= n_bits:
-            metric[tail_block] = -np.inf
+            metric[_TAIL_BLOCK] = -np.inf
         choice[t] = pick
     state = 0
     bits = np.zeros(steps, dtype=np.uint8)
     for t in range(steps - 1, -1, -1):
-        bits[t] = bit_in[state]
-        state = int(pred[choice[t, state], state])
+        bits[t] = _BIT_IN[state]
+        state = int(_PRED[choice[t, state], state])
     return bits[:n_bits]
 
 
@@ -119,23 +124,18 @@ def decode_list(soft: np.ndarray, n_bits: int, size: int) -> list[np.ndarray]:
         [1, 0, 1, 1]
     """
     steps = n_bits + MEMORY
-    pairs = np.asarray(soft, dtype=np.float64).reshape(steps, 2)
-    dest = np.arange(N_STATES)
-    bit_in = dest >> (MEMORY - 1)
-    pred = np.stack([((dest & (N_STATES // 2 - 1)) << 1), ((dest & (N_STATES // 2 - 1)) << 1) | 1])
-    branch_all = np.einsum("xsk,tk->txs", _OUTPUTS[pred, bit_in], pairs)  # (steps, 2, states)
+    branch_all = _branch_metrics(soft, n_bits)
     metric = np.full((N_STATES, size), -np.inf)
     metric[0, 0] = 0.0
     back = np.zeros((steps, N_STATES, size), dtype=np.int32)  # predecessor * size + its list entry
-    tail_block = bit_in == 1
     for t in range(steps):
         cand = np.concatenate(
-            [metric[pred[0]] + branch_all[t, 0][:, None], metric[pred[1]] + branch_all[t, 1][:, None]], axis=1
+            [metric[_PRED[0]] + branch_all[t, 0][:, None], metric[_PRED[1]] + branch_all[t, 1][:, None]], axis=1
         )
         order = np.argpartition(-cand, size - 1, axis=1)[:, :size]
         metric = np.take_along_axis(cand, order, axis=1)
         if t >= n_bits:
-            metric[tail_block] = -np.inf
+            metric[_TAIL_BLOCK] = -np.inf
         back[t] = order
     live = np.flatnonzero(np.isfinite(metric[0]))
     live = live[np.argsort(-metric[0, live], kind="stable")]
@@ -143,7 +143,7 @@ def decode_list(soft: np.ndarray, n_bits: int, size: int) -> list[np.ndarray]:
     entry = live.astype(np.int64)
     bits = np.zeros((len(live), steps), dtype=np.uint8)
     for t in range(steps - 1, -1, -1):
-        bits[:, t] = bit_in[state]
+        bits[:, t] = _BIT_IN[state]
         which, entry = np.divmod(back[t, state, entry].astype(np.int64), size)
-        state = pred[which, state]
+        state = _PRED[which, state]
     return [row[:n_bits] for row in bits]

@@ -439,21 +439,29 @@ def _refine(
     a fraction of a spectral bin; the chips need it to a fraction of a chip over the image).
     ``score`` is the pilot peak at ``matrix`` (negative: not known yet, measured first)."""
     if score < 0:
-        g = tpl.rectify(f, matrix)
-        score = -1.0 if g is None else _best_pilot(_turned(g, turn), lay)
+        score = _pilot_through(f, matrix, turn, lay)
     for step in REFINE_STEPS:
         improved, passes = True, 0
         while improved and passes < REFINE_PASSES:
             improved, passes = False, passes + 1
             for perturb in _perturbations(step):
                 trial = matrix @ perturb
-                g = tpl.rectify(f, trial)
-                if g is None:
-                    continue
-                z = _best_pilot(_turned(g, turn), lay)
+                z = _pilot_through(f, trial, turn, lay)
                 if z > score:
                     matrix, score, improved = trial, z, True
     return matrix, score
+
+
+def _pilot_through(f: np.ndarray, matrix: np.ndarray, turn: bool, lay: Layout) -> float:
+    """The pilot peak of ``f`` resampled through ``matrix`` (-1 when the map leaves no image)."""
+    g = tpl.rectify(f, matrix)
+    return -1.0 if g is None else _best_pilot(_turned(g, turn), lay)
+
+
+def _vertex(m: float, c: float, p: float) -> float:
+    """Sub-sample offset of a peak ``c`` between neighbours ``m`` and ``p`` (parabola, within 0.5)."""
+    d = m - 2 * c + p
+    return 0.0 if d >= 0 else max(-0.5, min(0.5, 0.5 * (m - p) / d))
 
 
 def _local_shifts(h: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray] | None:
@@ -478,13 +486,8 @@ def _local_shifts(h: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray] |
             iy, ix = np.unravel_index(int(np.argmax(win)), win.shape)
             if win[iy, ix] < REGISTER_MIN_Z or not (0 < iy < 2 * r and 0 < ix < 2 * r):
                 continue
-
-            def vertex(m: float, c0: float, p: float) -> float:
-                d = m - 2 * c0 + p
-                return 0.0 if d >= 0 else max(-0.5, min(0.5, 0.5 * (m - p) / d))
-
-            oy = iy - r + vertex(win[iy - 1, ix], win[iy, ix], win[iy + 1, ix])
-            ox = ix - r + vertex(win[iy, ix - 1], win[iy, ix], win[iy, ix + 1])
+            oy = iy - r + _vertex(win[iy - 1, ix], win[iy, ix], win[iy + 1, ix])
+            ox = ix - r + _vertex(win[iy, ix - 1], win[iy, ix], win[iy, ix + 1])
             centres.append(((x0 + x1) / 2.0, (y0 + y1) / 2.0))
             offsets.append((ox, oy))
     if len(centres) < 4:
@@ -513,8 +516,7 @@ def _register(
         if float(np.abs(delta).max()) > REGISTER_MAX:
             break
         trial = matrix @ (np.eye(2) + delta)
-        g = tpl.rectify(f, trial)
-        z = -1.0 if g is None else _best_pilot(_turned(g, turn), lay)
+        z = _pilot_through(f, trial, turn, lay)
         if z <= score:
             break
         matrix, score = trial, z

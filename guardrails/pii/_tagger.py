@@ -85,6 +85,20 @@ def viterbi(log_probs: np.ndarray) -> list[tuple[int, int, int]]:
     return spans[::-1]
 
 
+def ner_tok2vec(nlp: Any) -> Any:
+    """The token-vector layer of a spaCy pipeline's ``ner`` component (its output feeds the head)."""
+    return nlp.get_pipe("ner").model.get_ref("tok2vec")
+
+
+def token_vectors(tok2vec: Any, docs: list[Any]) -> list[np.ndarray]:
+    """``tok2vec``'s vectors of each doc's tokens, one array per doc (empty docs included)."""
+    sizes = [len(d) for d in docs]
+    if not sum(sizes):
+        return [np.zeros((0, int(tok2vec.get_dim("nO"))), dtype=np.float32) for _ in docs]
+    flat = tok2vec.predict([d for d in docs if len(d)])
+    return np.split(np.asarray(flat, dtype=np.float32), np.cumsum(sizes)[:-1])
+
+
 class TaggedNer:
     """A spaCy pipeline's tokenizer and NER token vectors with a tagger head; ``pipe`` as spaCy's."""
 
@@ -97,7 +111,7 @@ class TaggedNer:
         self.meta = nlp.meta
         self._nlp = nlp
         self._span = Span
-        self._tok2vec = nlp.get_pipe("ner").model.get_ref("tok2vec")
+        self._tok2vec = ner_tok2vec(nlp)
         self.labels = [str(x) for x in weights["labels"]]
         self._w1, self._b1 = weights["w1"].astype(np.float32), weights["b1"].astype(np.float32)
         self._w2, self._b2 = weights["w2"].astype(np.float32), weights["b2"].astype(np.float32)
@@ -114,14 +128,6 @@ class TaggedNer:
         """Read ``folder / tagger.npz`` for ``nlp`` (a spaCy pipeline with a ``ner`` component)."""
         with np.load(folder / TAGGER_FILE, allow_pickle=False) as data:
             return cls(nlp, {k: data[k] for k in data.files})
-
-    def vectors(self, docs: list[Any]) -> list[np.ndarray]:
-        """The NER's token vectors of each doc (the head's input before the context window)."""
-        sizes = [len(d) for d in docs]
-        if not sum(sizes):
-            return [np.zeros((0, self._w1.shape[0] // 3), dtype=np.float32) for _ in docs]
-        flat = self._tok2vec.predict([d for d in docs if len(d)])
-        return np.split(np.asarray(flat, dtype=np.float32), np.cumsum(sizes)[:-1])
 
     def log_probs(self, vectors: np.ndarray) -> np.ndarray:
         """Log tag probabilities per token."""
@@ -142,7 +148,7 @@ class TaggedNer:
             yield from self._tag(batch)
 
     def _tag(self, docs: list[Any]) -> list[Any]:
-        for doc, vecs in zip(docs, self.vectors(docs), strict=True):
+        for doc, vecs in zip(docs, token_vectors(self._tok2vec, docs), strict=True):
             if len(doc):
                 doc.ents = [self._span(doc, s, e, label=self.labels[j]) for s, e, j in viterbi(self.log_probs(vecs))]
         return docs

@@ -319,8 +319,9 @@ def test_template_offers_distinct_geometries_best_first() -> None:
     assert len(tpl.estimate(core._work_luma(marked), key, keep=1)) == 1
 
 
-def test_pilot_polish_corrects_a_slightly_wrong_geometry() -> None:
-    """A map 0.7 degrees and 1.2% off does not decode as is; the pilot polish brings it back."""
+def _rotated_3_degrees():
+    """A marked photo rotated by 3 degrees, as the detector's front end sees it: the luma ``f``,
+    the true map back, the layout, and whether a map decodes."""
     from raikit.watermark import _image_core as core
     from raikit.watermark import _image_template as tpl
     from raikit.watermark._keys import normalize_key
@@ -331,12 +332,21 @@ def test_pilot_polish_corrects_a_slightly_wrong_geometry() -> None:
     f = core._normalised(core._work_luma(_rotate(marked, 3)))
     angle = np.radians(3.0)
     truth = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
-    off = np.radians(0.7)
-    wrong = truth @ np.array([[np.cos(off), -np.sin(off)], [np.sin(off), np.cos(off)]]) * 1.012
 
     def decodes(matrix: np.ndarray) -> bool:
         return any(core._decode(c, key, lay)[1] for c in core._candidates(tpl.rectify(f, matrix), lay, 2))
 
+    return f, truth, lay, decodes
+
+
+def test_pilot_polish_corrects_a_slightly_wrong_geometry() -> None:
+    """A map 0.7 degrees and 1.2% off does not decode as is; the pilot polish brings it back."""
+    from raikit.watermark import _image_core as core
+    from raikit.watermark import _image_template as tpl
+
+    f, truth, lay, decodes = _rotated_3_degrees()
+    off = np.radians(0.7)
+    wrong = truth @ np.array([[np.cos(off), -np.sin(off)], [np.sin(off), np.cos(off)]]) * 1.012
     start = core._best_pilot(tpl.rectify(f, wrong), lay)
     polished, score = core._refine(f, wrong, False, start, lay)
     assert not decodes(wrong) and decodes(polished)
@@ -349,19 +359,9 @@ def test_local_shift_registration_corrects_an_anisotropic_error() -> None:
     0.1% (the template alone is a few tenths of a percent off on dense texture)."""
     from raikit.watermark import _image_core as core
     from raikit.watermark import _image_template as tpl
-    from raikit.watermark._keys import normalize_key
 
-    key = normalize_key("geo-key-1")
-    lay = core.layout(key)
-    marked = embed_image(natural_image(seed=21, height=384, width=384), key=key, payload="g1")
-    f = core._normalised(core._work_luma(_rotate(marked, 3)))
-    angle = np.radians(3.0)
-    truth = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+    f, truth, lay, decodes = _rotated_3_degrees()
     wrong = truth @ np.array([[1.0, 0.015], [0.015, 1.025]])
-
-    def decodes(matrix: np.ndarray) -> bool:
-        return any(core._decode(c, key, lay)[1] for c in core._candidates(tpl.rectify(f, matrix), lay, 2))
-
     start = core._best_pilot(tpl.rectify(f, wrong), lay)
     registered, score = core._register(f, wrong, False, start, lay)
     assert not decodes(wrong) and decodes(registered)
