@@ -278,6 +278,24 @@ def test_dense_texture_survives_geometry(name, attack) -> None:
     assert det.found and det.payload == "t1", name
 
 
+def test_pilot_aided_reading_decodes_a_crop_of_dense_texture(monkeypatch) -> None:
+    """Gravel at the PSNR bound, cropped to half its area: the host cancellation of the
+    embedder was computed over the whole image and half of it is gone. The fixed chip reading
+    fails; the second, pilot-aided reading (a filter fitted to this crop) decodes it."""
+    from raikit.watermark import _image_core as core
+
+    data = pytest.importorskip("skimage.data")
+    gravel = np.repeat(np.asarray(data.gravel())[:512, :512, None], 3, axis=2)
+    marked = embed_image(gravel, key=KEY, payload="t1")
+    side = round(512 * 0.5**0.5)
+    start = (512 - side) // 2
+    crop = np.ascontiguousarray(marked[start : start + side, start : start + side])
+    det = detect_image(crop, key=KEY)
+    assert det.found and det.payload == "t1"
+    monkeypatch.setattr(core, "_pilot_aided_cells", lambda folded, lay: core._cells(folded))
+    assert not detect_image(crop, key=KEY).found
+
+
 def test_quality_targets_hold_on_a_photo_with_flat_sky_and_texture(shared_data) -> None:
     """Perceptual masking: the mark keeps SSIM >= 0.98 and PSNR >= 38 even where half the
     picture is flat, still decodes, and puts more of its change into texture than into sky."""
