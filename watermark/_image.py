@@ -57,7 +57,8 @@ class ImageDetection:
         bit_errors: Coded bits the error-correcting code had to correct.
         p_value: Chance that an unmarked image (or one marked with another key) matches this
             well, corrected for every message checked over every geometry candidate tried
-            (``tags_checked * 2**-32``; 1.0 when not found).
+            (``tags_checked * 2**-32``; for a payload found by verification, plus the
+            correlation test's bound; 1.0 when not found).
         key_id: Public id of the key used (never the key).
         payload_digest: Hex of the decoded payload field (useful for hashed payloads).
         magnification: The geometry candidate that matched (1.0 = no rescaling).
@@ -283,11 +284,17 @@ def detect_image(
     candidate whose keyed tag verifies (each attempt checks the Viterbi message and, when
     that fails, the next 15 most likely ones). The p-value is ``tags_checked * 2**-32``.
 
+    When ``payloads`` are given and no tag verifies, each reading is also verified against
+    them: the soft values are correlated with each payload's coded bits, which finds a mark
+    too damaged to decode blind (``extra["verified"]`` is then true; the p-value adds the
+    test's bound, corrected for every reading and payload tested). Name every payload you
+    embed under the key: a mark whose payload is not among them is not reported.
+
     Args:
         image: A numpy array, PIL image or file path.
         key: The secret key.
-        payloads: Candidate ids, needed only to name payloads longer than 7 bytes (those are
-            embedded as a hash).
+        payloads: The ids you may have embedded under ``key``: needed to name payloads longer
+            than 7 bytes (those are embedded as a hash), and verified when blind decoding fails.
 
     Returns:
         An :class:`ImageDetection`.
@@ -308,7 +315,7 @@ def detect_image(
     rgb, name = load_rgb(image)
     _check_size(rgb.shape[0], rgb.shape[1], name)
     start = time.perf_counter()
-    raw = detect_rgb(rgb, k)
+    raw = detect_rgb(rgb, k, payloads)
     elapsed = (time.perf_counter() - start) * 1000.0
     from ._image_core import MIN_PILOT_SCORE
 
@@ -329,7 +336,8 @@ def detect_image(
         candidates_tried=raw.candidates_tried,
         tags_checked=raw.tags_checked,
         elapsed_ms=elapsed,
-        extra={"pilot_score": round(raw.pilot_score, 3), "geometry": raw.geometry, "template_score": round(raw.template_score, 2)},
+        extra={"pilot_score": round(raw.pilot_score, 3), "geometry": raw.geometry,
+               "template_score": round(raw.template_score, 2), "verified": raw.verified_p is not None},
         reason=reason,
         message=message,
     )

@@ -186,7 +186,9 @@ def _is_text(path: Path, force_text: bool) -> bool:
 @watermark.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--text", "force_text", is_flag=True, help="Treat inputs as text files ('-' = stdin); .txt/.md always are.")
-@click.option("--payload", "payloads", multiple=True, help="Candidate payload id (repeatable; for ids over 7 bytes).")
+@click.option("--payload", "payloads", multiple=True,
+              help="Images: a payload id you embedded (repeatable): names ids over 7 bytes and verifies marks "
+                   "too damaged to decode blind.")
 @click.option(
     "--tokenizer",
     "tokenizer_dir",
@@ -312,7 +314,9 @@ def _summary(r: dict[str, Any]) -> str:
         if r["found"]:
             return (
                 f"{r['input']}: marked (payload {r['payload']!r}, p={r['p_value']:.2g}, "
-                f"{r['bit_errors']} bit errors corrected, key id {r['key_id']}){_image_notes(r)}"
+                + ("verified against the given payloads" if r["extra"].get("verified")
+                   else f"{r['bit_errors']} bit errors corrected")
+                + f", key id {r['key_id']}){_image_notes(r)}"
             )
         reason = r.get("message") or f"no mark of key id {r['key_id']}"
         return f"{r['input']}: not marked: {reason}{_image_notes(r)}"

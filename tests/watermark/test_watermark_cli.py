@@ -44,6 +44,21 @@ def test_embed_then_detect_image(images) -> None:
     assert record["p_value"] <= 1e-6 and record["key_id"] == key_id(KEY)
 
 
+def test_detect_verifies_a_weak_mark_given_its_payload(images) -> None:
+    folder, plain = images
+    strong = folder / "strong.png"
+    assert run(["embed", str(plain), "-o", str(strong), "--payload", "cli-2"]).exit_code == 0
+    base = np.asarray(Image.open(plain)).astype(np.float64)
+    weak_pixels = base + 0.35 * (np.asarray(Image.open(strong)).astype(np.float64) - base)
+    weak = folder / "weak.jpg"
+    Image.fromarray(np.clip(np.rint(weak_pixels), 0, 255).astype(np.uint8)).save(weak, quality=50)
+    assert run(["detect", str(weak)]).exit_code == 1  # blind decoding misses it
+    result = run(["detect", str(weak), "--payload", "cli-2"])
+    assert result.exit_code == 0, result.output
+    assert "payload 'cli-2'" in result.output and "verified against the given payloads" in result.output
+    assert run(["detect", str(weak), "--payload", "cli-3"]).exit_code == 1
+
+
 def test_unmarked_exits_1(images) -> None:
     _, plain = images
     result = run(["detect", str(plain)])

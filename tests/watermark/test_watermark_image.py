@@ -59,6 +59,18 @@ def test_long_payload_needs_candidates(base: np.ndarray) -> None:
     assert anonymous.found and anonymous.payload is None and anonymous.payload_digest
 
 
+def test_verification_finds_a_mark_too_weak_to_decode_blind(base: np.ndarray, marked: np.ndarray) -> None:
+    weak = np.clip(np.rint(base + 0.25 * (marked.astype(np.float64) - base)), 0, 255).astype(np.uint8)
+    weak = attacks.jpeg(weak, 50)
+    assert not detect_image(weak, key=KEY).found  # the premise: blind decoding misses it
+    verified = detect_image(weak, key=KEY, payloads=["other", "model-7"])
+    assert verified.found and verified.payload == "model-7" and verified.extra["verified"]
+    assert verified.p_value <= 1e-6
+    assert not detect_image(weak, key=KEY, payloads=["model-8"]).found  # another payload of the key
+    assert not detect_image(weak, key="test-key-0002", payloads=["model-7"]).found
+    assert not detect_image(base, key=KEY, payloads=["model-7"]).found
+
+
 def test_wrong_key_detects_nothing(marked: np.ndarray) -> None:
     result = detect_image(marked, key="another-key-99")
     assert not result.found and result.payload is None and result.p_value == 1.0
@@ -352,7 +364,7 @@ def _rotated_3_degrees():
     truth = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
 
     def decodes(matrix: np.ndarray) -> bool:
-        return any(core._decode(c, key, lay)[1] for c in core._candidates(tpl.rectify(f, matrix), lay, 2))
+        return any(core._decode(c, key, lay).valid for c in core._candidates(tpl.rectify(f, matrix), lay, 2))
 
     return f, truth, lay, decodes
 
