@@ -22,6 +22,9 @@ Compared in the same run:
 - MiniLM + LR: the plain sentence embedding (mean pooled, normalised, first 256 tokens) with
   a 3-class logistic regression trained here on the Davidson train split only;
   P(hate) scores hate and hate/threatening, 1 - P(neither) scores everything else.
+- candidate (with ``--candidate DIR``): another head on the same encoder, scored exactly as
+  raikit; its moderation folds are heads trained by its recipe variant
+  (``--candidate-recipe``, training/harm/recipe.py ``VARIANTS``) without the fold.
 
 Functional suite and hate sets: a case is predicted hateful when max(hate, hate/threatening)
 >= 0.5 for raikit, profanity probability >= 0.5, and 1 - P(neither) >= 0.5 for MiniLM + LR.
@@ -50,7 +53,7 @@ from raikit.guardrails.harm._head import Head  # noqa: E402
 from training.harm.cache import cached_window_features  # noqa: E402
 from training.harm.datasets import MODERATION_FOLDS, load_davidson, load_moderation  # noqa: E402
 from training.harm.prompts import load_prompts  # noqa: E402
-from training.harm.recipe import PUBLIC_SOURCES, fit_head, training_set  # noqa: E402
+from training.harm.recipe import PUBLIC_SOURCES, VARIANTS, fit_head, training_set  # noqa: E402
 from training.harm.templates import functional_cases  # noqa: E402
 
 KEYS = [*CATEGORIES, ANY]
@@ -85,9 +88,9 @@ def blocked_by_policy(scores: dict[str, np.ndarray], policy: str = "default") ->
     return out
 
 
-def prompt_table(prompts, source, public, held, raikit_scores, prof, p_harm) -> None:  # noqa: ANN001
-    """Share of each prompt kind blocked: raikit as the default policy, baselines at 0.5."""
-    raikit_blocks = blocked_by_policy(raikit_scores)
+def prompt_table(prompts, source, public, held, heads, prof, p_harm) -> None:  # noqa: ANN001
+    """Share of each prompt kind blocked: raikit heads as the default policy, baselines at 0.5."""
+    blocks = {name: blocked_by_policy(head_scores) for name, head_scores in heads.items()}
     rows = np.where(source == "prompts")[0]
     kinds = [p.kind for p in prompts]
     groups: dict[str, list[int]] = {}
@@ -103,11 +106,11 @@ def prompt_table(prompts, source, public, held, raikit_scores, prof, p_harm) -> 
             name = "self-instruct (benign)" if e.source == "self_instruct" else e.source
             groups.setdefault(name, []).append(offset + e_index)
     print("\nshare blocked (raikit: default policy thresholds; baselines: score >= 0.5)")
-    print(f"{'set':<34}{'n':>5}{'raikit':>9}{'profanity':>11}{'MiniLM+LR':>11}")
+    print(f"{'set':<34}{'n':>5}" + "".join(f"{name:>11}" for name in blocks) + f"{'profanity':>11}{'MiniLM+LR':>11}")
     for name in sorted(groups):
         idx = np.array(groups[name])
-        print(f"{name:<34}{len(idx):>5}{raikit_blocks[idx].mean():>9.3f}"
-              f"{(prof[idx] >= 0.5).mean():>11.3f}{(p_harm[idx] >= 0.5).mean():>11.3f}")
+        ours = "".join(f"{b[idx].mean():>11.3f}" for b in blocks.values())
+        print(f"{name:<34}{len(idx):>5}{ours}{(prof[idx] >= 0.5).mean():>11.3f}{(p_harm[idx] >= 0.5).mean():>11.3f}")
 
 
 def latency(model: HarmModel, moderation: list, calls: int = 200) -> None:  # noqa: ANN001
@@ -172,6 +175,17 @@ def main() -> None:
         help="fold heads calibrated as the recipe does (6 fits each) or not (1 fit; per-category "
         "AUPRC is the same, only 'any' = max over categories can move)",
     )
+    parser.add_argument(
+        "--candidate",
+        default=None,
+        help="also score this head folder (a column 'candidate'; its moderation folds by --candidate-recipe)",
+    )
+    parser.add_argument(
+        "--candidate-recipe",
+        choices=sorted(VARIANTS),
+        default=None,
+        help="recipe variant of the candidate's moderation fold heads (default: its model.json recipe_variant, else 2.0)",
+    )
     args = parser.parse_args()
     import torch
     from profanity_check import predict_prob
@@ -219,6 +233,20 @@ def main() -> None:
         took = time.perf_counter() - start
         print(f"  moderation fold {k}: head trained without it in {took:.0f}s", flush=True)
     raikit_scores = {k: raikit[:, model.head.outputs.index(k)] for k in KEYS}
+    heads = {"raikit": raikit_scores}
+    if args.candidate:
+        candidate = HarmModel(args.candidate)
+        variant = args.candidate_recipe or candidate.head.meta.get("recipe_variant", "2.0")
+        cand = scores(candidate.head, texts)
+        for k in range(MODERATION_FOLDS if not args.skip_cv else 0):
+            start = time.perf_counter()
+            fold_set = training_set(args.data, exclude_fold=k, variant=variant)
+            head = fit_head(fold_set, features, calibrate=args.cv_calibration == "full", variant=variant)
+            rows = np.where(folds == k)[0]
+            cand[rows] = scores(head, [texts[i] for i in rows])
+            took = time.perf_counter() - start
+            print(f"  candidate ({variant}) moderation fold {k}: head trained without it in {took:.0f}s", flush=True)
+        heads["candidate"] = {k: cand[:, candidate.head.outputs.index(k)] for k in KEYS}
 
     # alt-profanity-check
     prof = predict_prob(texts)
@@ -233,7 +261,8 @@ def main() -> None:
     p_hate, p_harm = proba[:, 0], 1.0 - proba[:, 2]
     lr_scores = {k: (p_hate if k in ("hate", "hate/threatening") else p_harm) for k in KEYS}
 
-    models = {"raikit": raikit_scores, "profanity-check": prof_scores, "MiniLM+LR": lr_scores}
+    models = {**heads, "profanity-check": prof_scores, "MiniLM+LR": lr_scores}
+    n_heads = len(heads)
 
     def table(title: str, rows_mask: np.ndarray) -> None:
         print(f"\n{title}")
@@ -244,7 +273,7 @@ def main() -> None:
             if y.sum() == 0 or y.sum() == len(y):
                 continue
             vals = [auprc(y, scores[key][known]) for scores in models.values()]
-            best_base = max(vals[1:])
+            best_base = max(vals[n_heads:])
             mark = " " if vals[0] > best_base else "!"
             cells = "".join(f"{v:>17.3f}" for v in vals)
             print(f"{key:<18}{len(y):>6}{int(y.sum()):>6}{cells} {mark}")
@@ -260,8 +289,9 @@ def main() -> None:
     # functional suite
     func = source == "functional"
     truth = np.array([c.hateful for c in cases])
+    hateful = {name: np.maximum(h["hate"], h["hate/threatening"]) >= 0.5 for name, h in heads.items()}
     preds = {
-        "raikit": np.maximum(raikit_scores["hate"], raikit_scores["hate/threatening"])[func] >= 0.5,
+        **{name: pred[func] for name, pred in hateful.items()},
         "profanity-check": prof[func] >= 0.5,
         "MiniLM+LR": p_harm[func] >= 0.5,
     }
@@ -276,19 +306,19 @@ def main() -> None:
         print(f"\n{name} held-out split, hateful at 0.5: {rows.sum()} texts, {truth_s.sum()} hateful")
         print(f"{'model':<18}{'overall':>9}{'hateful':>9}{'non-hateful':>13}")
         for model_name, pred in (
-            ("raikit", np.maximum(raikit_scores["hate"], raikit_scores["hate/threatening"])[rows] >= 0.5),
+            *((name, pred[rows]) for name, pred in hateful.items()),
             ("profanity-check", prof[rows] >= 0.5),
             ("MiniLM+LR", p_harm[rows] >= 0.5),
         ):
             ok = pred == truth_s
             print(f"{model_name:<18}{ok.mean():>9.3f}{ok[truth_s].mean():>9.3f}{ok[~truth_s].mean():>13.3f}")
-    prompt_table(prompts, source, public, held, raikit_scores, prof, p_harm)
-    print("\nraikit per functionality:")
+    prompt_table(prompts, source, public, held, heads, prof, p_harm)
+    print("\n" + " / ".join(heads) + " per functionality:")
     kinds = sorted({c.functionality for c in cases})
     for kind in kinds:
         sel = np.array([c.functionality == kind for c in cases])
-        ok = preds["raikit"][sel] == truth[sel]
-        print(f"  {kind:<22} {ok.mean():.2f} ({sel.sum()})")
+        oks = " / ".join(f"{(preds[name][sel] == truth[sel]).mean():.2f}" for name in heads)
+        print(f"  {kind:<22} {oks} ({sel.sum()})")
 
     if not args.skip_speed:
         speed(model, moderation, [e for e in held if e.source == "davidson"], args)

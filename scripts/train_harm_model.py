@@ -35,7 +35,7 @@ from raikit.guardrails.harm._encoder import get_encoder  # noqa: E402
 from raikit.guardrails.harm._head import Head  # noqa: E402
 from raikit.guardrails.harm._model import BUNDLED_MODEL_DIR  # noqa: E402
 from training.harm.cache import cached_window_features  # noqa: E402
-from training.harm.recipe import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, fit_head, training_set  # noqa: E402
+from training.harm.recipe import HIDDEN, OUTPUTS, SEED, SOURCE_SHARE, VARIANTS, fit_head, training_set  # noqa: E402
 
 VERSION = "2.0.0"
 logger = logging.getLogger("train_harm_model")
@@ -46,13 +46,20 @@ def main() -> None:
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data"))
     parser.add_argument("--out", default=str(BUNDLED_MODEL_DIR))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--recipe", choices=sorted(VARIANTS), default="2.0", help="recipe variant (candidates; default the bundled 2.0)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(args.threads)
 
-    data = training_set(args.data)
+    data = training_set(args.data, variant=args.recipe)
     logger.info("training texts: %d %s", len(data.texts), {s: data.sources.count(s) for s in SOURCE_SHARE})
-    head = fit_head(data, lambda texts: cached_window_features(texts, get_encoder(precision="float32").window_features))
+    head = fit_head(
+        data,
+        lambda texts: cached_window_features(texts, get_encoder(precision="float32").window_features),
+        variant=args.recipe,
+    )
     meta = {
         "name": "raikit-harm-minilm-mlp",
         "version": VERSION,
@@ -89,6 +96,8 @@ def main() -> None:
             "moderation dev: measured by 5-fold cross-validation of the recipe (benchmarks/harm.py)",
         ],
     }
+    if args.recipe != "2.0":
+        meta["recipe_variant"] = args.recipe
     Head(outputs=head.outputs, arrays=head.arrays, meta=meta).save(args.out)
     logger.info("saved the head to %s", args.out)
 

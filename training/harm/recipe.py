@@ -28,6 +28,7 @@ from training.features import masked_bce
 from training.harm.datasets import Example, load_davidson, load_moderation
 from training.harm.prompts import load_prompts
 from training.harm.sources import (
+    hatemoji_train_twins,
     load_forbidden_questions,
     load_hatemoji,
     load_self_instruct,
@@ -61,6 +62,27 @@ SOURCE_SHARE: dict[str, float] = {
 }
 """Share of the loss each source carries, whatever its size ("written": raikit's own prose)."""
 
+
+@dataclass(frozen=True)
+class Variant:
+    """A change to the recipe, tried as a candidate (``"2.0"``: the bundled head's recipe).
+
+    ``shares`` override :data:`SOURCE_SHARE` entries; ``hatemoji_twin_weight`` multiplies, within
+    HatemojiBuild's share, the weight of a train row whose contrast twin (``matched_id``) is in
+    the train split with the opposite gold label.
+    """
+
+    shares: dict[str, float] = field(default_factory=dict)
+    hatemoji_twin_weight: float = 1.0
+
+
+VARIANTS: dict[str, Variant] = {
+    "2.0": Variant(),
+    "hatemoji-share": Variant(shares={"hatemoji": 0.20}),
+    "hatemoji-twins": Variant(shares={"hatemoji": 0.20}, hatemoji_twin_weight=3.0),
+}
+"""Recipe variants by name (issue 14 HatemojiBuild candidates; see training/harm/hatemoji_errors.md)."""
+
 _PREFIXES = ("", "", "honestly ", "lol ", "tbh ", "ok so ", "Just saying: ", "RT ")
 _SUFFIXES = ("", "", " lol", "!!", " #truth", " smh", ".", " 😂")
 
@@ -73,12 +95,17 @@ class TrainingSet:
     labels: list[dict[str, int | None]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    """Relative weight of each text within its source's loss share (1 by default)."""
 
-    def add(self, text: str, labels: dict[str, int | None], source: str, group: str) -> None:
+    def add(
+        self, text: str, labels: dict[str, int | None], source: str, group: str, weight: float = 1.0
+    ) -> None:
         self.texts.append(text)
         self.labels.append(labels)
         self.sources.append(source)
         self.groups.append(group)
+        self.weights.append(weight)
 
 
 def augment(text: str, rng: random.Random) -> str:
@@ -108,6 +135,7 @@ def training_set(
     exclude_fold: int | None = None,
     seed: int = SEED,
     sources: Sequence[str] | None = None,
+    variant: str = "2.0",
 ) -> TrainingSet:
     """Everything the bundled head trains on.
 
@@ -116,6 +144,8 @@ def training_set(
         exclude_fold: A moderation cross-validation fold to leave out (benchmarks).
         seed: Seed of the template spelling variations and surface augmentation.
         sources: The sources to use (default every key of :data:`SOURCE_SHARE`).
+        variant: A key of :data:`VARIANTS` (sets the per-text weights; pass the same
+            variant's shares to :func:`fit_head`).
 
     Returns:
         The Davidson train split, the moderation dev set (but ``exclude_fold``), the train
@@ -140,11 +170,14 @@ def training_set(
         for ex in load_moderation(data_dir):
             if ex.fold != exclude_fold:
                 data.add(ex.text, ex.labels, "moderation", f"moderation:{len(data.texts)}")
+    twin_weight = VARIANTS[variant].hatemoji_twin_weight
+    twins = hatemoji_train_twins(data_dir) if twin_weight != 1.0 and "hatemoji" in wanted else set()
     for name, load in PUBLIC_SOURCES.items():
         if name in wanted:
             for ex in load(data_dir):
                 if ex.split == "train":
-                    data.add(ex.text, dict(ex.labels), name, f"{name}:{len(data.texts)}")
+                    weight = twin_weight if name == "hatemoji" and ex.text in twins else 1.0
+                    data.add(ex.text, dict(ex.labels), name, f"{name}:{len(data.texts)}", weight)
     cases: list[tuple[str, str, dict[str, int | None], str]] = []
     if "template" in wanted:
         templated = functional_cases("train", seed=seed, variations=2)
@@ -154,8 +187,8 @@ def training_set(
     if "prompts" in wanted:
         cases += [("prompts", p.text, dict(p.labels), p.text) for p in load_prompts("train")]
     for source, text, labels, template in cases:
-        for variant in (text, augment(text, rng)):
-            data.add(variant, dict(labels), source, f"{source}:{template}")
+        for spelling in (text, augment(text, rng)):
+            data.add(spelling, dict(labels), source, f"{source}:{template}")
     return data
 
 
@@ -239,12 +272,25 @@ def _fit_platt(logit: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return max(float(lr.coef_[0, 0]), 1e-3), float(lr.intercept_[0])
 
 
+def loss_weights(data: TrainingSet, shares: dict[str, float]) -> np.ndarray:
+    """Per-text loss weight: each source's weights sum to ``share`` x the number of texts,
+    split over its texts in proportion to ``data.weights`` (evenly when those are all 1)."""
+    src = np.array(data.sources)
+    rel = np.array(data.weights if len(data.weights) == len(data.texts) else [1.0] * len(data.texts))
+    w = np.zeros(len(data.texts), np.float32)
+    for source, share in shares.items():
+        here = src == source
+        w[here] = share * len(data.texts) * rel[here] / max(1e-9, rel[here].sum())
+    return w
+
+
 def fit_head(
     data: TrainingSet,
     features: Callable[[list[str]], WindowFeatures],
     seed: int = SEED,
     shares: dict[str, float] | None = None,
     calibrate: bool = True,
+    variant: str = "2.0",
 ) -> Head:
     """Train and calibrate a head on ``data``.
 
@@ -252,23 +298,22 @@ def fit_head(
         data: The training set (see :func:`training_set`).
         features: Window features of a list of texts (for example a cached encoder).
         seed: Seed of the folds and of torch.
-        shares: Loss share per source (default :data:`SOURCE_SHARE`).
+        shares: Loss share per source (default :data:`SOURCE_SHARE` with the overrides of
+            ``variant``).
         calibrate: Fit Platt calibration on out-of-fold predictions (five more fits);
             without it the head's outputs are the plain sigmoids (same ranking per output).
+        variant: A key of :data:`VARIANTS` (its share overrides; its text weights are in ``data``).
 
     Returns:
         A calibrated head whose ``any`` output covers the harm categories; ``meta`` holds
         only ``any_covers`` (the caller adds the model card fields).
     """
-    shares = shares or SOURCE_SHARE
+    shares = shares or {**SOURCE_SHARE, **VARIANTS[variant].shares}
     windows = features(data.texts)
     order = np.argsort(windows.owner, kind="stable")
     x, owner = windows.features[order], windows.owner[order]
     y, m = _label_matrix(data.labels)
-    src = np.array(data.sources)
-    w = np.zeros(len(data.texts), np.float32)
-    for source, share in shares.items():
-        w[src == source] = share * len(data.texts) / max(1, (src == source).sum())
+    w = loss_weights(data, shares)
 
     groups = sorted(set(data.groups))
     fold_of = {

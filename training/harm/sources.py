@@ -96,6 +96,19 @@ def load_hatemoji(data_dir: str | Path) -> list[Example]:
     return out
 
 
+def hatemoji_train_twins(data_dir: str | Path) -> set[str]:
+    """Texts of HatemojiBuild train rows whose contrast twin (``matched_id``) is a train row
+    with the opposite gold label (the minimal pairs the set was built around)."""
+    path = Path(data_dir) / HATEMOJI_DIR / "train.csv"
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        label = {r["entry_id"]: r["label_gold"] for r in rows}
+        return {r["text"] for r in rows if label.get(r["matched_id"], r["label_gold"]) != r["label_gold"]}
+    except (OSError, KeyError) as err:
+        raise _open_error(path, err) from err
+
+
 def load_toxigen(data_dir: str | Path, per_file: int = 120, held_per_file: int = 30) -> list[Example]:
     """De-duplicated ToxiGen statements: ``hate_*`` files hateful, ``neutral_*`` harmless."""
     folder = Path(data_dir) / TOXIGEN_DIR

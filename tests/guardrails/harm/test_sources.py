@@ -39,6 +39,28 @@ def test_hatemoji_uses_its_own_train_and_validation_and_spells_threats(shared_da
     assert harmless and all(r.labels[ANY] == 0 for r in harmless)
 
 
+def test_hatemoji_twins_are_train_texts_of_both_labels(shared_data: Path) -> None:
+    train = {r.text: r.labels["hate"] for r in sources.load_hatemoji(shared_data) if r.split == "train"}
+    twins = sources.hatemoji_train_twins(shared_data)
+    assert 0 < len(twins) < len(train) and twins <= set(train)
+    assert {train[t] for t in twins} == {0, 1}
+
+
+def test_a_recipe_variant_moves_weight_only_inside_its_source() -> None:
+    import numpy as np
+
+    from training.harm.recipe import VARIANTS, TrainingSet, loss_weights
+
+    assert VARIANTS["2.0"].shares == {} and VARIANTS["2.0"].hatemoji_twin_weight == 1.0
+    data = TrainingSet()
+    for i, (source, weight) in enumerate((("hatemoji", 3.0), ("hatemoji", 1.0), ("davidson", 1.0))):
+        data.add(f"t{i}", {}, source, f"g{i}", weight)
+    w = loss_weights(data, {"hatemoji": 0.5, "davidson": 0.25})
+    assert np.allclose(w, [0.5 * 3 * 0.75, 0.5 * 3 * 0.25, 0.25 * 3])
+    data.weights = [1.0, 1.0, 1.0]
+    assert np.allclose(loss_weights(data, {"hatemoji": 0.5, "davidson": 0.25}), [0.75, 0.75, 0.75])
+
+
 def test_stormfront_holds_out_whole_users(shared_data: Path) -> None:
     rows = sources.load_stormfront(shared_data)
     hateful = sum(r.labels["hate"] for r in rows)
