@@ -22,6 +22,7 @@ gradient, smooth synthetic texture, a flat colour, and a crop marked with anothe
 Reproduce::
 
     .venv/bin/python benchmarks/watermark_image.py [--negatives 10000] [--photos 21] [--key KEY]
+    .venv/bin/python benchmarks/watermark_image.py --part confusion [--key KEY]  # verification's payload confusion
 """
 
 from __future__ import annotations
@@ -284,13 +285,50 @@ def photo_attacks(imgs: list[tuple[str, np.ndarray]], stock_methods: list[str]) 
         f"{m} {statistics.median(t):.0f} ms" for m, t in stock_times.items()))
 
 
+CONFUSION_ATTACKS = ("none", "down0.5+jpeg50", "screenshot", "crop50%")
+WRONG_PAYLOADS = [f"p{i}" for i in range(2, 52)] + [f"model-{i}" for i in range(50)] + ["deployment-eu-west-2024"]
+
+
+def payload_confusion(imgs: list[tuple[str, np.ndarray]]) -> None:
+    """Verification forced on every reading of marked, attacked photos (also where blind
+    decoding succeeds) against 101 payloads that were not embedded, and against those plus
+    the embedded one: a wrong payload must never verify, the embedded one always."""
+    readings: list[np.ndarray] = []
+    decode = core._decode
+
+    def recording(candidate, key, lay):  # noqa: ANN001, ANN202
+        d = decode(candidate, key, lay)
+        readings.extend(d.readings)
+        return d
+
+    core._decode = recording
+    wrong = right = trials = 0
+    try:
+        for name, img in imgs:
+            marked = core.embed_rgb(img, KEY, "p1")
+            for attack in CONFUSION_ATTACKS:
+                readings.clear()
+                core.detect_rgb(ATTACKS[attack](marked), KEY)
+                trials += 1
+                if core._verify(readings, KEY, WRONG_PAYLOADS) is not None:
+                    wrong += 1
+                    print(f"  {name} {attack}: verified a payload that was not embedded")
+                found = core._verify(readings, KEY, ["p1", *WRONG_PAYLOADS])
+                right += found is not None and found.field == core.payload_field("p1")
+    finally:
+        core._decode = decode
+    print(f"verification on {trials} marked photos ({', '.join(CONFUSION_ATTACKS)}): a payload not embedded "
+          f"(of {len(WRONG_PAYLOADS)}) verified on {wrong}; the embedded one among them on {right}")
+
+
 def main() -> None:
     global KEY
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=int, default=21)
     parser.add_argument("--negatives", type=int, default=10000, help="unmarked images for the false-positive test")
-    parser.add_argument("--part", choices=["all", "photos", "negatives"], default="all",
-                        help="run only the photo attacks or only the false-positive test (two processes)")
+    parser.add_argument("--part", choices=["all", "photos", "negatives", "confusion"], default="all",
+                        help="run only the photo attacks, the false-positive test (two processes) or the "
+                        "payload-confusion test of verification")
     parser.add_argument("--stock", default=",".join(STOCK), help="comma-separated invisible-watermark methods to compare")
     parser.add_argument("--key", default=KEY.decode(), help="the watermark key (a second key checks that figures do not hang on one)")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first SKIP photos of the attack part (to split it)")
@@ -299,6 +337,9 @@ def main() -> None:
     cv2.setNumThreads(1)
     imgs = photos(args.photos)
     print(f"{len(imgs)} photos at 512x512: {', '.join(n for n, _ in imgs)}")
+    if args.part == "confusion":
+        payload_confusion(imgs)
+        return
     if args.part != "negatives":
         photo_attacks(imgs[args.skip :], [m for m in args.stock.split(",") if m])
     if args.part == "photos":
