@@ -16,6 +16,14 @@ the two real factors, each with several seeds, on the benchmark's prompt folds:
   own recipe, :func:`probe_model`: one MLP on each training text's first window, uncalibrated)
   or ``probe-all`` (that MLP trained on the max over all windows, as 1.2's members are), or
   ``1.2-first`` (the 1.2 recipe, calibration included, trained on each text's first window).
+- 256-token heads on the shipped windows, scored as 1.2 (max over windows):
+  ``1.2-weighted-0.25`` / ``1.2-weighted-0.5`` (:func:`weighted_model`: every window its own
+  training row with its text's labels, the first at the text's weight, later ones at 0.25 /
+  0.5 of it; calibrated on the max over windows) and ``1.2-first+head128`` (``1.2-first``
+  with 384 more numbers per window: the last layer's mean over the window's first 128
+  positions, tapped from the same forward pass: :func:`head128_features`, no second
+  encoder pass). These runs read one extended feature store (1,536 numbers per window); the
+  weighted heads see its first 1,152 columns, checked equal to the encoder's own at start.
 
 Each fold trains on :func:`benchmarks.injection.fold_training` (the held-out source and the
 held-out benign half excluded) and is scored with :func:`benchmarks.injection.model_probs`
@@ -27,6 +35,8 @@ Run from the project root, one process per window size:
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
         --window 256 --out /tmp/wp256.jsonl
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
+        --heads 1.2-first+head128 --out /tmp/wp_h128.jsonl   # likewise 1.2-weighted-0.25, -0.5
     .venv/bin/python training/injection/window_pooling.py --summary /tmp/wp256.jsonl /tmp/wp128.jsonl
 
 Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / TPR@1%FPR):
@@ -38,11 +48,27 @@ Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / 
     wildguard+hb       0.459 / 0.066        0.451 / 0.064       0.460 / 0.066       0.558 / 0.201
     benign @0.9 (max)  0.2-0.3%             0.0-0.5%            0.2-0.3%            0.3-0.5%
 
+    fold               1.2-first @256       1.2-weighted-0.25   1.2-weighted-0.5    1.2-first+head128
+    in-the-wild jb     0.945 / 0.508        0.943 / 0.497       0.941 / 0.487       0.944 / 0.529
+    hackaprompt        0.907 / 0.414        0.911 / 0.453       0.912 / 0.457       0.904 / 0.438
+    neuralchemy_v1     0.920 / 0.339        0.919 / 0.300       0.919 / 0.298       0.920 / 0.359
+    wildguard+hb       0.451 / 0.064        0.453 / 0.064       0.452 / 0.064       0.444 / 0.072
+    benign @0.9 (max)  0.0-0.5%             0.0-0.3%            0.0-0.3%            0.0-0.5%
+
 The probe's wildguard+harmbench gain needs both of its differences: 128-token windows and
 training on each text's first window only (either alone: 0.064-0.068). Neither a 256-token
 variant (free on the request path) nor the 128-token one beats 1.2 on every fold; the
 128-token windows cost a second encoder pass (bare pass on 500-character texts: 107 vs 108
 texts/s, 2 threads, load 1.4). Not shipped.
+
+None of the three later 256-token candidates beats ``1.2-first`` @256 on every fold either.
+Weighting the later windows in raises hackaprompt (TPR 0.414 -> 0.453-0.457) but lowers
+in-the-wild jailbreaks (TPR 0.508 -> 0.487-0.497) and neuralchemy_v1 (0.339 -> 0.298-0.300);
+the first-128 mean raises TPR on every fold (+0.01 to +0.02) but lowers AUPRC on hackaprompt
+(0.907 -> 0.904) and wildguard+harmbench (0.451 -> 0.444): it does not reproduce the 128-token
+windows' gain there (0.558).
+Both touch few training texts: of the 6,988 examples 55 have a second 256-token window (118
+later windows) and 353 a first window longer than 128 positions. Not shipped.
 """
 
 from __future__ import annotations
@@ -70,15 +96,29 @@ from benchmarks.injection import (
     tpr_at_fpr,
 )
 from raikit.guardrails.harm import _encoder
-from training.features import encoded, sorted_windows, train_window_mlp
+from raikit.guardrails.harm._encoder import WindowFeatures, get_encoder, length_batches, prepare
+from raikit.guardrails.harm._windows import token_windows
+from raikit.guardrails.injection._decode import variants
+from training.features import encoded, sorted_windows, text_logits, train_window_mlp, windows_of
+from training.harm import cache as feature_cache
 from training.injection import train as recipe
 from training.injection.data import OUTPUTS, all_examples
 
 ANY = OUTPUTS.index("any")
 WINDOWS = {256: (256, 192), 128: (128, 96)}
 """Window size -> (tokens, stride) in the encoder's own convention (special tokens included)."""
-HEADS = {"1.2": 3, "single": 1, "probe": 0, "probe-all": 0, "1.2-first": 3}
+HEADS = {
+    "1.2": 3, "single": 1, "probe": 0, "probe-all": 0, "1.2-first": 3,
+    "1.2-weighted-0.25": 3, "1.2-weighted-0.5": 3, "1.2-first+head128": 3,
+}
 """Head recipe -> MLPs in the ensemble (``probe``: :func:`probe_model`)."""
+WEIGHTED = {"1.2-weighted-0.25": 0.25, "1.2-weighted-0.5": 0.5}
+"""Weighted heads -> sample weight of a text's windows after its first (:func:`weighted_model`)."""
+HEAD_TOKENS = 128
+"""``1.2-first+head128``: the extra feature is the last layer's mean over a window's first this many positions."""
+EXTENDED = {"1.2-weighted-0.25", "1.2-weighted-0.5", "1.2-first+head128"}
+"""Heads whose runs read the extended feature store (:func:`head128_features`; the others see its
+first 1,152 columns, the encoder's own features)."""
 
 
 def probe_model(train: list, feats, seed: int, first_only: bool = True) -> recipe.Fitted:
@@ -111,19 +151,116 @@ def first_window(feats):
     return first
 
 
+def weighted_model(train: list, feats, seed: int, other: float) -> recipe.Fitted:
+    """The 1.2 recipe with each window its own training row: the first window of a text at the
+    text's weight, every later window at ``other`` times it, all with the text's labels.
+
+    The out-of-fold logits the calibration fits are the max over each held-out text's windows,
+    as at scoring (1.2's own calibration); the lexical part is 1.2's.
+    """
+    fold = recipe.group_folds(train, seed)
+    x, owner = sorted_windows(feats([e.text for e in train]))
+    y, m, w = recipe.label_arrays(train)
+    share = np.where(np.r_[True, owner[1:] != owner[:-1]], 1.0, other).astype(np.float32)
+
+    def fit(texts: np.ndarray, s: int):
+        rows = np.flatnonzero(np.isin(owner, texts))
+        o = owner[rows]
+        return recipe._mlp(x[rows], np.arange(len(rows)), y[o], m[o], w[o] * share[rows], s)
+
+    oof = np.zeros_like(y)
+    for k in range(recipe.FOLDS):
+        tr, te = np.where(fold != k)[0], np.where(fold == k)[0]
+        oof[te] = text_logits(fit(tr, seed + k), *windows_of(x, owner, te), len(te))
+    lexical, oof_lex = recipe.lexical_with_oof(train, fold)
+    return recipe.calibrate(fit(np.arange(len(train)), seed), lexical, oof, oof_lex, train)
+
+
+class _LastLayerTap:
+    """Stands in for the encoder's model: passes every call through and keeps, per call, the
+    masked mean of the last layer over the first :data:`HEAD_TOKENS` positions."""
+
+    def __init__(self, model) -> None:
+        self.model, self.rows = model, []
+
+    def __call__(self, **kwargs):
+        out = self.model(**kwargs)
+        m = kwargs["attention_mask"][:, :HEAD_TOKENS].unsqueeze(-1).float()
+        last = out.last_hidden_state[:, :HEAD_TOKENS].float()
+        self.rows.append(((last * m).sum(1) / m.sum(1).clamp(min=1.0)).cpu().numpy())
+        return out
+
+
+def head128_features(cache_dir: str, batch_size: int = 64):
+    """``features(texts)``: the encoder's 1,152 window features plus, from the same forward pass,
+    the last layer's mean over each window's first :data:`HEAD_TOKENS` positions (1,536 numbers).
+
+    The shipped ``Encoder._encode`` runs unchanged with its model wrapped in a tap; the tapped
+    rows come back in its batch order (:func:`length_batches` over the same windows). No
+    second encoder pass. Cached like :func:`training.features.encoded` (float32).
+    """
+    encoder = get_encoder(precision="float32")
+    tokenizer = encoder._tokenizer
+
+    def compute(texts: list[str]) -> WindowFeatures:
+        cleaned = [prepare(t) for t in texts]
+        model, tap = encoder._model, _LastLayerTap(encoder._model)
+        encoder._model = tap
+        try:
+            base = encoder._encode(cleaned, batch_size)
+        finally:
+            encoder._model = model
+        ids = tokenizer(cleaned, add_special_tokens=False)["input_ids"] if cleaned else []
+        lengths = [len(w) for t in ids for w in token_windows(t, _encoder.MAX_TOKENS - 2, _encoder.STRIDE)]
+        chunks = length_batches(lengths, batch_size)
+        if len(chunks) != len(tap.rows) or len(lengths) != len(base.owner):
+            raise RuntimeError("the tapped passes do not match the encoder's batches")
+        extra = np.zeros((len(lengths), 384), np.float32)
+        for chunk, rows in zip(chunks, tap.rows, strict=True):
+            extra[chunk] = rows
+        return WindowFeatures(features=np.c_[base.features, extra], owner=base.owner)
+
+    feature_cache.FEATURE_DIM = _encoder.FEATURE_DIM + 384  # the store's empty start has this width
+    return lambda texts: feature_cache.cached_window_features(texts, compute, cache_dir)
+
+
+def first_columns(feats, n: int = _encoder.FEATURE_DIM):
+    """``feats`` keeping the first ``n`` columns (the encoder's own features)."""
+
+    def cut(texts: list[str]):
+        w = feats(texts)
+        return type(w)(features=np.ascontiguousarray(w.features[:, :n]), owner=w.owner)
+
+    return cut
+
+
 def run(args: argparse.Namespace) -> None:
     import torch
 
     torch.set_num_threads(args.threads)
     _encoder.MAX_TOKENS, _encoder.STRIDE = WINDOWS[args.window]
-    feats = encoded(f"/tmp/raikit_injection_cache_w{args.window}")
     thresholds = policy_thresholds()
     examples = all_examples(Path(args.data))
     held_groups, _, _, pools = benign_pools(examples)
     benign = [t for texts in pools.values() for t in texts]
     folds = {k: v for k, v in FOLDS.items() if v[0] == "prompt"}
+    if EXTENDED & set(args.heads):
+        if args.window != 256:
+            raise SystemExit(f"heads {sorted(EXTENDED)} read the shipped 256-token windows; drop --window {args.window}")
+        extended = head128_features(f"/tmp/raikit_injection_cache_h{HEAD_TOKENS}")
+        feats = first_columns(extended)
+        probe = [e.text for e in examples if len(e.text) > 1500][:16] + [e.text for e in examples[:16]]
+        same = get_encoder(precision="float32")._encode([prepare(t) for t in probe], 64)
+        mine = feats(probe)
+        gap = np.abs(sorted_windows(same)[0] - sorted_windows(mine)[0]).max()
+        print(f"extended store: first {_encoder.FEATURE_DIM} columns vs the encoder's own, max gap {gap:.2e}", flush=True)
+        if gap > 1e-4:
+            raise SystemExit("the extended features do not reproduce the encoder's")
+    else:
+        extended = feats = encoded(f"/tmp/raikit_injection_cache_w{args.window}")
     t0 = time.perf_counter()
     feats([e.text for e in examples])
+    extended([r for t in benign for r in (t, *variants(t))])  # the readings model_probs scores
     print(f"window {args.window}: encoded {len(examples)} texts in {time.perf_counter() - t0:.0f}s", flush=True)
     with open(args.out, "a", encoding="utf-8") as out:
         for seed in args.seeds:
@@ -135,12 +272,15 @@ def run(args: argparse.Namespace) -> None:
                     "probe": probe_model,
                     "probe-all": lambda t, f, s: probe_model(t, f, s, first_only=False),
                     "1.2-first": lambda t, f, s: recipe.fit_model(t, first_window(f), s),
+                    "1.2-first+head128": lambda t, f, s: recipe.fit_model(t, first_window(f), s),
+                    **{h: (lambda t, f, s, o=o: weighted_model(t, f, s, o)) for h, o in WEIGHTED.items()},
                 }.get(head, recipe.fit_model)
+                head_feats = extended if head == "1.2-first+head128" else feats
                 for name, (_, held) in folds.items():
                     t0 = time.perf_counter()
-                    model = fit(fold_training(examples, held, held_groups), feats, seed)
+                    model = fit(fold_training(examples, held, held_groups), head_feats, seed)
                     pos = [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
-                    pp, pn = model_probs(model, pos, feats), model_probs(model, benign, feats)
+                    pp, pn = model_probs(model, pos, head_feats), model_probs(model, benign, head_feats)
                     lab = np.r_[np.ones(len(pos)), np.zeros(len(benign))]
                     row = {
                         "window": args.window, "head": head, "seed": seed, "fold": name,
