@@ -38,7 +38,7 @@ survives). Every tag checked counts towards the p-value.
 
 Verification (:func:`_verify`): when the caller names the payloads it may have embedded and
 blind decoding finds none, every reading's soft values are correlated with each payload's
-coded bits. Knowing the message makes the test far stronger than decoding it (about 3 dB
+coded bits. Knowing the message makes the test far stronger than decoding it (at least 3 dB
 here: a 0.5x downscale and JPEG 50 on a smooth photo leaves too little to decode but a
 correlation of 9 standard deviations). Under no mark, or another key, the keyed signs make the
 correlation a Rademacher sum, so ``P(z >= t) <= exp(-t**2 / 2)`` for the normalised score; the
@@ -123,7 +123,8 @@ MIN_PILOT_SCORE = 5.0
 # payload that is not among the candidates is not taken for one that is
 VERIFY_P = 1e-9
 VERIFY_TAG_Z = 4.0
-TAG_CODED = slice(2 * (MESSAGE_BITS - TAG_BITS), None)  # coded bits that follow the tag
+# the coded bits output while the tag (and the tail) is encoded
+TAG_CODED = slice(2 * (MESSAGE_BITS - TAG_BITS), None)
 
 
 @dataclass(frozen=True)

@@ -228,12 +228,15 @@ def detect(
     Text is scanned for a marked passage anywhere inside it (the p-value is corrected for
     every window tried; the span found is reported). When nothing is found the reason is
     printed: too short to tell, no signal for this key (unmarked, another key, or edited),
-    or, for images, no synchronisation pattern found. Exit 0 when every input is marked, 1
-    when one is not (or is too short to tell), 2 on errors (unreadable file, missing key).
+    or, for images, no synchronisation pattern found. Images: name the payloads you embed
+    (--payload) and a mark too damaged to decode blind is still verified against them.
+    Exit 0 when every input is marked, 1 when one is not (or is too short to tell), 2 on
+    errors (unreadable file, missing key).
 
     \b
     Examples:
       raikit watermark detect photo.jpg
+      raikit watermark detect shared-screenshot.jpg --payload model-1 --payload model-2
       raikit watermark detect a.txt b.txt --json
       cat answer | raikit watermark detect --text - --tokenizer ./my-model
     """
