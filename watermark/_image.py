@@ -309,9 +309,11 @@ def detect_image(
     """
     _require()
     from ._image_core import detect_rgb
-    from ._payload import DecodedMessage
+    from ._payload import DecodedMessage, payload_bytes
 
     k = normalize_key(key)
+    for candidate in payloads or []:
+        payload_bytes(candidate)  # a bad candidate is an error whichever path finds the mark
     rgb, name = load_rgb(image)
     _check_size(rgb.shape[0], rgb.shape[1], name)
     start = time.perf_counter()

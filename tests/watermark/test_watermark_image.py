@@ -69,6 +69,8 @@ def test_verification_finds_a_mark_too_weak_to_decode_blind(base: np.ndarray, ma
     assert not detect_image(weak, key=KEY, payloads=["model-8"]).found  # another payload of the key
     assert not detect_image(weak, key="test-key-0002", payloads=["model-7"]).found
     assert not detect_image(base, key=KEY, payloads=["model-7"]).found
+    with pytest.raises(InputError, match="payload must be str, int or bytes"):
+        detect_image(base, key=KEY, payloads=[1.5])  # type: ignore[list-item]
 
 
 def test_wrong_key_detects_nothing(marked: np.ndarray) -> None:
