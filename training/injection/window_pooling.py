@@ -24,6 +24,11 @@ the two real factors, each with several seeds, on the benchmark's prompt folds:
   positions, tapped from the same forward pass: :func:`head128_features`, no second
   encoder pass). These runs read one extended feature store (1,536 numbers per window); the
   weighted heads see its first 1,152 columns, checked equal to the encoder's own at start.
+- ``1.2-first@256+128`` (two encoder passes, :func:`paired_features`): ``1.2-first`` on the
+  first 256-token window's features next to the first 128-token window's (2,304 numbers);
+  scored as the max over aligned pairs (each 128-token window with the first 256-token window
+  holding it). Each size goes through the encoder's own code path and its own store
+  (``/tmp/raikit_injection_cache_w256`` / ``_w128``), the window constants switched per call.
 
 Each fold trains on :func:`benchmarks.injection.fold_training` (the held-out source and the
 held-out benign half excluded) and is scored with :func:`benchmarks.injection.model_probs`
@@ -37,6 +42,8 @@ Run from the project root, one process per window size:
         --window 256 --out /tmp/wp256.jsonl
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
         --heads 1.2-first+head128 --out /tmp/wp_h128.jsonl   # likewise 1.2-weighted-0.25, -0.5
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
+        --heads 1.2-first@256+128 --out /tmp/wp_pair.jsonl   # on its own
     .venv/bin/python training/injection/window_pooling.py --summary /tmp/wp256.jsonl /tmp/wp128.jsonl
 
 Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / TPR@1%FPR):
@@ -55,6 +62,13 @@ Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / 
     wildguard+hb       0.451 / 0.064        0.453 / 0.064       0.452 / 0.064       0.444 / 0.072
     benign @0.9 (max)  0.0-0.5%             0.0-0.3%            0.0-0.3%            0.0-0.5%
 
+    fold               1.2-first @256       1.2-first @128      1.2-first@256+128
+    in-the-wild jb     0.945 / 0.508        0.940 / 0.532       0.951 / 0.549
+    hackaprompt        0.907 / 0.414        0.901 / 0.439       0.907 / 0.434
+    neuralchemy_v1     0.920 / 0.339        0.906 / 0.299       0.911 / 0.322
+    wildguard+hb       0.451 / 0.064        0.558 / 0.201       0.543 / 0.192
+    benign @0.9 (max)  0.0-0.5%             0.3-0.5%            0.3-0.5%
+
 The probe's wildguard+harmbench gain needs both of its differences: 128-token windows and
 training on each text's first window only (either alone: 0.064-0.068). Neither a 256-token
 variant (free on the request path) nor the 128-token one beats 1.2 on every fold; the
@@ -69,6 +83,12 @@ the first-128 mean raises TPR on every fold (+0.01 to +0.02) but lowers AUPRC on
 windows' gain there (0.558).
 Both touch few training texts: of the 6,988 examples 55 have a second 256-token window (118
 later windows) and 353 a first window longer than 128 positions. Not shipped.
+
+``1.2-first@256+128`` keeps most of the 128-token windows' wildguard+harmbench gain (AUPRC
+0.451 -> 0.543, TPR 0.064 -> 0.192) and raises in-the-wild jailbreaks (0.945 -> 0.951,
+TPR 0.508 -> 0.549) and hackaprompt's TPR (0.414 -> 0.434, AUPRC equal), but lowers
+neuralchemy_v1 (0.920 -> 0.911, TPR 0.339 -> 0.322; all three seeds' AUPRC below
+1.2-first @256's mean): not better on every fold. Not shipped.
 """
 
 from __future__ import annotations
@@ -109,7 +129,7 @@ WINDOWS = {256: (256, 192), 128: (128, 96)}
 """Window size -> (tokens, stride) in the encoder's own convention (special tokens included)."""
 HEADS = {
     "1.2": 3, "single": 1, "probe": 0, "probe-all": 0, "1.2-first": 3,
-    "1.2-weighted-0.25": 3, "1.2-weighted-0.5": 3, "1.2-first+head128": 3,
+    "1.2-weighted-0.25": 3, "1.2-weighted-0.5": 3, "1.2-first+head128": 3, "1.2-first@256+128": 3,
 }
 """Head recipe -> MLPs in the ensemble (``probe``: :func:`probe_model`)."""
 WEIGHTED = {"1.2-weighted-0.25": 0.25, "1.2-weighted-0.5": 0.5}
@@ -119,6 +139,8 @@ HEAD_TOKENS = 128
 EXTENDED = {"1.2-weighted-0.25", "1.2-weighted-0.5", "1.2-first+head128"}
 """Heads whose runs read the extended feature store (:func:`head128_features`; the others see its
 first 1,152 columns, the encoder's own features)."""
+PAIRED = "1.2-first@256+128"
+"""Head on two encoder passes: each 256-token window's features next to a 128-token window's (:func:`paired_features`)."""
 
 
 def probe_model(train: list, feats, seed: int, first_only: bool = True) -> recipe.Fitted:
@@ -234,6 +256,67 @@ def first_columns(feats, n: int = _encoder.FEATURE_DIM):
     return cut
 
 
+def at_size(feats, size: int):
+    """``feats`` run with the encoder's windows at ``size`` (the constants are process-wide, and the
+    encoder's in-memory cache keys on the text only: it is cleared whenever the size changes)."""
+
+    def call(texts: list[str]):
+        if (_encoder.MAX_TOKENS, _encoder.STRIDE) != WINDOWS[size]:
+            _encoder.MAX_TOKENS, _encoder.STRIDE = WINDOWS[size]
+            get_encoder(precision="float32").clear_cache()
+        return feats(texts)
+
+    return call
+
+
+def _spans(n: int, size: int) -> list[tuple[int, int]]:
+    """(start, end) token positions of the windows :func:`token_windows` cuts from ``n`` tokens at ``size``."""
+    tokens, stride = WINDOWS[size]
+    out = []
+    for w in token_windows(range(n), tokens - 2, stride):
+        start = w[0] if w else 0
+        out.append((start, start + len(w)))
+    return out
+
+
+def paired_features(cache_dirs: dict[int, str]):
+    """``features(texts)``: one row per 128-token window of each text, that window's 1,152 numbers
+    after those of the first 256-token window holding it (2,304 numbers; both passes are the
+    encoder's own code path at each size, cached per size under ``cache_dirs``).
+
+    Every window of either size is in some row (each 128-token window lies inside a 256-token
+    one; each 256-token window holds the 128-token window starting where it starts, or the last
+    one), and a text's first row is its first window of each size, so ``first_window`` of this
+    is the 1.2-first input and ``model_probs`` takes the max over the aligned pairs.
+    """
+    big, small = (at_size(encoded(cache_dirs[s]), s) for s in (256, 128))
+    tokenizer = get_encoder(precision="float32")._tokenizer
+    lengths: dict[str, int] = {}
+
+    def features(texts: list[str]) -> WindowFeatures:
+        cleaned = [prepare(t) for t in texts]
+        todo = list(dict.fromkeys(c for c in cleaned if c not in lengths))
+        if todo:
+            ids = tokenizer(todo, add_special_tokens=False)["input_ids"]
+            lengths.update((c, len(i)) for c, i in zip(todo, ids, strict=True))
+        (xa, oa), (xb, ob) = sorted_windows(big(texts)), sorted_windows(small(texts))
+        first_a, first_b = np.searchsorted(oa, np.arange(len(texts))), np.searchsorted(ob, np.arange(len(texts)))
+        count_a, count_b = np.bincount(oa, minlength=len(texts)), np.bincount(ob, minlength=len(texts))
+        rows_a, rows_b, owner = [], [], []
+        for k, c in enumerate(cleaned):
+            spans_a, spans_b = _spans(lengths[c], 256), _spans(lengths[c], 128)
+            if (len(spans_a), len(spans_b)) != (count_a[k], count_b[k]):
+                raise RuntimeError(f"text {k}: window counts do not match the cached features")
+            for j, (s, e) in enumerate(spans_b):
+                i = next(i for i, (sa, ea) in enumerate(spans_a) if sa <= s and e <= ea)
+                rows_a.append(first_a[k] + i)
+                rows_b.append(first_b[k] + j)
+                owner.append(k)
+        return WindowFeatures(features=np.c_[xa[rows_a], xb[rows_b]], owner=np.asarray(owner, np.int64))
+
+    return features
+
+
 def run(args: argparse.Namespace) -> None:
     import torch
 
@@ -244,7 +327,11 @@ def run(args: argparse.Namespace) -> None:
     held_groups, _, _, pools = benign_pools(examples)
     benign = [t for texts in pools.values() for t in texts]
     folds = {k: v for k, v in FOLDS.items() if v[0] == "prompt"}
-    if EXTENDED & set(args.heads):
+    if PAIRED in args.heads:
+        if args.heads != [PAIRED]:
+            raise SystemExit(f"run {PAIRED} on its own (it switches the encoder's window size per call)")
+        extended = feats = paired_features({s: f"/tmp/raikit_injection_cache_w{s}" for s in WINDOWS})
+    elif EXTENDED & set(args.heads):
         if args.window != 256:
             raise SystemExit(f"heads {sorted(EXTENDED)} read the shipped 256-token windows; drop --window {args.window}")
         extended = head128_features(f"/tmp/raikit_injection_cache_h{HEAD_TOKENS}")
@@ -273,6 +360,7 @@ def run(args: argparse.Namespace) -> None:
                     "probe-all": lambda t, f, s: probe_model(t, f, s, first_only=False),
                     "1.2-first": lambda t, f, s: recipe.fit_model(t, first_window(f), s),
                     "1.2-first+head128": lambda t, f, s: recipe.fit_model(t, first_window(f), s),
+                    PAIRED: lambda t, f, s: recipe.fit_model(t, first_window(f), s),
                     **{h: (lambda t, f, s, o=o: weighted_model(t, f, s, o)) for h, o in WEIGHTED.items()},
                 }.get(head, recipe.fit_model)
                 head_feats = extended if head == "1.2-first+head128" else feats
