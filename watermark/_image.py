@@ -51,10 +51,12 @@ class ImageDetection:
     """The result of :func:`detect_image`.
 
     Attributes:
-        found: A mark made with this key was decoded and its keyed tag verified.
+        found: A mark made with this key was decoded and its keyed tag verified, or (given
+            payloads) verified against one of them.
         payload: The decoded payload id (``None`` if not found, or if the payload was long,
             stored as a hash, and not among the candidates).
-        bit_errors: Coded bits the error-correcting code had to correct.
+        bit_errors: Coded bits the error-correcting code had to correct (verified: coded bits
+            that disagree with the payload's).
         p_value: Chance that an unmarked image (or one marked with another key) matches this
             well, corrected for every message checked over every geometry candidate tried
             (``tags_checked * 2**-32``; for a payload found by verification, plus the
@@ -66,6 +68,8 @@ class ImageDetection:
         tags_checked: Keyed tags checked over those attempts (a list decoder checks up to 16
             messages per attempt): the multiple-testing count of the p-value.
         elapsed_ms: Detection time in milliseconds.
+        extra: ``pilot_score``, ``geometry`` (the map undone, or how the payload was verified),
+            ``template_score`` and ``verified`` (found by verification, not blind decoding).
         reason: Why nothing was found (``"no_sync"``, ``"not_decoded"``), ``None`` when found.
         message: The reason in words.
     """
