@@ -130,6 +130,7 @@ WINDOWS = {256: (256, 192), 128: (128, 96)}
 HEADS = {
     "1.2": 3, "single": 1, "probe": 0, "probe-all": 0, "1.2-first": 3,
     "1.2-weighted-0.25": 3, "1.2-weighted-0.5": 3, "1.2-first+head128": 3, "1.2-first@256+128": 3,
+    "1.2-first@256|256+128-mean": 3, "1.2-first@256|256+128-max": 3,
 }
 """Head recipe -> MLPs in the ensemble (``probe``: :func:`probe_model`)."""
 WEIGHTED = {"1.2-weighted-0.25": 0.25, "1.2-weighted-0.5": 0.5}
@@ -141,6 +142,9 @@ EXTENDED = {"1.2-weighted-0.25", "1.2-weighted-0.5", "1.2-first+head128"}
 first 1,152 columns, the encoder's own features)."""
 PAIRED = "1.2-first@256+128"
 """Head on two encoder passes: each 256-token window's features next to a 128-token window's (:func:`paired_features`)."""
+COMBINED = {"1.2-first@256|256+128-mean": np.mean, "1.2-first@256|256+128-max": np.max}
+"""Heads scoring each text with the mean / max of the calibrated probabilities (every output) of two
+fits on the same fold and seed: ``1.2-first`` @256 and :data:`PAIRED` (:func:`combined_rows`)."""
 
 
 def probe_model(train: list, feats, seed: int, first_only: bool = True) -> recipe.Fitted:
@@ -317,6 +321,49 @@ def paired_features(cache_dirs: dict[int, str]):
     return features
 
 
+def _row(args, head: str, seed: int, fold: str, pp: np.ndarray, pn: np.ndarray, thresholds, seconds: float) -> dict:
+    lab = np.r_[np.ones(len(pp)), np.zeros(len(pn))]
+    return {
+        "window": args.window, "head": head, "seed": seed, "fold": fold,
+        "auprc": auprc(np.r_[pp[:, ANY], pn[:, ANY]], lab),
+        "tpr1": tpr_at_fpr(pp[:, ANY], pn[:, ANY]),
+        "benign_flagged": float(flagged(pn, thresholds).mean()),
+        "seconds": round(seconds, 1),
+        "load": round(os.getloadavg()[0], 2),
+    }
+
+
+def combined_rows(args, examples, held_groups, benign, folds, thresholds, paired) -> None:
+    """The :data:`COMBINED` heads: per seed and fold, fit ``1.2-first`` on the 256-token windows
+    and :data:`PAIRED` on ``paired`` (same training set, same seed), score both with
+    :func:`model_probs` and combine their probability arrays elementwise (the ``any`` column is
+    the score, ``flagged`` reads the combined family columns). The two parents' own rows go to
+    ``<out>.parents`` as a check against their earlier runs."""
+    single = at_size(encoded("/tmp/raikit_injection_cache_w256"), 256)
+    recipe.ENSEMBLE = HEADS[PAIRED]
+    heads = [h for h in COMBINED if h in args.heads]
+    with open(args.out, "a", encoding="utf-8") as out, open(f"{args.out}.parents", "a", encoding="utf-8") as check:
+        for seed in args.seeds:
+            for name, (_, held) in folds.items():
+                t0 = time.perf_counter()
+                train = fold_training(examples, held, held_groups)
+                pos = [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
+                probs = {}
+                for head, f in (("1.2-first", single), (PAIRED, paired)):
+                    model = recipe.fit_model(train, first_window(f), seed)
+                    probs[head] = model_probs(model, pos, f), model_probs(model, benign, f)
+                seconds = time.perf_counter() - t0
+                for head, (pp, pn) in probs.items():
+                    check.write(json.dumps(_row(args, head, seed, name, pp, pn, thresholds, seconds)) + "\n")
+                check.flush()
+                for head in heads:
+                    pp, pn = (COMBINED[head](np.stack([probs[h][i] for h in probs]), axis=0) for i in (0, 1))
+                    row = _row(args, head, seed, name, pp, pn, thresholds, seconds)
+                    out.write(json.dumps(row) + "\n")
+                    out.flush()
+                    print(json.dumps(row), flush=True)
+
+
 def run(args: argparse.Namespace) -> None:
     import torch
 
@@ -327,7 +374,11 @@ def run(args: argparse.Namespace) -> None:
     held_groups, _, _, pools = benign_pools(examples)
     benign = [t for texts in pools.values() for t in texts]
     folds = {k: v for k, v in FOLDS.items() if v[0] == "prompt"}
-    if PAIRED in args.heads:
+    if set(COMBINED) & set(args.heads):
+        if not set(args.heads) <= set(COMBINED):
+            raise SystemExit(f"run {sorted(COMBINED)} on their own (they switch the encoder's window size per call)")
+        extended = feats = paired_features({s: f"/tmp/raikit_injection_cache_w{s}" for s in WINDOWS})
+    elif PAIRED in args.heads:
         if args.heads != [PAIRED]:
             raise SystemExit(f"run {PAIRED} on its own (it switches the encoder's window size per call)")
         extended = feats = paired_features({s: f"/tmp/raikit_injection_cache_w{s}" for s in WINDOWS})
@@ -349,6 +400,9 @@ def run(args: argparse.Namespace) -> None:
     feats([e.text for e in examples])
     extended([r for t in benign for r in (t, *variants(t))])  # the readings model_probs scores
     print(f"window {args.window}: encoded {len(examples)} texts in {time.perf_counter() - t0:.0f}s", flush=True)
+    if set(COMBINED) & set(args.heads):
+        combined_rows(args, examples, held_groups, benign, folds, thresholds, feats)
+        return
     with open(args.out, "a", encoding="utf-8") as out:
         for seed in args.seeds:
             for head, members in HEADS.items():
