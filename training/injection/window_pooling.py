@@ -29,6 +29,10 @@ the two real factors, each with several seeds, on the benchmark's prompt folds:
   scored as the max over aligned pairs (each 128-token window with the first 256-token window
   holding it). Each size goes through the encoder's own code path and its own store
   (``/tmp/raikit_injection_cache_w256`` / ``_w128``), the window constants switched per call.
+- ``1.2-first@256|256+128-mean`` / ``-max`` (:func:`combined_rows`, run on their own): per fold
+  and seed, ``1.2-first`` @256 and ``1.2-first@256+128`` fitted on the same training set with
+  the same seed; each text scored by the elementwise mean / max of the two models' calibrated
+  probabilities (every output; ``any`` is the score, the policy reads the family columns).
 
 Each fold trains on :func:`benchmarks.injection.fold_training` (the held-out source and the
 held-out benign half excluded) and is scored with :func:`benchmarks.injection.model_probs`
@@ -44,6 +48,8 @@ Run from the project root, one process per window size:
         --heads 1.2-first+head128 --out /tmp/wp_h128.jsonl   # likewise 1.2-weighted-0.25, -0.5
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
         --heads 1.2-first@256+128 --out /tmp/wp_pair.jsonl   # on its own
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
+        --heads "1.2-first@256|256+128-mean" "1.2-first@256|256+128-max" --out /tmp/wp_comb.jsonl
     .venv/bin/python training/injection/window_pooling.py --summary /tmp/wp256.jsonl /tmp/wp128.jsonl
 
 Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / TPR@1%FPR):
@@ -69,6 +75,13 @@ Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / 
     wildguard+hb       0.451 / 0.064        0.558 / 0.201       0.543 / 0.192
     benign @0.9 (max)  0.0-0.5%             0.3-0.5%            0.3-0.5%
 
+    fold               1.2-first @256       1.2-first@256+128   @256|256+128-mean   @256|256+128-max
+    in-the-wild jb     0.945 / 0.508        0.951 / 0.549       0.950 / 0.544       0.950 / 0.559
+    hackaprompt        0.907 / 0.414        0.907 / 0.434       0.909 / 0.418       0.906 / 0.414
+    neuralchemy_v1     0.920 / 0.339        0.911 / 0.322       0.918 / 0.319       0.916 / 0.323
+    wildguard+hb       0.451 / 0.064        0.543 / 0.192       0.503 / 0.064       0.540 / 0.188
+    benign @0.9 (max)  0.0-0.5%             0.3-0.5%            0.0-0.3%            0.3-0.6%
+
 The probe's wildguard+harmbench gain needs both of its differences: 128-token windows and
 training on each text's first window only (either alone: 0.064-0.068). Neither a 256-token
 variant (free on the request path) nor the 128-token one beats 1.2 on every fold; the
@@ -89,6 +102,13 @@ later windows) and 353 a first window longer than 128 positions. Not shipped.
 TPR 0.508 -> 0.549) and hackaprompt's TPR (0.414 -> 0.434, AUPRC equal), but lowers
 neuralchemy_v1 (0.920 -> 0.911, TPR 0.339 -> 0.322; all three seeds' AUPRC below
 1.2-first @256's mean): not better on every fold. Not shipped.
+
+Averaging the two fits' probabilities (``...-mean``) recovers most of neuralchemy_v1's AUPRC
+(0.911 -> 0.918, still under 0.920) but not its TPR (0.319 vs 0.339), and loses most of the
+wildguard+harmbench gain (AUPRC 0.503, TPR 0.064 = 1.2-first's); the max (``...-max``) keeps
+that gain (0.540 / 0.188) and in-the-wild jailbreaks' (0.950 / 0.559) but is below
+1.2-first @256 on neuralchemy_v1 (0.916 / 0.323) and hackaprompt's AUPRC (0.906). Neither
+beats 1.2-first @256 on every fold, and both need the two encoder passes. Not shipped.
 """
 
 from __future__ import annotations
