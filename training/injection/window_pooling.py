@@ -29,6 +29,10 @@ the two real factors, each with several seeds, on the benchmark's prompt folds:
   scored as the max over aligned pairs (each 128-token window with the first 256-token window
   holding it). Each size goes through the encoder's own code path and its own store
   (``/tmp/raikit_injection_cache_w256`` / ``_w128``), the window constants switched per call.
+- ``1.2-first@256|256+128-mean`` / ``-max`` (:func:`combined_rows`, run on their own): per fold
+  and seed, ``1.2-first`` @256 and ``1.2-first@256+128`` fitted on the same training set with
+  the same seed; each text scored by the elementwise mean / max of the two models' calibrated
+  probabilities (every output; ``any`` is the score, the policy reads the family columns).
 
 Each fold trains on :func:`benchmarks.injection.fold_training` (the held-out source and the
 held-out benign half excluded) and is scored with :func:`benchmarks.injection.model_probs`
@@ -44,6 +48,8 @@ Run from the project root, one process per window size:
         --heads 1.2-first+head128 --out /tmp/wp_h128.jsonl   # likewise 1.2-weighted-0.25, -0.5
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
         --heads 1.2-first@256+128 --out /tmp/wp_pair.jsonl   # on its own
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/window_pooling.py \
+        --heads "1.2-first@256|256+128-mean" "1.2-first@256|256+128-max" --out /tmp/wp_comb.jsonl
     .venv/bin/python training/injection/window_pooling.py --summary /tmp/wp256.jsonl /tmp/wp128.jsonl
 
 Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / TPR@1%FPR):
@@ -69,6 +75,13 @@ Measured (training/injection/window_pooling.log; mean over seeds 16-18, AUPRC / 
     wildguard+hb       0.451 / 0.064        0.558 / 0.201       0.543 / 0.192
     benign @0.9 (max)  0.0-0.5%             0.3-0.5%            0.3-0.5%
 
+    fold               1.2-first @256       1.2-first@256+128   @256|256+128-mean   @256|256+128-max
+    in-the-wild jb     0.945 / 0.508        0.951 / 0.549       0.950 / 0.544       0.950 / 0.559
+    hackaprompt        0.907 / 0.414        0.907 / 0.434       0.909 / 0.418       0.906 / 0.414
+    neuralchemy_v1     0.920 / 0.339        0.911 / 0.322       0.918 / 0.319       0.916 / 0.323
+    wildguard+hb       0.451 / 0.064        0.543 / 0.192       0.503 / 0.064       0.540 / 0.188
+    benign @0.9 (max)  0.0-0.5%             0.3-0.5%            0.0-0.3%            0.3-0.6%
+
 The probe's wildguard+harmbench gain needs both of its differences: 128-token windows and
 training on each text's first window only (either alone: 0.064-0.068). Neither a 256-token
 variant (free on the request path) nor the 128-token one beats 1.2 on every fold; the
@@ -89,6 +102,13 @@ later windows) and 353 a first window longer than 128 positions. Not shipped.
 TPR 0.508 -> 0.549) and hackaprompt's TPR (0.414 -> 0.434, AUPRC equal), but lowers
 neuralchemy_v1 (0.920 -> 0.911, TPR 0.339 -> 0.322; all three seeds' AUPRC below
 1.2-first @256's mean): not better on every fold. Not shipped.
+
+Averaging the two fits' probabilities (``...-mean``) recovers most of neuralchemy_v1's AUPRC
+(0.911 -> 0.918, still under 0.920) but not its TPR (0.319 vs 0.339), and loses most of the
+wildguard+harmbench gain (AUPRC 0.503, TPR 0.064 = 1.2-first's); the max (``...-max``) keeps
+that gain (0.540 / 0.188) and in-the-wild jailbreaks' (0.950 / 0.559) but is below
+1.2-first @256 on neuralchemy_v1 (0.916 / 0.323) and hackaprompt's AUPRC (0.906). Neither
+beats 1.2-first @256 on every fold, and both need the two encoder passes. Not shipped.
 """
 
 from __future__ import annotations
@@ -130,6 +150,7 @@ WINDOWS = {256: (256, 192), 128: (128, 96)}
 HEADS = {
     "1.2": 3, "single": 1, "probe": 0, "probe-all": 0, "1.2-first": 3,
     "1.2-weighted-0.25": 3, "1.2-weighted-0.5": 3, "1.2-first+head128": 3, "1.2-first@256+128": 3,
+    "1.2-first@256|256+128-mean": 3, "1.2-first@256|256+128-max": 3,
 }
 """Head recipe -> MLPs in the ensemble (``probe``: :func:`probe_model`)."""
 WEIGHTED = {"1.2-weighted-0.25": 0.25, "1.2-weighted-0.5": 0.5}
@@ -141,6 +162,9 @@ EXTENDED = {"1.2-weighted-0.25", "1.2-weighted-0.5", "1.2-first+head128"}
 first 1,152 columns, the encoder's own features)."""
 PAIRED = "1.2-first@256+128"
 """Head on two encoder passes: each 256-token window's features next to a 128-token window's (:func:`paired_features`)."""
+COMBINED = {"1.2-first@256|256+128-mean": np.mean, "1.2-first@256|256+128-max": np.max}
+"""Heads scoring each text with the mean / max of the calibrated probabilities (every output) of two
+fits on the same fold and seed: ``1.2-first`` @256 and :data:`PAIRED` (:func:`combined_rows`)."""
 
 
 def probe_model(train: list, feats, seed: int, first_only: bool = True) -> recipe.Fitted:
@@ -317,6 +341,49 @@ def paired_features(cache_dirs: dict[int, str]):
     return features
 
 
+def _row(args, head: str, seed: int, fold: str, pp: np.ndarray, pn: np.ndarray, thresholds, seconds: float) -> dict:
+    lab = np.r_[np.ones(len(pp)), np.zeros(len(pn))]
+    return {
+        "window": args.window, "head": head, "seed": seed, "fold": fold,
+        "auprc": auprc(np.r_[pp[:, ANY], pn[:, ANY]], lab),
+        "tpr1": tpr_at_fpr(pp[:, ANY], pn[:, ANY]),
+        "benign_flagged": float(flagged(pn, thresholds).mean()),
+        "seconds": round(seconds, 1),
+        "load": round(os.getloadavg()[0], 2),
+    }
+
+
+def combined_rows(args, examples, held_groups, benign, folds, thresholds, paired) -> None:
+    """The :data:`COMBINED` heads: per seed and fold, fit ``1.2-first`` on the 256-token windows
+    and :data:`PAIRED` on ``paired`` (same training set, same seed), score both with
+    :func:`model_probs` and combine their probability arrays elementwise (the ``any`` column is
+    the score, ``flagged`` reads the combined family columns). The two parents' own rows go to
+    ``<out>.parents`` as a check against their earlier runs."""
+    single = at_size(encoded("/tmp/raikit_injection_cache_w256"), 256)
+    recipe.ENSEMBLE = HEADS[PAIRED]
+    heads = [h for h in COMBINED if h in args.heads]
+    with open(args.out, "a", encoding="utf-8") as out, open(f"{args.out}.parents", "a", encoding="utf-8") as check:
+        for seed in args.seeds:
+            for name, (_, held) in folds.items():
+                t0 = time.perf_counter()
+                train = fold_training(examples, held, held_groups)
+                pos = [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
+                probs = {}
+                for head, f in (("1.2-first", single), (PAIRED, paired)):
+                    model = recipe.fit_model(train, first_window(f), seed)
+                    probs[head] = model_probs(model, pos, f), model_probs(model, benign, f)
+                seconds = time.perf_counter() - t0
+                for head, (pp, pn) in probs.items():
+                    check.write(json.dumps(_row(args, head, seed, name, pp, pn, thresholds, seconds)) + "\n")
+                check.flush()
+                for head in heads:
+                    pp, pn = (COMBINED[head](np.stack([probs[h][i] for h in probs]), axis=0) for i in (0, 1))
+                    row = _row(args, head, seed, name, pp, pn, thresholds, seconds)
+                    out.write(json.dumps(row) + "\n")
+                    out.flush()
+                    print(json.dumps(row), flush=True)
+
+
 def run(args: argparse.Namespace) -> None:
     import torch
 
@@ -327,7 +394,11 @@ def run(args: argparse.Namespace) -> None:
     held_groups, _, _, pools = benign_pools(examples)
     benign = [t for texts in pools.values() for t in texts]
     folds = {k: v for k, v in FOLDS.items() if v[0] == "prompt"}
-    if PAIRED in args.heads:
+    if set(COMBINED) & set(args.heads):
+        if not set(args.heads) <= set(COMBINED):
+            raise SystemExit(f"run {sorted(COMBINED)} on their own (they switch the encoder's window size per call)")
+        extended = feats = paired_features({s: f"/tmp/raikit_injection_cache_w{s}" for s in WINDOWS})
+    elif PAIRED in args.heads:
         if args.heads != [PAIRED]:
             raise SystemExit(f"run {PAIRED} on its own (it switches the encoder's window size per call)")
         extended = feats = paired_features({s: f"/tmp/raikit_injection_cache_w{s}" for s in WINDOWS})
@@ -349,6 +420,9 @@ def run(args: argparse.Namespace) -> None:
     feats([e.text for e in examples])
     extended([r for t in benign for r in (t, *variants(t))])  # the readings model_probs scores
     print(f"window {args.window}: encoded {len(examples)} texts in {time.perf_counter() - t0:.0f}s", flush=True)
+    if set(COMBINED) & set(args.heads):
+        combined_rows(args, examples, held_groups, benign, folds, thresholds, feats)
+        return
     with open(args.out, "a", encoding="utf-8") as out:
         for seed in args.seeds:
             for head, members in HEADS.items():
