@@ -530,6 +530,11 @@ def _decode_soft(soft: np.ndarray, key: bytes) -> tuple[np.ndarray, DecodedMessa
     return bits, message, checks
 
 
+def _magnification(matrix: np.ndarray) -> float:
+    """The linear scale a map from the original to the observed image undoes."""
+    return 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
+
+
 def _turned(g: np.ndarray, turn: bool) -> np.ndarray:
     return np.ascontiguousarray(g[::-1, ::-1]) if turn else g
 
@@ -687,14 +692,18 @@ def detect_rgb(rgb: np.ndarray, key: bytes, payloads: list[str | int | bytes] | 
     f = _normalised(y)
     tried = tags = 0
     best: tuple | None = None
-    readings: list[np.ndarray] = []
-    magnifications: list[float] = []  # of each reading's geometry
-    for cand in _candidates(f, lay, SHIFTS_PER_SCALE):
+    readings: list[tuple[np.ndarray, float]] = []  # each reading's soft values and magnification
+
+    def attempt(cand: Candidate, mag: float) -> Decoding:
+        nonlocal tried, tags
         tried += 1
         d = _decode(cand, key, lay)
         tags += d.checks
-        readings += d.readings
-        magnifications += [1.0] * len(d.readings)
+        readings.extend((soft, mag) for soft in d.readings)
+        return d
+
+    for cand in _candidates(f, lay, SHIFTS_PER_SCALE):
+        d = attempt(cand, 1.0)
         if d.valid:
             return RawDetection(True, d.field, d.bits, d.errors, tried, tags, 1.0, cand.pilot_score)
         if best is None:
@@ -716,13 +725,9 @@ def detect_rgb(rgb: np.ndarray, key: bytes, payloads: list[str | int | bytes] | 
         g = tpl.rectify(f, matrix)
         if g is None:
             continue
-        mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
+        mag = _magnification(matrix)
         for cand in _candidates(_turned(g, turn), lay, SHIFTS_PER_SCALE):
-            tried += 1
-            d = _decode(cand, key, lay)
-            tags += d.checks
-            readings += d.readings
-            magnifications += [mag] * len(d.readings)
+            d = attempt(cand, mag)
             if d.valid:
                 found = tpl.Geometry(matrix, geo.score, geo.flip)
                 return RawDetection(True, d.field, d.bits, d.errors, tried, tags, round(mag, 4), cand.pilot_score,
@@ -734,13 +739,9 @@ def detect_rgb(rgb: np.ndarray, key: bytes, payloads: list[str | int | bytes] | 
         matrix, score = _refine(f, s * np.eye(2), False, -1.0, lay)
         matrix, score = _register(f, matrix, False, score, lay)
         g = tpl.rectify(f, matrix)
-        mag = 1.0 / math.sqrt(abs(float(np.linalg.det(matrix))))
+        mag = _magnification(matrix)
         for cand in [] if g is None else _candidates(g, lay, SHIFTS_PER_SCALE):
-            tried += 1
-            d = _decode(cand, key, lay)
-            tags += d.checks
-            readings += d.readings
-            magnifications += [mag] * len(d.readings)
+            d = attempt(cand, mag)
             if d.valid:
                 found = tpl.Geometry(matrix, 0.0, False)
                 return RawDetection(True, d.field, d.bits, d.errors, tried, tags, round(mag, 4), cand.pilot_score,
@@ -748,10 +749,10 @@ def detect_rgb(rgb: np.ndarray, key: bytes, payloads: list[str | int | bytes] | 
     if best is None:  # unreachable: the unscaled image always yields candidates
         raise RuntimeError("no geometry candidate")
     bits, errors, cand = best
-    verified = _verify(readings, key, payloads or [])
+    verified = _verify([soft for soft, _ in readings], key, payloads or [])
     if verified is not None:
         how = f"verified against the given payloads (z {verified.z:.1f}, tag z {verified.tag_z:.1f})"
-        mag = round(magnifications[verified.reading], 4)
+        mag = round(readings[verified.reading][1], 4)
         return RawDetection(True, verified.field, bits, verified.errors, tried, tags, mag, cand.pilot_score, how,
                             template_score, verified.p_value)
     return RawDetection(False, b"", bits, errors, tried, tags, cand.magnification, cand.pilot_score, "none", template_score)
