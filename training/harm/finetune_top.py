@@ -42,6 +42,7 @@ import os
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -173,6 +174,84 @@ def build_top(lower: Lower, head: Head):
             return self.head((self.pooled(h, mask, mid) - self.mean) / self.std)
 
     return Top()
+
+
+@dataclass
+class Heldout:
+    """The held-out sets as benchmarks/harm.py builds them, plus the moderation dev set."""
+
+    texts: list[str]
+    labels: list[dict]
+    source: np.ndarray
+    cases: list
+    prompts: list
+
+
+def heldout_sets(data_dir: str) -> Heldout:
+    """Functional "heldout" cases, the "test" split of the public sources, the "heldout" written
+    prompts and the moderation dev set (unseen by every model here), in that order."""
+    cases = functional_cases("heldout")
+    public = [e for load in PUBLIC_SOURCES.values() for e in load(data_dir) if e.split == "test"]
+    prompts = load_prompts("heldout")
+    moderation = load_moderation(data_dir)
+    texts = (
+        [c.text for c in cases]
+        + [e.text for e in public]
+        + [p.text for p in prompts]
+        + [e.text for e in moderation]
+    )
+    labels = (
+        [dict(c.labels) for c in cases]
+        + [e.labels for e in public]
+        + [p.labels for p in prompts]
+        + [e.labels for e in moderation]
+    )
+    source = np.array(
+        ["functional"] * len(cases)
+        + [e.source.split(":")[0] for e in public]
+        + ["prompts"] * len(prompts)
+        + ["moderation"] * len(moderation)
+    )
+    return Heldout(texts, labels, source, cases, prompts)
+
+
+def score(name: str, probs: np.ndarray, ev: Heldout) -> dict[str, float]:
+    """The held-out figures of per-text probabilities ``probs`` (rows of ``ev.texts``), logged."""
+    ev_source, ev_labels, cases, prompts = ev.source, ev.labels, ev.cases, ev.prompts
+    hate = np.maximum(probs[:, OUTPUTS.index("hate")], probs[:, OUTPUTS.index("hate/threatening")]) >= 0.5
+    harm = np.max(probs[:, [OUTPUTS.index(k) for k in HARM_CATEGORIES]], 1) >= 0.5
+    r: dict[str, float] = {}
+    f = ev_source == "functional"
+    truth = np.array([c.hateful for c in cases])
+    ok = hate[f] == truth
+    r["functional"], r["func hateful"], r["func non-hateful"] = (
+        ok.mean(),
+        ok[truth].mean(),
+        ok[~truth].mean(),
+    )
+    for s in ("hatemoji", "toxigen", "stormfront"):
+        rows = np.where(ev_source == s)[0]
+        t = np.array([ev_labels[i]["hate"] == 1 for i in rows])
+        r[s] = (hate[rows] == t).mean()
+    pr = np.where(ev_source == "prompts")[0]
+    kinds = [p.kind for p in prompts]
+    for label, sel in (
+        ("system prompts blocked", [k == "system_prompt" for k in kinds]),
+        ("look-alikes blocked", [k.startswith("lookalike") for k in kinds]),
+        ("unsafe blocked", [p.unsafe for p in prompts]),
+    ):
+        sel = np.array(sel)
+        r[label] = harm[pr[sel]].mean()
+        r[label + " n"] = sel.sum()
+    mo = np.where(ev_source == "moderation")[0]
+    ya = np.array([ev_labels[i].get(ANY) for i in mo])
+    known = np.array([v is not None for v in ya])
+    r["moderation any AUPRC"] = auprc(ya[known].astype(int), probs[mo[known], OUTPUTS.index(ANY)])
+    log(
+        f"RESULT {name}: "
+        + ", ".join(f"{k}={v:.3f}" if not k.endswith(" n") else f"{k}={int(v)}" for k, v in r.items())
+    )
+    return r
 
 
 def pad(states: list, idx: np.ndarray):
@@ -333,68 +412,15 @@ def main() -> None:
     mb = sum(s.numel() for s in states) * 2 / 1e6
     log(f"lower-layer cache: {n} texts, {mb:.0f} MB fp16, {cache_s:.0f}s")
 
-    # held-out sets (as benchmarks/harm.py) + moderation dev (unseen by every model here)
-    cases = functional_cases("heldout")
-    public = [e for load in PUBLIC_SOURCES.values() for e in load(args.data) if e.split == "test"]
-    prompts = load_prompts("heldout")
-    moderation = load_moderation(args.data)
-    ev_texts = (
-        [c.text for c in cases]
-        + [e.text for e in public]
-        + [p.text for p in prompts]
-        + [e.text for e in moderation]
-    )
-    ev_labels = (
-        [dict(c.labels) for c in cases]
-        + [e.labels for e in public]
-        + [p.labels for p in prompts]
-        + [e.labels for e in moderation]
-    )
-    ev_source = np.array(
-        ["functional"] * len(cases)
-        + [e.source.split(":")[0] for e in public]
-        + ["prompts"] * len(prompts)
-        + ["moderation"] * len(moderation)
-    )
+    ev = heldout_sets(args.data)
+    ev_texts = ev.texts
+
+    def report(name: str, probs: np.ndarray) -> dict[str, float]:
+        return score(name, probs, ev)
+
     ev_windows, ev_owner = lower.windows(ev_texts, MAX_TOKENS, STRIDE)
     ev_states, ev_mid = lower.encode(ev_windows)
     log(f"held-out texts {len(ev_texts)} ({len(ev_windows)} windows of {MAX_TOKENS}/{STRIDE})")
-
-    def report(name: str, probs: np.ndarray) -> dict[str, float]:
-        hate = np.maximum(probs[:, OUTPUTS.index("hate")], probs[:, OUTPUTS.index("hate/threatening")]) >= 0.5
-        harm = np.max(probs[:, [OUTPUTS.index(k) for k in HARM_CATEGORIES]], 1) >= 0.5
-        r: dict[str, float] = {}
-        f = ev_source == "functional"
-        truth = np.array([c.hateful for c in cases])
-        ok = hate[f] == truth
-        r["functional"], r["func hateful"], r["func non-hateful"] = (
-            ok.mean(),
-            ok[truth].mean(),
-            ok[~truth].mean(),
-        )
-        for s in ("hatemoji", "toxigen", "stormfront"):
-            rows = np.where(ev_source == s)[0]
-            t = np.array([ev_labels[i]["hate"] == 1 for i in rows])
-            r[s] = (hate[rows] == t).mean()
-        pr = np.where(ev_source == "prompts")[0]
-        kinds = [p.kind for p in prompts]
-        for label, sel in (
-            ("system prompts blocked", [k == "system_prompt" for k in kinds]),
-            ("look-alikes blocked", [k.startswith("lookalike") for k in kinds]),
-            ("unsafe blocked", [p.unsafe for p in prompts]),
-        ):
-            sel = np.array(sel)
-            r[label] = harm[pr[sel]].mean()
-            r[label + " n"] = sel.sum()
-        mo = np.where(ev_source == "moderation")[0]
-        ya = np.array([ev_labels[i].get(ANY) for i in mo])
-        known = np.array([v is not None for v in ya])
-        r["moderation any AUPRC"] = auprc(ya[known].astype(int), probs[mo[known], OUTPUTS.index(ANY)])
-        log(
-            f"RESULT {name}: "
-            + ", ".join(f"{k}={v:.3f}" if not k.endswith(" n") else f"{k}={int(v)}" for k, v in r.items())
-        )
-        return r
 
     results: dict[str, dict[str, float]] = {}
 
