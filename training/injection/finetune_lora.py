@@ -39,7 +39,25 @@ Run from the project root:
     OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 nice -n 10 .venv/bin/python training/injection/finetune_lora.py \
         > training/injection/finetune_lora.log 2>&1
 
-Measured: see the end of this docstring (filled in after the run).
+Measured (training/injection/finetune_lora.log, 1 thread, nice 10, load ~2.0 with another
+helper's job; seed 16, one run; AUPRC / TPR@1%FPR / benign flagged at 0.9):
+
+    fold               (a) 1.2-first @256     probe (lr 0)          (b) LoRA lr 3e-4      (c) LoRA + distill 1
+    in-the-wild jb     0.943/0.496/0.3%       0.915/0.424/1.3%      0.958/0.688/1.8%      0.957/0.696/1.6%
+    hackaprompt        0.905/0.406/0.0%       0.898/0.430/1.0%      0.896/0.360/1.5%      0.899/0.368/1.5%
+    neuralchemy_v1     0.929/0.352/0.3%       0.926/0.390/1.3%      0.908/0.320/1.1%      0.913/0.318/1.3%
+    wildguard+hb       0.455/0.072/0.2%       0.525/0.099/1.0%      0.470/0.050/1.3%      0.478/0.083/1.0%
+
+(a) reproduces window_pooling.log's 1.2-first @256 seed-16 rows exactly. Search (fold 1
+source-grouped split, 5.8k train / 562 validation): lr 0 0.716, lr 1e-4 0.695, lr 3e-4 0.698,
+lr 3e-4 + lambda 1 0.696, + lambda 10 0.692 (validation AUPRC): LoRA lost to the frozen head
+on the split too. The distillation penalty is measured in train mode, so its ~0.11 is mostly
+dropout noise (about the same at lambda 1 and 10); it regularises weakly. 1 epoch: ~180-235 s
+per LoRA fit, 3,086 s wall in all. Delta: 331,776 LoRA parameters (0.66 MB fp16) + the
+148,100-parameter head. LoRA gains a lot on in-the-wild jailbreaks but loses on hackaprompt
+and neuralchemy_v1 (and the 128-token probe beats it on wildguard+harmbench); the raw-sigmoid
+benign flag rate is 1.0-1.8% vs 0.0-0.3%. Neither candidate is better than 1.2-first on every
+fold. One seed; not shipped.
 """
 
 from __future__ import annotations
