@@ -76,7 +76,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from raikit.guardrails.harm._encoder import MAX_TOKENS, MIDDLE_LAYER, STRIDE, get_encoder, length_batches
+from raikit.guardrails.harm._encoder import MAX_TOKENS, STRIDE, get_encoder, length_batches
 from raikit.guardrails.harm._head import Head
 from training.features import masked_bce
 from training.harm.cache import cached_window_features
@@ -87,8 +87,12 @@ from training.harm.finetune_top import (
     heldout_sets,
     log,
     macro_auprc,
+    pad_ids,
+    pooled_layers,
     raw_probs,
     score,
+    warm_mlp,
+    warmup_adamw,
 )
 from training.harm.prompts import load_prompts
 from training.harm.recipe import (
@@ -105,16 +109,7 @@ from training.harm.recipe import (
 from training.harm.sources import HATEMOJI_DIR, TOXIGEN_DIR
 from training.harm.templates import functional_cases
 from training.harm.written import written_cases
-
-LORA_TARGETS = (
-    "attention.self.query",
-    "attention.self.key",
-    "attention.self.value",
-    "attention.output.dense",
-    "intermediate.dense",
-    "output.dense",
-)
-"""The nn.Linear modules of each BERT layer that get an adapter."""
+from training.lora import add_lora, lora_parameters, merge_lora
 
 AUX = (
     "request",
@@ -241,37 +236,6 @@ def aux_labels(data: TrainingSet, data_dir: str) -> tuple[np.ndarray, np.ndarray
     return y, m
 
 
-class LoRALinear:
-    """Factory of a LoRA-wrapped nn.Linear: W x + (B A dropout(x)) * alpha / r, W frozen, B = 0."""
-
-    @staticmethod
-    def wrap(base, rank: int, alpha: float, dropout: float):
-        import torch
-
-        class _LoRA(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.base = base
-                self.base.weight.requires_grad_(False)
-                self.base.bias.requires_grad_(False)
-                self.lora_a = torch.nn.Parameter(torch.empty(rank, base.in_features))
-                self.lora_b = torch.nn.Parameter(torch.zeros(base.out_features, rank))
-                torch.nn.init.kaiming_uniform_(self.lora_a, a=5**0.5)
-                self.drop = torch.nn.Dropout(dropout)
-                self.scale = alpha / rank
-
-            def forward(self, x):
-                return self.base(x) + (self.drop(x) @ self.lora_a.T @ self.lora_b.T) * self.scale
-
-            def merged(self):
-                out = copy.deepcopy(self.base)
-                with torch.no_grad():
-                    out.weight += (self.lora_b @ self.lora_a) * self.scale
-                return out
-
-        return _LoRA()
-
-
 def build_lora(bert, head: Head, rank: int, alpha: float, dropout: float, n_aux: int = 0):
     """A torch module: MiniLM (frozen) with adapters + pooling + the MLP head (warm-started)
     + ``n_aux`` auxiliary outputs on the head's hidden layer (logits: harm outputs, then aux)."""
@@ -283,30 +247,16 @@ def build_lora(bert, head: Head, rank: int, alpha: float, dropout: float, n_aux:
             self.bert = copy.deepcopy(bert)
             for p in self.bert.parameters():
                 p.requires_grad_(False)
-            for layer in self.bert.encoder.layer:
-                for name in LORA_TARGETS:
-                    parent_name, attr = name.rsplit(".", 1)
-                    parent = layer.get_submodule(parent_name)
-                    setattr(parent, attr, LoRALinear.wrap(getattr(parent, attr), rank, alpha, dropout))
+            add_lora(self.bert.encoder.layer, rank, alpha, dropout)
             a = head.arrays
             self.register_buffer("mean", torch.from_numpy(a["mean"].copy()))
             self.register_buffer("std", torch.from_numpy(a["std"].copy()))
-            self.hidden = torch.nn.Sequential(
-                torch.nn.Dropout(0.1),
-                torch.nn.Linear(a["w1"].shape[0], a["w1"].shape[1]),
-                torch.nn.GELU(approximate="tanh"),
-                torch.nn.Dropout(0.3),
-            )
-            self.out = torch.nn.Linear(a["w2"].shape[0], a["w2"].shape[1])
+            mlp = warm_mlp(head)
+            self.hidden, self.out = mlp[:4], mlp[4]
             self.aux = torch.nn.Linear(HIDDEN, n_aux) if n_aux else None
-            with torch.no_grad():
-                self.hidden[1].weight.copy_(torch.from_numpy(a["w1"].T.copy()))
-                self.hidden[1].bias.copy_(torch.from_numpy(a["b1"].copy()))
-                self.out.weight.copy_(torch.from_numpy(a["w2"].T.copy()))
-                self.out.bias.copy_(torch.from_numpy(a["b2"].copy()))
 
         def lora_parameters(self):
-            return [p for n, p in self.named_parameters() if "lora_" in n]
+            return lora_parameters(self)
 
         def head_parameters(self):
             return [
@@ -324,17 +274,7 @@ def build_lora(bert, head: Head, rank: int, alpha: float, dropout: float, n_aux:
             return self
 
         def pooled(self, ids, mask):
-            h = self.bert.embeddings(input_ids=ids)
-            ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
-            m = mask.unsqueeze(-1)
-            for k, layer in enumerate(self.bert.encoder.layer, start=1):
-                h = layer(h, attention_mask=ext)
-                h = h[0] if isinstance(h, tuple) else h
-                if k == MIDDLE_LAYER:
-                    mid = (h * m).sum(1) / m.sum(1)
-            mean = (h * m).sum(1) / m.sum(1)
-            mx = h.masked_fill(m == 0, -1e4).max(1).values
-            return torch.cat([mean, mx, mid], 1)
+            return pooled_layers(self.bert.encoder.layer, self.bert.embeddings(input_ids=ids), mask)
 
         def forward(self, ids, mask):
             z = self.hidden((self.pooled(ids, mask) - self.mean) / self.std)
@@ -342,18 +282,6 @@ def build_lora(bert, head: Head, rank: int, alpha: float, dropout: float, n_aux:
             return torch.cat([out, self.aux(z)], 1) if self.aux is not None else out
 
     return Model()
-
-
-def pad_ids(windows: list[list[int]], idx):
-    import torch
-
-    n = max(len(windows[i]) for i in idx)
-    ids = torch.zeros((len(idx), n), dtype=torch.long)
-    mask = torch.zeros((len(idx), n))
-    for r, i in enumerate(idx):
-        ids[r, : len(windows[i])] = torch.tensor(windows[i])
-        mask[r, : len(windows[i])] = 1
-    return ids, mask
 
 
 def logits_of(model, windows, owner, n_texts, n_outputs: int = 0, pooled: bool = False) -> np.ndarray:
@@ -384,15 +312,8 @@ def train_lora(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     lengths = np.array([len(x) for x in windows])
-    opt = torch.optim.AdamW(
-        [{"params": model.lora_parameters(), "lr": lr}, {"params": model.head_parameters(), "lr": head_lr}],
-        weight_decay=0.01,
-    )
     steps = epochs * int(np.ceil(len(idx) / batch))
-    warm = max(1, int(0.06 * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
-    )
+    opt, sched = warmup_adamw([(model.lora_parameters(), lr), (model.head_parameters(), head_lr)], steps)
     yt, mt, wt = map(torch.from_numpy, (y, m, w))
     if aux is not None:
         ya, ma = map(torch.from_numpy, aux)
@@ -602,11 +523,7 @@ def main() -> None:
         f"delta: LoRA {lora_n} params = {lora_n * 2 / 1e6:.2f} MB fp16 (+ head {head_n} params = {head_n * 2 / 1e6:.2f} MB fp16)"
     )
     merged = copy.deepcopy(model)
-    for layer in merged.bert.encoder.layer:
-        for name in LORA_TARGETS:
-            parent_name, attr = name.rsplit(".", 1)
-            parent = layer.get_submodule(parent_name)
-            setattr(parent, attr, getattr(parent, attr).merged())
+    merge_lora(merged.bert.encoder.layer)
     bench = ev_windows[:512]
     lg_a = logits_of(model, bench, np.arange(len(bench)), len(bench))
     lg_b = logits_of(merged, bench, np.arange(len(bench)), len(bench))

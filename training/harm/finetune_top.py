@@ -115,15 +115,10 @@ class Lower:
         mid = np.zeros((len(windows), 384), np.float32)
         with torch.inference_mode():
             for chunk in length_batches([len(w) for w in windows], 64):
-                n = max(len(windows[i]) for i in chunk)
-                ids = torch.zeros((len(chunk), n), dtype=torch.long)
-                mask = torch.zeros((len(chunk), n), dtype=torch.long)
-                for r, i in enumerate(chunk):
-                    ids[r, : len(windows[i])] = torch.tensor(windows[i])
-                    mask[r, : len(windows[i])] = 1
+                ids, mask = pad_ids(windows, chunk)
                 h = self.model.embeddings(input_ids=ids)
-                ext = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-                m = mask.unsqueeze(-1).float()
+                ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
+                m = mask.unsqueeze(-1)
                 for k, layer in enumerate(self.model.encoder.layer[: self.split], start=1):
                     h = layer(h, attention_mask=ext)
                     h = h[0] if isinstance(h, tuple) else h
@@ -132,6 +127,44 @@ class Lower:
                 for r, i in enumerate(chunk):
                     states[i] = h[r, : len(windows[i])].to(torch.float16).clone()
         return states, mid
+
+
+def warm_mlp(head: Head):
+    """The recipe's MLP head as torch layers (dropout 0.1, hidden, GELU, dropout 0.3, output),
+    with ``head``'s weights."""
+    import torch
+
+    a = head.arrays
+    mlp = torch.nn.Sequential(
+        torch.nn.Dropout(0.1),
+        torch.nn.Linear(a["w1"].shape[0], a["w1"].shape[1]),
+        torch.nn.GELU(approximate="tanh"),
+        torch.nn.Dropout(0.3),
+        torch.nn.Linear(a["w2"].shape[0], a["w2"].shape[1]),
+    )
+    with torch.no_grad():
+        mlp[1].weight.copy_(torch.from_numpy(a["w1"].T.copy()))
+        mlp[1].bias.copy_(torch.from_numpy(a["b1"].copy()))
+        mlp[4].weight.copy_(torch.from_numpy(a["w2"].T.copy()))
+        mlp[4].bias.copy_(torch.from_numpy(a["b2"].copy()))
+    return mlp
+
+
+def pooled_layers(layers, h, mask, mid=None):
+    """Run ``layers`` on ``h`` and pool as the encoder does: mean + max of the last layer's output
+    and the mean of layer ``MIDDLE_LAYER``'s (counted within ``layers``), or ``mid`` if given."""
+    import torch
+
+    ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
+    m = mask.unsqueeze(-1)
+    for k, layer in enumerate(layers, start=1):
+        h = layer(h, attention_mask=ext)
+        h = h[0] if isinstance(h, tuple) else h
+        if mid is None and k == MIDDLE_LAYER:
+            middle = (h * m).sum(1) / m.sum(1)
+    mean = (h * m).sum(1) / m.sum(1)
+    mx = h.masked_fill(m == 0, -1e4).max(1).values
+    return torch.cat([mean, mx, middle if mid is None else mid], 1)
 
 
 def build_top(lower: Lower, head: Head):
@@ -147,28 +180,10 @@ def build_top(lower: Lower, head: Head):
             a = head.arrays
             self.register_buffer("mean", torch.from_numpy(a["mean"].copy()))
             self.register_buffer("std", torch.from_numpy(a["std"].copy()))
-            self.head = torch.nn.Sequential(
-                torch.nn.Dropout(0.1),
-                torch.nn.Linear(a["w1"].shape[0], a["w1"].shape[1]),
-                torch.nn.GELU(approximate="tanh"),
-                torch.nn.Dropout(0.3),
-                torch.nn.Linear(a["w2"].shape[0], a["w2"].shape[1]),
-            )
-            with torch.no_grad():
-                self.head[1].weight.copy_(torch.from_numpy(a["w1"].T.copy()))
-                self.head[1].bias.copy_(torch.from_numpy(a["b1"].copy()))
-                self.head[4].weight.copy_(torch.from_numpy(a["w2"].T.copy()))
-                self.head[4].bias.copy_(torch.from_numpy(a["b2"].copy()))
+            self.head = warm_mlp(head)
 
         def pooled(self, h, mask, mid):
-            ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
-            for layer in self.layers:
-                h = layer(h, attention_mask=ext)
-                h = h[0] if isinstance(h, tuple) else h
-            m = mask.unsqueeze(-1)
-            mean = (h * m).sum(1) / m.sum(1)
-            mx = h.masked_fill(m == 0, -1e4).max(1).values
-            return torch.cat([mean, mx, mid], 1)
+            return pooled_layers(self.layers, h, mask, mid)
 
         def forward(self, h, mask, mid):
             return self.head((self.pooled(h, mask, mid) - self.mean) / self.std)
@@ -266,6 +281,19 @@ def pad(states: list, idx: np.ndarray):
     return h, mask
 
 
+def pad_ids(windows: list[list[int]], idx):
+    """Token ids of windows ``idx``, zero-padded, and their float mask."""
+    import torch
+
+    n = max(len(windows[i]) for i in idx)
+    ids = torch.zeros((len(idx), n), dtype=torch.long)
+    mask = torch.zeros((len(idx), n))
+    for r, i in enumerate(idx):
+        ids[r, : len(windows[i])] = torch.tensor(windows[i])
+        mask[r, : len(windows[i])] = 1
+    return ids, mask
+
+
 def bucket_batches(
     lengths: np.ndarray, idx: np.ndarray, size: int, rng: np.random.Generator
 ) -> list[np.ndarray]:
@@ -279,21 +307,27 @@ def bucket_batches(
     return [out[i] for i in rng.permutation(len(out))]
 
 
+def warmup_adamw(groups, steps: int):
+    """AdamW (weight decay 0.01) over ``(parameters, lr)`` groups, with a scheduler: linear
+    warm-up over the first 6% of ``steps``, then linear decay to zero."""
+    import torch
+
+    opt = torch.optim.AdamW([{"params": p, "lr": lr} for p, lr in groups], weight_decay=0.01)
+    warm = max(1, int(0.06 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
+    )
+    return opt, sched
+
+
 def finetune(top, states, mid, y, m, w, idx, lr, head_lr, epochs, seed, batch=32, on_epoch=None):
     import torch
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     lengths = np.array([s.shape[0] for s in states])
-    opt = torch.optim.AdamW(
-        [{"params": top.layers.parameters(), "lr": lr}, {"params": top.head.parameters(), "lr": head_lr}],
-        weight_decay=0.01,
-    )
     steps = epochs * int(np.ceil(len(idx) / batch))
-    warm = max(1, int(0.06 * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
-    )
+    opt, sched = warmup_adamw([(top.layers.parameters(), lr), (top.head.parameters(), head_lr)], steps)
     yt, mt, wt, midt = map(torch.from_numpy, (y, m, w, mid))
     step, start = 0, time.perf_counter()
     for epoch in range(epochs):

@@ -7,7 +7,7 @@ NOT the shipped recipe. For each held-out prompt-attack fold of benchmarks/injec
 (a) ``1.2-first`` @256, fitted exactly as training/injection/window_pooling.py fits it
     (``fit_model`` on ``first_window`` of the 256/192 feature store), seed 16, scored by
     ``model_probs`` (max over windows and decoded variants);
-(b) LoRA (rank 8, alpha 16, dropout 0.1; :class:`LoRALinear`, a hand-written wrapper around
+(b) LoRA (rank 8, alpha 16, dropout 0.1; :mod:`training.lora`, a hand-written wrapper around
     ``nn.Linear``) on the attention query/key/value/output and both FFN dense layers of all
     6 layers, with the encoder's pooling (mean + max of the last layer, mean of layer 3, all
     three under LoRA) and the recipe's MLP head (128 hidden) warm-started on the frozen
@@ -84,48 +84,38 @@ from benchmarks.injection import (
     policy_thresholds,
     tpr_at_fpr,
 )
-from raikit.guardrails.harm._encoder import MAX_TOKENS, MIDDLE_LAYER, STRIDE, length_batches
+from raikit.guardrails.harm._encoder import MAX_TOKENS, STRIDE, length_batches
 from raikit.guardrails.harm._head import Head
 from raikit.guardrails.injection._decode import variants
 from training.features import encoded, masked_bce, train_window_mlp
-from training.harm.finetune_top import Lower, bucket_batches, build_top, log, pad, top_logits
+from training.harm.finetune_top import (
+    Lower,
+    bucket_batches,
+    build_top,
+    log,
+    pad,
+    pad_ids,
+    pooled_layers,
+    top_logits,
+    warmup_adamw,
+)
 from training.injection import train as recipe
 from training.injection.data import OUTPUTS, all_examples
 from training.injection.finetune_top import ANY, any_score
 from training.injection.window_pooling import first_window
+from training.lora import add_lora, lora_parameters
 
 VAL_SOURCES = ("neuralchemy:original", "written_attack", "written_benign", "harm_prompts_benign:train")
 """Whole training sources held out for the one-time lr / lambda choice (first fold)."""
 RANK, ALPHA, LORA_DROPOUT = 8, 16, 0.1
-TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
-           "intermediate.dense", "output.dense")
-"""Linear layers of each BertLayer that get a LoRA adapter."""
 
 
-def lora_modules():
+def lora_top():
+    """The class ``LoraTop``: all 6 encoder layers with LoRA + the encoder's pooling + the MLP head."""
     import torch
 
-    class LoRALinear(torch.nn.Module):
-        """``base(x) + (alpha / rank) * B A dropout(x)``; ``base`` frozen, ``B`` starts at zero."""
-
-        def __init__(self, base: torch.nn.Linear) -> None:
-            super().__init__()
-            self.base = base
-            for p in base.parameters():
-                p.requires_grad_(False)
-            self.drop = torch.nn.Dropout(LORA_DROPOUT)
-            self.a = torch.nn.Parameter(torch.empty(RANK, base.in_features))
-            self.b = torch.nn.Parameter(torch.zeros(base.out_features, RANK))
-            torch.nn.init.kaiming_uniform_(self.a, a=5**0.5)
-            self.scale = ALPHA / RANK
-
-        def forward(self, x):
-            return self.base(x) + (self.drop(x) @ self.a.T @ self.b.T) * self.scale
-
     class LoraTop(torch.nn.Module):
-        """All 6 encoder layers with LoRA + the encoder's pooling + the MLP head.
-
-        Input: embedding-layer output (cached, the embeddings stay frozen), padded, and the mask;
+        """Input: embedding-layer output (cached, the embeddings stay frozen), padded, and the mask;
         ``forward(h, mask, mid)`` keeps finetune_top.py's signature (``mid`` is ignored: layer 3's
         mean is computed here, under LoRA), so its ``top_logits`` scores it.
         """
@@ -135,29 +125,17 @@ def lora_modules():
             self.layers = copy.deepcopy(lower.model.encoder.layer)
             for p in self.layers.parameters():
                 p.requires_grad_(False)
-            for layer in self.layers:
-                for name in TARGETS:
-                    parent, attr = layer.get_submodule(name.rsplit(".", 1)[0]), name.rsplit(".", 1)[1]
-                    setattr(parent, attr, LoRALinear(getattr(parent, attr)))
+            add_lora(self.layers, RANK, ALPHA, LORA_DROPOUT)
             shell = build_top(lower, head)  # its warm-started head and the head's standardisation
             self.head = shell.head
             self.register_buffer("mean_", shell.mean.clone())
             self.register_buffer("std_", shell.std.clone())
 
         def lora_parameters(self):
-            return [p for n, p in self.named_parameters() if n.endswith((".a", ".b"))]
+            return lora_parameters(self)
 
         def pooled(self, h, mask, mid=None):
-            ext = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
-            m = mask.unsqueeze(-1)
-            for k, layer in enumerate(self.layers, start=1):
-                h = layer(h, attention_mask=ext)
-                h = h[0] if isinstance(h, tuple) else h
-                if k == MIDDLE_LAYER:
-                    middle = (h * m).sum(1) / m.sum(1)
-            mean = (h * m).sum(1) / m.sum(1)
-            mx = h.masked_fill(m == 0, -1e4).max(1).values
-            return torch.cat([mean, mx, middle], 1)
+            return pooled_layers(self.layers, h, mask)
 
         def standardised(self, h, mask):
             return (self.pooled(h, mask) - self.mean_) / self.std_
@@ -165,7 +143,7 @@ def lora_modules():
         def forward(self, h, mask, mid=None):
             return self.head(self.standardised(h, mask))
 
-    return LoRALinear, LoraTop
+    return LoraTop
 
 
 def embed(lower: Lower, windows: list[list[int]]) -> list:
@@ -175,11 +153,7 @@ def embed(lower: Lower, windows: list[list[int]]) -> list:
     out: list = [None] * len(windows)
     with torch.inference_mode():
         for chunk in length_batches([len(w) for w in windows], 64):
-            n = max(len(windows[i]) for i in chunk)
-            ids = torch.zeros((len(chunk), n), dtype=torch.long)
-            for r, i in enumerate(chunk):
-                ids[r, : len(windows[i])] = torch.tensor(windows[i])
-            h = lower.model.embeddings(input_ids=ids)
+            h = lower.model.embeddings(input_ids=pad_ids(windows, chunk)[0])
             for r, i in enumerate(chunk):
                 out[i] = h[r, : len(windows[i])].to(torch.float16).clone()
     return out
@@ -193,15 +167,8 @@ def train_lora(top, states, y, m, w, idx, lr, head_lr, epochs, seed, frozen=None
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     lengths = np.array([s.shape[0] for s in states])
-    opt = torch.optim.AdamW(
-        [{"params": top.lora_parameters(), "lr": lr}, {"params": top.head.parameters(), "lr": head_lr}],
-        weight_decay=0.01,
-    )
     steps = epochs * int(np.ceil(len(idx) / batch))
-    warm = max(1, int(0.06 * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
-    )
+    opt, sched = warmup_adamw([(top.lora_parameters(), lr), (top.head.parameters(), head_lr)], steps)
     yt, mt, wt = map(torch.from_numpy, (y, m, w))
     ft = torch.from_numpy(frozen) if frozen is not None else None
     step, start = 0, time.perf_counter()
@@ -225,7 +192,9 @@ def train_lora(top, states, y, m, w, idx, lr, head_lr, epochs, seed, frozen=None
             step += 1
             if step % 50 == 0:
                 k = step - epoch * (steps // epochs)
-                log(f"  step {step}/{steps} bce {total / k:.4f} penalty {pen / k:.4f} {time.perf_counter() - start:.0f}s")
+                log(
+                    f"  step {step}/{steps} bce {total / k:.4f} penalty {pen / k:.4f} {time.perf_counter() - start:.0f}s"
+                )
         log(f"  epoch {epoch + 1} done, {time.perf_counter() - start:.0f}s")
     top.eval()
     return time.perf_counter() - start
@@ -235,7 +204,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--folds", nargs="*", default=["jailbreak_llms", "hackaprompt", "neuralchemy_v1", "wildguard"])
+    parser.add_argument(
+        "--folds", nargs="*", default=["jailbreak_llms", "hackaprompt", "neuralchemy_v1", "wildguard"]
+    )
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--lrs", default="1e-4,3e-4")
     parser.add_argument("--lambdas", default="1,10")
@@ -250,7 +221,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    _, LoraTop = lora_modules()
+    LoraTop = lora_top()
     t0 = time.perf_counter()
     thresholds = policy_thresholds()
     examples = all_examples(Path(args.data))
@@ -291,8 +262,17 @@ def main() -> None:
 
     def warm_head(sub, y, m, w, seed):
         return train_window_mlp(
-            init[sub], np.arange(len(sub)), y[sub], m[sub], w[sub], outputs=OUTPUTS,
-            any_covers=("direct", "jailbreak"), hidden=recipe.HIDDEN, epochs=recipe.EPOCHS, batch=512, seed=seed,
+            init[sub],
+            np.arange(len(sub)),
+            y[sub],
+            m[sub],
+            w[sub],
+            outputs=OUTPUTS,
+            any_covers=("direct", "jailbreak"),
+            hidden=recipe.HIDDEN,
+            epochs=recipe.EPOCHS,
+            batch=512,
+            seed=seed,
         )
 
     def frozen_std(top) -> np.ndarray:
@@ -306,30 +286,40 @@ def main() -> None:
     is_val = np.array([examples[i].source in VAL_SOURCES for i in idx0])
     tr, va = idx0[~is_val], idx0[is_val]
     va_lab = y0[va, ANY]
-    log(f"search split (fold 1): train {len(tr)}, validation {len(va)} ({int(va_lab.sum())} attacks) of {VAL_SOURCES}")
+    log(
+        f"search split (fold 1): train {len(tr)}, validation {len(va)} ({int(va_lab.sum())} attacks) of {VAL_SOURCES}"
+    )
 
     def val_score(top) -> tuple[float, float]:
-        sc = any_score(top_logits(top, [states[i] for i in va], dummy_mid[va], np.arange(len(va)), len(va), len(OUTPUTS)))
+        sc = any_score(
+            top_logits(top, [states[i] for i in va], dummy_mid[va], np.arange(len(va)), len(va), len(OUTPUTS))
+        )
         return auprc(sc, va_lab), tpr_at_fpr(sc[va_lab == 1], sc[va_lab == 0])
 
     lr, lam = args.lr, args.lam
     if not lr or lam < 0:
         split_head = warm_head(tr, y0, m0, w0, 16)
-        log(f"  search lr 0 (frozen + warm head): validation AUPRC / TPR@1% {val_score(LoraTop(lower, split_head))}")
+        log(
+            f"  search lr 0 (frozen + warm head): validation AUPRC / TPR@1% {val_score(LoraTop(lower, split_head))}"
+        )
         fz = frozen_std(LoraTop(lower, split_head))
         search: dict[tuple[float, float], tuple[float, float]] = {}
-        for cand in ([(float(x), 0.0) for x in args.lrs.split(",")] if not lr else []):
+        for cand in [(float(x), 0.0) for x in args.lrs.split(",")] if not lr else []:
             top = LoraTop(lower, split_head)
             took = train_lora(top, states, y0, m0, w0, tr, cand[0], args.head_lr, args.epochs, 16)
             search[cand] = val_score(top)
-            log(f"  search lr {cand[0]:g} lambda 0: validation AUPRC {search[cand][0]:.4f} TPR@1% {search[cand][1]:.3f} ({took:.0f}s)")
+            log(
+                f"  search lr {cand[0]:g} lambda 0: validation AUPRC {search[cand][0]:.4f} TPR@1% {search[cand][1]:.3f} ({took:.0f}s)"
+            )
         lr = lr or max(search, key=lambda k: search[k])[0]
         log(f"  chosen lr {lr:g}")
-        for cand in ([(lr, float(x)) for x in args.lambdas.split(",")] if lam < 0 else []):
+        for cand in [(lr, float(x)) for x in args.lambdas.split(",")] if lam < 0 else []:
             top = LoraTop(lower, split_head)
             took = train_lora(top, states, y0, m0, w0, tr, lr, args.head_lr, args.epochs, 16, fz, cand[1])
             search[cand] = val_score(top)
-            log(f"  search lr {lr:g} lambda {cand[1]:g}: validation AUPRC {search[cand][0]:.4f} TPR@1% {search[cand][1]:.3f} ({took:.0f}s)")
+            log(
+                f"  search lr {lr:g} lambda {cand[1]:g}: validation AUPRC {search[cand][0]:.4f} TPR@1% {search[cand][1]:.3f} ({took:.0f}s)"
+            )
         if lam < 0:
             lam = max((k for k in search if k[1] > 0), key=lambda k: search[k])[1]
         log(f"  chosen lambda {lam:g}")
@@ -339,18 +329,31 @@ def main() -> None:
         for name, (_, held) in folds.items():
             train = fold_training(examples, held, held_groups)
             if args.limit:
-                train = [train[i] for i in np.random.default_rng(0).choice(len(train), args.limit, replace=False)]
+                train = [
+                    train[i] for i in np.random.default_rng(0).choice(len(train), args.limit, replace=False)
+                ]
             idx, y, m, w = arrays(train)
             pos = [e.text for e in examples if e.source in held and e.labels[ANY] == 1.0]
             log(f"FOLD {name} seed {seed}: train {len(train)}, held-out attacks {len(pos)}")
 
-            def result(label: str, pp: np.ndarray, pn: np.ndarray, took: float, name: str = name, seed: int = seed) -> None:
+            def result(
+                label: str, pp: np.ndarray, pn: np.ndarray, took: float, name: str = name, seed: int = seed
+            ) -> None:
                 lab = np.r_[np.ones(len(pp)), np.zeros(len(pn))]
-                r = (name.split(" (")[0], label, seed, auprc(np.r_[pp[:, ANY], pn[:, ANY]], lab),
-                     tpr_at_fpr(pp[:, ANY], pn[:, ANY]), float(flagged(pn, thresholds).mean()), took)
+                r = (
+                    name.split(" (")[0],
+                    label,
+                    seed,
+                    auprc(np.r_[pp[:, ANY], pn[:, ANY]], lab),
+                    tpr_at_fpr(pp[:, ANY], pn[:, ANY]),
+                    float(flagged(pn, thresholds).mean()),
+                    took,
+                )
                 rows.append(r)
-                log(f"RESULT {r[0]} | {label} | seed {seed}: AUPRC {r[3]:.3f} TPR@1%FPR {r[4]:.3f} "
-                    f"benign flagged@0.9 {100 * r[5]:.1f}% ({took:.0f}s)")
+                log(
+                    f"RESULT {r[0]} | {label} | seed {seed}: AUPRC {r[3]:.3f} TPR@1%FPR {r[4]:.3f} "
+                    f"benign flagged@0.9 {100 * r[5]:.1f}% ({took:.0f}s)"
+                )
 
             if "a" in args.models:
                 s = time.perf_counter()
@@ -371,26 +374,49 @@ def main() -> None:
             owner = np.asarray(r_owner)[ev_w_owner]
 
             def probs(top, n=len(ev)) -> tuple[np.ndarray, np.ndarray]:
-                lg = top_logits(top, ev_states, np.zeros((len(ev_win), 1), np.float32), owner, n, len(OUTPUTS))
+                lg = top_logits(
+                    top, ev_states, np.zeros((len(ev_win), 1), np.float32), owner, n, len(OUTPUTS)
+                )
                 p = 1.0 / (1.0 + np.exp(-lg))
                 p[:, ANY] = 1.0 / (1.0 + np.exp(-any_score(lg)))
-                return p[len(benign):], p[: len(benign)]
+                return p[len(benign) :], p[: len(benign)]
 
             head = warm_head(idx, y, m, w, seed)
             s = time.perf_counter()
-            result("probe: frozen 128-tok + warm head (lr 0)", *probs(LoraTop(lower, head)), time.perf_counter() - s)
-            for key, label, lam_k in (("b", f"(b) LoRA r8 lr {lr:g}", 0.0), ("c", f"(c) LoRA r8 lr {lr:g} + distill {lam:g}", lam)):
+            result(
+                "probe: frozen 128-tok + warm head (lr 0)",
+                *probs(LoraTop(lower, head)),
+                time.perf_counter() - s,
+            )
+            for key, label, lam_k in (
+                ("b", f"(b) LoRA r8 lr {lr:g}", 0.0),
+                ("c", f"(c) LoRA r8 lr {lr:g} + distill {lam:g}", lam),
+            ):
                 if key not in args.models:
                     continue
                 s = time.perf_counter()
                 top = LoraTop(lower, head)
-                took = train_lora(top, states, y, m, w, idx, lr, args.head_lr, args.epochs, seed,
-                                  frozen_std(top) if lam_k > 0 else None, lam_k)
+                took = train_lora(
+                    top,
+                    states,
+                    y,
+                    m,
+                    w,
+                    idx,
+                    lr,
+                    args.head_lr,
+                    args.epochs,
+                    seed,
+                    frozen_std(top) if lam_k > 0 else None,
+                    lam_k,
+                )
                 result(f"{label}, {args.epochs} ep", *probs(top), time.perf_counter() - s)
                 log(f"  train {took:.0f}s, load {os.getloadavg()}")
 
     log(f"total wall {time.perf_counter() - t0:.0f}s, load average {os.getloadavg()}")
-    print("\n| fold | model | seed | AUPRC | TPR@1%FPR | benign flagged @0.9 | s |\n|---|---|---|---|---|---|---|")
+    print(
+        "\n| fold | model | seed | AUPRC | TPR@1%FPR | benign flagged @0.9 | s |\n|---|---|---|---|---|---|---|"
+    )
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.3f} | {r[4]:.3f} | {100 * r[5]:.1f}% | {r[6]:.0f} |")
 
