@@ -58,6 +58,19 @@ per LoRA fit, 3,086 s wall in all. Delta: 331,776 LoRA parameters (0.66 MB fp16)
 and neuralchemy_v1 (and the 128-token probe beats it on wildguard+harmbench); the raw-sigmoid
 benign flag rate is 1.0-1.8% vs 0.0-0.3%. Neither candidate is better than 1.2-first on every
 fold. One seed; not shipped.
+
+Seed 17 (training/injection/finetune_lora_seed17.log; ``--lr 3e-4 --lam 1 --seeds 17``, 43 min),
+with the two-pass mean of (a) and each LoRA model's probabilities:
+
+    fold               (a) 1.2-first      (b) LoRA           (c) LoRA+distill   mean (a),(b)       mean (a),(c)
+    in-the-wild jb     0.940/0.488/0.2%   0.952/0.584/1.8%   0.953/0.604/1.8%   0.947/0.520/0.3%   0.947/0.516/0.3%
+    hackaprompt        0.905/0.402/0.0%   0.919/0.444/1.5%   0.919/0.432/1.5%   0.914/0.414/0.5%   0.913/0.408/0.5%
+    neuralchemy_v1     0.913/0.318/0.5%   0.904/0.290/2.1%   0.902/0.296/1.9%   0.910/0.306/1.0%   0.909/0.306/1.0%
+    wildguard+hb       0.451/0.055/0.3%   0.457/0.044/1.1%   0.472/0.066/1.0%   0.468/0.055/0.5%   0.474/0.050/0.5%
+
+LoRA's hackaprompt result flips sign between seeds (0.896 at seed 16, 0.919 at 17): the
+seed-to-seed spread is as large as the gain. No candidate reaches AUPRC 0.95 with TPR 0.70 on
+any fold but in-the-wild jailbreaks' AUPRC.
 """
 
 from __future__ import annotations
@@ -361,6 +374,7 @@ def main() -> None:
                 model = recipe.fit_model(train, first_window(feats256), seed)
                 pp, pn = model_probs(model, pos, feats256), model_probs(model, benign, feats256)
                 result("(a) 1.2-first @256", pp, pn, time.perf_counter() - s)
+                got = {"a": (pp, pn)}
 
             # evaluation readings of this fold: 256/192 windows of each text and its decoded variants
             ev = benign + pos
@@ -410,8 +424,13 @@ def main() -> None:
                     frozen_std(top) if lam_k > 0 else None,
                     lam_k,
                 )
-                result(f"{label}, {args.epochs} ep", *probs(top), time.perf_counter() - s)
+                pp, pn = probs(top)
+                result(f"{label}, {args.epochs} ep", pp, pn, time.perf_counter() - s)
                 log(f"  train {took:.0f}s, load {os.getloadavg()}")
+                if (
+                    "a" in args.models
+                ):  # two passes: the frozen 1.2-first and the LoRA model, probabilities averaged
+                    result(f"mean of (a) and ({key})", (got["a"][0] + pp) / 2, (got["a"][1] + pn) / 2, 0.0)
 
     log(f"total wall {time.perf_counter() - t0:.0f}s, load average {os.getloadavg()}")
     print(
