@@ -86,7 +86,6 @@ import argparse
 import ast
 import copy
 import csv
-import random
 import sys
 import time
 from pathlib import Path
@@ -100,6 +99,7 @@ from raikit.guardrails.harm._head import Head
 from training.features import masked_bce
 from training.harm.cache import cached_window_features
 from training.harm.finetune_top import (
+    search_split,
     Lower,
     auprc,
     bucket_batches,
@@ -478,17 +478,7 @@ def main() -> None:
         log(f"lr {best:g} given: no search")
     else:
         # learning-rate search (plain LoRA) on a 10% group split of the training data
-        groups = sorted(set(data.groups))
-        val_groups = set(random.Random(1).sample(groups, len(groups) // 10))
-        is_val = np.array([g in val_groups for g in data.groups])
-        tr_idx, va_idx = np.where(~is_val)[0], np.where(is_val)[0]
-        if args.search_fraction < 1:
-            tr_idx = np.sort(
-                np.random.default_rng(0).choice(
-                    tr_idx, int(len(tr_idx) * args.search_fraction), replace=False
-                )
-            )
-        log(f"search split: train {len(tr_idx)}, validation {len(va_idx)} texts")
+        tr_idx, va_idx = search_split(data.groups, args.search_fraction)
         warm_split = _train_mlp(init[tr_idx], np.arange(len(tr_idx)), y[tr_idx], m[tr_idx], w[tr_idx], seed=0)
         search = {0.0: macro_auprc(raw_probs(warm_split.logits(init[va_idx])), y[va_idx], m[va_idx])}
         log(f"search lr 0 (frozen, warm head only): validation macro AUPRC {search[0.0]:.4f}")

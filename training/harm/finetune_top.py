@@ -230,6 +230,18 @@ def heldout_sets(data_dir: str) -> Heldout:
     return Heldout(texts, labels, source, cases, prompts)
 
 
+def search_split(groups: list[str], fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the learning-rate search: 10% of the groups held out as validation (seed 1),
+    and ``fraction`` of the rest (seed 0) for training."""
+    val_groups = set(random.Random(1).sample(sorted(set(groups)), len(set(groups)) // 10))
+    is_val = np.array([g in val_groups for g in groups])
+    tr_idx, va_idx = np.where(~is_val)[0], np.where(is_val)[0]
+    if fraction < 1:
+        tr_idx = np.sort(np.random.default_rng(0).choice(tr_idx, int(len(tr_idx) * fraction), replace=False))
+    log(f"search split: train {len(tr_idx)}, validation {len(va_idx)} texts")
+    return tr_idx, va_idx
+
+
 def score(name: str, probs: np.ndarray, ev: Heldout) -> dict[str, float]:
     """The held-out figures of per-text probabilities ``probs`` (rows of ``ev.texts``), logged."""
     ev_source, ev_labels, cases, prompts = ev.source, ev.labels, ev.cases, ev.prompts
@@ -493,15 +505,7 @@ def main() -> None:
             init[c] = probe.pooled(h, mask, torch.from_numpy(mid[c])).numpy()
 
     # learning-rate search on a 10% group split of the training data
-    groups = sorted(set(data.groups))
-    val_groups = set(random.Random(1).sample(groups, len(groups) // 10))
-    is_val = np.array([g in val_groups for g in data.groups])
-    tr_idx, va_idx = np.where(~is_val)[0], np.where(is_val)[0]
-    if args.search_fraction < 1:
-        tr_idx = np.sort(
-            np.random.default_rng(0).choice(tr_idx, int(len(tr_idx) * args.search_fraction), replace=False)
-        )
-    log(f"search split: train {len(tr_idx)}, validation {len(va_idx)} texts")
+    tr_idx, va_idx = search_split(data.groups, args.search_fraction)
     warm_split = _train_mlp(init[tr_idx], np.arange(len(tr_idx)), y[tr_idx], m[tr_idx], w[tr_idx], seed=0)
     va_p = raw_probs(warm_split.logits(init[va_idx]))
     search = {0.0: macro_auprc(va_p, y[va_idx], m[va_idx])}
