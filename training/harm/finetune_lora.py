@@ -99,7 +99,6 @@ from raikit.guardrails.harm._head import Head
 from training.features import masked_bce
 from training.harm.cache import cached_window_features
 from training.harm.finetune_top import (
-    search_split,
     Lower,
     auprc,
     bucket_batches,
@@ -110,6 +109,7 @@ from training.harm.finetune_top import (
     pooled_layers,
     raw_probs,
     score,
+    search_split,
     warm_mlp,
     warmup_adamw,
 )
@@ -456,10 +456,9 @@ def main() -> None:
     wf = feats(ev.texts)
     lg = np.full((len(ev.texts), len(OUTPUTS)), -np.inf, np.float32)
     np.maximum.at(lg, wf.owner, recipe.logits(wf.features))
-    probs = {"2.0 recipe (no mod dev)": raw_probs(lg)}
-    results["2.0 recipe (no mod dev)"] = score(
-        "2.0 recipe (no mod dev, raw)", probs["2.0 recipe (no mod dev)"], ev
-    )
+    recipe_name = "2.0 recipe (no mod dev)"
+    probs = {recipe_name: raw_probs(lg)}
+    results[recipe_name] = score(f"{recipe_name} raw", probs[recipe_name], ev)
 
     # frozen features at the training truncation (adapters at zero = frozen MiniLM)
     probe = build_lora(
@@ -515,18 +514,7 @@ def main() -> None:
         model = new_model(warm, n_aux, seed)
         aux = (ya, ma) if n_aux else None
         took = train_lora(
-            model,
-            tr_windows,
-            y,
-            m,
-            w,
-            everything,
-            best,
-            args.head_lr,
-            args.epochs,
-            seed,
-            aux,
-            args.aux_weight,
+            model, tr_windows, y, m, w, everything, best, args.head_lr, args.epochs, seed, aux, args.aux_weight
         )
         log(f"final {name}: {took:.0f}s on {args.threads} thread(s), {args.epochs} epoch(s), lr {best:g}")
         s = time.perf_counter()
@@ -555,7 +543,7 @@ def main() -> None:
 
     np.savez(Path(args.save) / "heldout_probs.npz", **probs)  # rows of heldout_sets(), OUTPUTS columns
     # ensembles (mean of per-text probabilities): the teacher a distillation could at best match
-    tuned = [k for k in probs if k != "2.0 recipe (no mod dev)"]
+    tuned = [k for k in probs if k != recipe_name]
     if len(tuned) > 1:
         results["mean of fine-tuned"] = score("mean of fine-tuned", np.mean([probs[k] for k in tuned], 0), ev)
         results["mean of all"] = score("mean of all", np.mean(list(probs.values()), 0), ev)

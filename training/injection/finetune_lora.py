@@ -374,7 +374,7 @@ def main() -> None:
                 model = recipe.fit_model(train, first_window(feats256), seed)
                 pp, pn = model_probs(model, pos, feats256), model_probs(model, benign, feats256)
                 result("(a) 1.2-first @256", pp, pn, time.perf_counter() - s)
-                got = {"a": (pp, pn)}
+                first = (pp, pn)  # for the two-pass means below
 
             # evaluation readings of this fold: 256/192 windows of each text and its decoded variants
             ev = benign + pos
@@ -427,10 +427,8 @@ def main() -> None:
                 pp, pn = probs(top)
                 result(f"{label}, {args.epochs} ep", pp, pn, time.perf_counter() - s)
                 log(f"  train {took:.0f}s, load {os.getloadavg()}")
-                if (
-                    "a" in args.models
-                ):  # two passes: the frozen 1.2-first and the LoRA model, probabilities averaged
-                    result(f"mean of (a) and ({key})", (got["a"][0] + pp) / 2, (got["a"][1] + pn) / 2, 0.0)
+                if "a" in args.models:  # two passes, the frozen (a) and this model: mean probabilities
+                    result(f"mean of (a) and ({key})", (first[0] + pp) / 2, (first[1] + pn) / 2, 0.0)
 
     log(f"total wall {time.perf_counter() - t0:.0f}s, load average {os.getloadavg()}")
     print(
